@@ -1,0 +1,100 @@
+using System.CommandLine;
+using Podium.Tracking.Leaderboards;
+
+namespace Podium.Cli.Commands;
+
+/// <summary>podium board: the ranked table of runs, in the terminal or as CSV, JSON, Markdown or HTML.</summary>
+internal static class BoardCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var filter = new Option<string?>("--filter", "-f")
+        {
+            Description = "Which runs, in the query language (may end with ORDER BY and LIMIT)",
+        };
+        var orderBy = new Option<string?>("--order-by", "-o")
+        {
+            Description = $"Sort terms, e.g. \"metrics.val_loss ASC, attributes.start_time DESC\" (default: {LeaderboardTable.DefaultOrder})",
+        };
+        var columns = new Option<string?>("--columns", "-c")
+        {
+            Description = "Comma-separated columns: built-ins (rank, run, data, model, val_accuracy, …) or fields (metrics.KEY, params.KEY, tags.KEY, …)",
+        };
+        var limit = new Option<int?>("--limit", "-n") { Description = "At most this many rows" };
+        var experiment = new Option<string?>("--experiment", "-e") { Description = "Only runs of this experiment" };
+        var format = new Option<string>("--format")
+        {
+            Description = "table, csv, json, md or html",
+            DefaultValueFactory = _ => "table",
+        };
+        format.AcceptOnlyFromAmong("table", "csv", "json", "md", "markdown", "html");
+        var file = new Option<string?>("--output") { Description = "Write to this file instead of the terminal" };
+
+        var command = new Command(
+            "board",
+            """
+            Rank runs: a leaderboard with the default columns, or those you choose.
+
+            Examples:
+              podium board
+              podium board --filter "metrics.val_accuracy > 0.8 AND params.optimizer = 'adam'" --limit 10
+              podium board --order-by "metrics.val_loss.min ASC" --columns run,model,metrics.val_loss.min,params.batch_size
+              podium board --format html --output leaderboard.html
+            """)
+        {
+            filter, orderBy, columns, limit, experiment, format, file,
+        };
+
+        command.SetAction(parsed =>
+        {
+            var kind = parsed.GetValue(format) switch
+            {
+                "csv" => LeaderboardFormatKind.Csv,
+                "json" => LeaderboardFormatKind.Json,
+                "md" or "markdown" => LeaderboardFormatKind.Markdown,
+                "html" => LeaderboardFormatKind.Html,
+                _ => LeaderboardFormatKind.Table,
+            };
+            var chosen = parsed.GetValue(columns) is { } text
+                ? text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                : kind == LeaderboardFormatKind.Table && parsed.GetValue(file) is null ? LeaderboardColumn.CompactNames : null;
+            using var tracker = PodiumCommand.OpenTracker(parsed);
+            var table = tracker.Leaderboard(parsed.GetValue(filter), parsed.GetValue(orderBy), chosen, parsed.GetValue(limit), parsed.GetValue(experiment));
+
+            if (parsed.GetValue(file) is { } path)
+            {
+                using var writer = new StreamWriter(path);
+                WriteTo(writer, table, kind);
+                output.WriteLine($"wrote {table.Rows.Count} runs to {path}");
+            }
+            else
+            {
+                WriteTo(output, table, kind);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static void WriteTo(TextWriter writer, LeaderboardTable table, LeaderboardFormatKind kind)
+    {
+        if (kind != LeaderboardFormatKind.Table)
+        {
+            table.Write(writer, kind);
+            return;
+        }
+
+        if (table.Rows.Count == 0)
+        {
+            writer.WriteLine($"no runs match: {table.Query}");
+            return;
+        }
+
+        TerminalTable.Write(
+            writer,
+            table.Columns.Select(c => (c.Header, c.Kind != ColumnKind.Text)).ToList(),
+            table.Rows.Select(row => (IReadOnlyList<string>)row.Select((v, i) => LeaderboardFormat.Display(v, table.Columns[i].Kind)).ToList()));
+        writer.WriteLine($"{table.Rows.Count} of {table.Matching} runs · {table.Query}");
+    }
+}

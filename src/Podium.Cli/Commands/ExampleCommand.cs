@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Podium.Tracking;
+using Podium.Tracking.Leaderboards;
+
+namespace Podium.Cli.Commands;
+
+/// <summary>podium example: fills a store with simulated runs shaped like the prototype's twelve, and ranks them.</summary>
+internal static class ExampleCommand
+{
+    public const string DefaultFolder = "podium-example";
+
+    public static Command Create(TextWriter output)
+    {
+        var seed = new Option<int>("--seed") { Description = "Seed of the simulation", DefaultValueFactory = _ => 7 };
+        var command = new Command(
+            "example",
+            $"""
+            Create an example store of simulated runs (the prototype's grid: basic_cnn and vgg16 over optimizers
+            and batch sizes) and print its leaderboard. Writes to --store, default ./{DefaultFolder}.
+            The runs are simulated, not trained, and are tagged simulated=true; `podium demo` trains real ones.
+
+            Example:
+              podium example && podium board --store {DefaultFolder} --format html --output board.html
+            """)
+        {
+            seed,
+        };
+        command.SetAction(parsed =>
+        {
+            var location = parsed.GetValue(PodiumCommand.Store) ?? DefaultFolder;
+            var clock = new SimulatedClock(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
+            using var tracker = Tracker.Open(location, new TrackerOptions { Clock = clock, CaptureSource = false });
+            var written = ExampleRuns.Write(tracker, clock, parsed.GetValue(seed));
+            output.WriteLine($"wrote {written} simulated runs to {tracker.Store.Location}");
+            output.WriteLine();
+            var table = tracker.Leaderboard(columns: LeaderboardColumn.CompactNames, experiment: ExampleRuns.Experiment);
+            TerminalTable.Write(
+                output,
+                table.Columns.Select(c => (c.Header, c.Kind != ColumnKind.Text)).ToList(),
+                table.Rows.Select(row => (IReadOnlyList<string>)row.Select((v, i) => LeaderboardFormat.Display(v, table.Columns[i].Kind)).ToList()));
+            output.WriteLine($"{table.Rows.Count} of {table.Matching} runs · {table.Query}");
+            output.WriteLine();
+            output.WriteLine($"next: podium board --store {location} --format html --output leaderboard.html");
+            return 0;
+        });
+        return command;
+    }
+}

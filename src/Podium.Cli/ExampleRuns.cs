@@ -1,0 +1,125 @@
+using System.Security.Cryptography;
+using System.Text;
+using Podium.Tracking;
+using Podium.Tracking.Leaderboards;
+
+namespace Podium.Cli;
+
+/// <summary>
+/// Simulated runs shaped like the prototype's grid (SEED.md): same data, same columns, curves
+/// that behave like training curves. Every derived number is computed from the simulated ones
+/// (macro means from per-class values, F1 from precision and recall), so the table is consistent.
+/// </summary>
+internal static class ExampleRuns
+{
+    public const string Experiment = "example (simulated)";
+
+    private static readonly string[] Classes = ["drawings", "engraving", "iconography", "painting", "sculpture"];
+
+    public static int Write(Tracker tracker, SimulatedClock clock, int seed)
+    {
+        var random = new Random(seed);
+        var data = new DatasetRecord(
+            "art_data",
+            Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("podium example art_data v1"))),
+            new Dictionary<string, SplitShape>
+            {
+                ["train"] = new([7721, 3, 100, 100], [7721]),
+                ["validation"] = new([856, 3, 100, 100], [856]),
+            },
+            Classes,
+            "simulated (podium example)");
+        const string Augmentations = """{"featurewise_center":true,"featurewise_std_normalization":true,"rotation_range":90,"width_shift_range":0.1,"height_shift_range":0.1,"zoom_range":0.2}""";
+
+        var count = 0;
+        foreach (var model in new[] { "basic_cnn", "vgg16" })
+        {
+            foreach (var optimizer in new[] { "adam", "sgd", "adagrad" })
+            {
+                foreach (var batch in new[] { 16, 32 })
+                {
+                    WriteRun(tracker, clock, random, data, Augmentations, model, optimizer, batch);
+                    count++;
+                }
+            }
+        }
+
+        return count;
+    }
+
+    private static void WriteRun(Tracker tracker, SimulatedClock clock, Random random, DatasetRecord data, string augmentations,
+        string model, string optimizer, int batch)
+    {
+        var seed = random.Next(1, 100_000);
+        using var run = tracker.StartRun(Experiment, $"{model}-{optimizer}-b{batch}", seed);
+        run.SetTag("simulated", "true");
+        run.LogDataset(data, "train", augmentations);
+        run.LogDataset(data, "validation", augmentations);
+        const int Epochs = 20;
+        run.LogParams(new Dictionary<string, object>
+        {
+            [StandardKeys.Model] = model, [StandardKeys.Optimizer] = optimizer, [StandardKeys.Loss] = "categorical_crossentropy",
+            [StandardKeys.BatchSize] = batch, [StandardKeys.Epochs] = Epochs, ["patience"] = 3, ["fit_mode"] = "early",
+            [StandardKeys.Width] = 100, [StandardKeys.Height] = 100, [StandardKeys.Channels] = 3,
+        });
+        run.LogModel(model == "basic_cnn"
+            ? new ModelRecord(model, "{\"layers\":\"simulated\"}", 922_565, 922_565, 922_565 * 4, "digraph basic_cnn {}")
+            : new ModelRecord(model, "{\"layers\":\"simulated\"}", 14_877_461, 162_773, 14_877_461 * 4, "digraph vgg16 {}"));
+
+        // The ceiling each configuration approaches: VGG's frozen features help, Adam learns fastest.
+        var ceiling = (model == "vgg16" ? 0.86 : 0.74) + optimizer switch { "adam" => 0.01, "sgd" => -0.05, _ => -0.02 }
+            + (batch == 16 ? 0.005 : 0) + (random.NextDouble() - 0.5) * 0.02;
+        var speed = optimizer == "sgd" ? 0.18 : 0.35;
+        var best = double.MaxValue;
+        var bestEpoch = 0;
+        var epochsTrained = 0;
+        var wait = 0;
+        for (var epoch = 1; epoch <= Epochs; epoch++)
+        {
+            clock.Advance(TimeSpan.FromSeconds((model == "vgg16" ? 95 : 31) * 32.0 / batch + random.NextDouble() * 4));
+            var progress = 1 - Math.Exp(-speed * epoch);
+            var accuracy = 0.2 + (ceiling + 0.06 - 0.2) * progress + (random.NextDouble() - 0.5) * 0.01;
+            var valAccuracy = 0.2 + (ceiling - 0.2) * progress + (random.NextDouble() - 0.5) * 0.02 - Math.Max(0, epoch - 12) * 0.004;
+            var loss = 1.6 * Math.Exp(-speed * 1.2 * epoch) + 0.25;
+            var valLoss = 1.6 * Math.Exp(-speed * epoch) + 0.35 + Math.Max(0, epoch - 10) * 0.02 + random.NextDouble() * 0.02;
+            run.LogMetrics(new Dictionary<string, double>
+            {
+                ["loss"] = loss, ["accuracy"] = accuracy, ["val_loss"] = valLoss, ["val_accuracy"] = valAccuracy,
+                ["learning_rate"] = optimizer == "sgd" ? 0.01 : 0.001,
+            }, step: epoch, epoch: epoch);
+            epochsTrained = epoch;
+            if (valLoss < best)
+            {
+                (best, bestEpoch, wait) = (valLoss, epoch, 0);
+            }
+            else if (++wait >= 3)
+            {
+                break;
+            }
+        }
+
+        // Evaluation of the restored best weights.
+        var final = ceiling - 0.01 + random.NextDouble() * 0.01;
+        double sumP = 0, sumR = 0, sumF = 0;
+        foreach (var name in Classes)
+        {
+            var p = Math.Clamp(final + (random.NextDouble() - 0.5) * 0.12, 0, 1);
+            var r = Math.Clamp(final + (random.NextDouble() - 0.5) * 0.12, 0, 1);
+            run.LogMetric(StandardKeys.PrecisionPrefix + name, p, step: bestEpoch);
+            run.LogMetric(StandardKeys.RecallPrefix + name, r, step: bestEpoch);
+            sumP += p;
+            sumR += r;
+            sumF += p + r == 0 ? 0 : 2 * p * r / (p + r);
+        }
+
+        run.LogMetric(StandardKeys.ValAccuracy, final, step: Epochs + 1);
+        run.LogMetric(StandardKeys.PrecisionMacro, sumP / Classes.Length);
+        run.LogMetric(StandardKeys.RecallMacro, sumR / Classes.Length);
+        run.LogMetric(StandardKeys.F1Macro, sumF / Classes.Length);
+        run.LogMetric(StandardKeys.RocAucMacro, Math.Min(0.999, 0.5 + final * 0.55));
+        run.LogMetric(StandardKeys.EpochsTrained, epochsTrained);
+        run.LogMetric(StandardKeys.BestEpoch, bestEpoch);
+        run.End(RunStatus.Finished);
+        clock.Advance(TimeSpan.FromSeconds(20));
+    }
+}

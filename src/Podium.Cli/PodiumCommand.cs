@@ -1,0 +1,89 @@
+using System.CommandLine;
+using Podium.Cli.Commands;
+using Podium.Tracking;
+using Podium.Tracking.Query;
+
+namespace Podium.Cli;
+
+/// <summary>The root of the podium command: parses, dispatches, and turns every error into one line and an exit code.</summary>
+internal static class PodiumCommand
+{
+    /// <summary>Exit code for bad input (flags, queries, unknown runs).</summary>
+    public const int BadInput = 2;
+
+    /// <summary>Exit code for a store that cannot be used.</summary>
+    public const int StoreFailure = 1;
+
+    public static readonly Option<string?> Store = new("--store")
+    {
+        Description = "The store: a folder or .db file (default: $PODIUM_TRACKING_URI, else ./.podium)",
+        Recursive = true,
+    };
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand(
+            """
+            Podium: experiment tracking and a model leaderboard for .NET.
+
+            Examples:
+              podium example                        create an example store and rank it
+              podium board --filter "metrics.val_accuracy > 0.8" --format md
+              podium runs --limit 5
+              podium show 3fa2c1
+            """);
+        root.Options.Add(Store);
+        root.Subcommands.Add(BoardCommand.Create(output));
+        root.Subcommands.Add(RunsCommand.Create(output));
+        root.Subcommands.Add(ShowCommand.Create(output));
+        root.Subcommands.Add(ExperimentsCommand.Create(output));
+        root.Subcommands.Add(ExampleCommand.Create(output));
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            var command = parsed.CommandResult.Command;
+            var name = command == root ? "podium" : "podium " + command.Name;
+            error.WriteLine($"podium: {parsed.Errors[0].Message} (see '{name} --help')");
+            return BadInput;
+        }
+
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (QueryException e)
+        {
+            error.WriteLine("podium: " + e.Message);
+            return BadInput;
+        }
+        catch (CliError e)
+        {
+            error.WriteLine("podium: " + e.Message);
+            return BadInput;
+        }
+        catch (ArgumentException e)
+        {
+            error.WriteLine("podium: " + e.Message);
+            return BadInput;
+        }
+        catch (StoreException e)
+        {
+            error.WriteLine("podium: " + e.Message);
+            return StoreFailure;
+        }
+        catch (IOException e)
+        {
+            error.WriteLine("podium: " + e.Message);
+            return StoreFailure;
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            error.WriteLine("podium: " + e.Message);
+            return StoreFailure;
+        }
+    }
+
+    /// <summary>Opens the store the --store option (or the environment) names.</summary>
+    public static Tracker OpenTracker(ParseResult parsed) => Tracker.Open(parsed.GetValue(Store));
+}

@@ -1,0 +1,3 @@
+using Podium.Cli;
+
+return PodiumCommand.Run(args, Console.Out, Console.Error);

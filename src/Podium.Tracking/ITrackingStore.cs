@@ -1,0 +1,78 @@
+using Podium.Tracking.Query;
+
+namespace Podium.Tracking;
+
+/// <summary>
+/// Where runs are kept. Every store (SQLite, PostgreSQL, a remote server) passes the same
+/// contract tests; calls are coarse so that a remote store needs few round trips.
+/// </summary>
+public interface ITrackingStore : IDisposable
+{
+    /// <summary>A description of the store for messages, e.g. the database path.</summary>
+    string Location { get; }
+
+    /// <summary>Every experiment, oldest first.</summary>
+    IReadOnlyList<Experiment> ListExperiments();
+
+    /// <summary>Creates a run in the named experiment (creating the experiment when new) with status running.</summary>
+    RunInfo CreateRun(NewRun run);
+
+    /// <summary>Logs params, metric points and tags in one transaction: all of it is stored, or none.</summary>
+    /// <exception cref="ParamConflictException">A param already has a different value; nothing of the batch is stored.</exception>
+    void LogBatch(string runId, RunBatch batch);
+
+    /// <summary>Sets a run's final status and end time.</summary>
+    void EndRun(string runId, RunStatus status, DateTimeOffset endTime);
+
+    /// <summary>Stores a dataset record (or finds the same one) and links it to the run with a role.</summary>
+    void LogDataset(string runId, DatasetRecord dataset, string role, string? augmentationsJson);
+
+    /// <summary>Stores the run's network, replacing an earlier record of it.</summary>
+    void LogModel(string runId, ModelRecord model);
+
+    /// <summary>Copies content into the run's artifact folder at a relative path and records its size and SHA-256.</summary>
+    ArtifactInfo LogArtifact(string runId, string path, Stream content);
+
+    /// <summary>The run's artifacts, by path.</summary>
+    IReadOnlyList<ArtifactInfo> ListArtifacts(string runId);
+
+    /// <summary>Opens one artifact for reading.</summary>
+    Stream OpenArtifact(string runId, string path);
+
+    /// <summary>A run by id or unique id prefix, or null when none matches.</summary>
+    /// <exception cref="ArgumentException">The prefix matches more than one run.</exception>
+    RunRecord? GetRun(string runIdOrPrefix);
+
+    /// <summary>A metric's whole series in logging order.</summary>
+    IReadOnlyList<MetricPoint> GetMetricHistory(string runId, string key);
+
+    /// <summary>Runs matching a query, in its order, up to its limit.</summary>
+    IReadOnlyList<RunRecord> SearchRuns(RunQuery query);
+
+    /// <summary>How many runs match a query's filter, ignoring its limit.</summary>
+    long CountRuns(RunQuery query);
+}
+
+/// <summary>Params, metric points and tags to store together.</summary>
+public sealed class RunBatch
+{
+    /// <summary>Params to log; each must be new or equal to what is stored.</summary>
+    public List<KeyValuePair<string, ParamValue>> Params { get; } = [];
+
+    /// <summary>Metric points, by key, in logging order.</summary>
+    public List<KeyValuePair<string, MetricPoint>> Metrics { get; } = [];
+
+    /// <summary>Tags to set; the last write wins.</summary>
+    public List<KeyValuePair<string, string>> Tags { get; } = [];
+
+    /// <summary>Whether there is nothing to store.</summary>
+    public bool IsEmpty => Params.Count == 0 && Metrics.Count == 0 && Tags.Count == 0;
+
+    /// <summary>Empties the batch so it can be filled again.</summary>
+    public void Clear()
+    {
+        Params.Clear();
+        Metrics.Clear();
+        Tags.Clear();
+    }
+}

@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Text.Json;
+using Podium.Tracking.Query;
+
+namespace Podium.Tracking.Leaderboards;
+
+/// <summary>One column of a leaderboard: a header, a kind, and how to read its value from a run.</summary>
+/// <param name="Name">The name it is asked for by (a built-in name or a field).</param>
+/// <param name="Header">The column's heading.</param>
+/// <param name="Kind">How values are typed and shown.</param>
+/// <param name="Read">Reads the value (string, double, long or null) from a run and its rank.</param>
+public sealed record LeaderboardColumn(string Name, string Header, ColumnKind Kind, Func<RunRecord, int, object?> Read)
+{
+    /// <summary>The heading in exact formats (CSV, JSON), where durations are seconds: duration_s.</summary>
+    public string ExactHeader => Kind == ColumnKind.Seconds ? Header + "_s" : Header;
+
+    /// <summary>Every column, in the order DESIGN.md lists them: everything the prototype's CSV had, and more.</summary>
+    public static IReadOnlyList<string> DefaultNames { get; } =
+    [
+        "rank", "run", "data", "model", "val_accuracy", "precision", "recall", "augmentations", "train_shape", "val_shape",
+        "width", "height", "channels", "optimizer", "loss", "classes", "batch_size", "epochs", "mean_precision",
+        "mean_recall", "macro_f1", "roc_auc", "parameters", "epochs_trained", "best_epoch", "duration", "status", "run_id",
+    ];
+
+    /// <summary>The columns that fit a terminal.</summary>
+    public static IReadOnlyList<string> CompactNames { get; } =
+    [
+        "rank", "run", "data", "model", "val_accuracy", "mean_precision", "mean_recall", "macro_f1", "roc_auc",
+        "optimizer", "batch_size", "epochs_trained", "duration", "status",
+    ];
+
+    private static readonly Dictionary<string, Func<LeaderboardColumn>> BuiltIns = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["rank"] = () => new("rank", "rank", ColumnKind.Integer, (_, rank) => (long)rank),
+        ["run"] = () => new("run", "run", ColumnKind.Text, (r, _) => r.Info.Name),
+        ["run_id"] = () => new("run_id", "run_id", ColumnKind.Text, (r, _) => r.Info.Id),
+        ["experiment"] = () => new("experiment", "experiment", ColumnKind.Text, (r, _) => r.Info.Experiment),
+        ["status"] = () => new("status", "status", ColumnKind.Text, (r, _) => r.Info.Status.ToText()),
+        ["start_time"] = () => new("start_time", "start_time", ColumnKind.Text, (r, _) => r.Info.StartTime.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
+        ["duration"] = () => new("duration", "duration", ColumnKind.Seconds, (r, _) => r.Info.Duration?.TotalSeconds),
+        ["data"] = () => new("data", "data", ColumnKind.Text, (r, _) => Training(r)?.Dataset.Name),
+        ["model"] = () => new("model", "model", ColumnKind.Text, (r, _) => r.Model?.Name ?? Param(r, StandardKeys.Model) as string),
+        ["augmentations"] = () => new("augmentations", "augmentations", ColumnKind.Text, (r, _) => Training(r) is { } use ? Compact(use.Augmentations) ?? "none" : null),
+        ["train_shape"] = () => new("train_shape", "train_shape", ColumnKind.Text, (r, _) => Shape(r, "train")),
+        ["val_shape"] = () => new("val_shape", "val_shape", ColumnKind.Text, (r, _) => Shape(r, "validation")),
+        ["test_shape"] = () => new("test_shape", "test_shape", ColumnKind.Text, (r, _) => Shape(r, "test")),
+        ["classes"] = () => new("classes", "classes", ColumnKind.Integer, (r, _) => Training(r) is { } use ? (long)use.Dataset.ClassNames.Count : Param(r, "num_classes") is double d ? (long)d : null),
+        ["precision"] = () => new("precision", "precision", ColumnKind.Text, (r, _) => PerClass(r, StandardKeys.PrecisionPrefix)),
+        ["recall"] = () => new("recall", "recall", ColumnKind.Text, (r, _) => PerClass(r, StandardKeys.RecallPrefix)),
+        ["val_accuracy"] = () => Metric("val_accuracy", StandardKeys.ValAccuracy),
+        ["mean_precision"] = () => Metric("mean_precision", StandardKeys.PrecisionMacro),
+        ["mean_recall"] = () => Metric("mean_recall", StandardKeys.RecallMacro),
+        ["macro_f1"] = () => Metric("macro_f1", StandardKeys.F1Macro),
+        ["roc_auc"] = () => Metric("roc_auc", StandardKeys.RocAucMacro),
+        ["epochs_trained"] = () => MetricInteger("epochs_trained", StandardKeys.EpochsTrained),
+        ["best_epoch"] = () => MetricInteger("best_epoch", StandardKeys.BestEpoch),
+        ["parameters"] = () => new("parameters", "parameters", ColumnKind.Integer, (r, _) => r.Model?.TotalParameters),
+        ["width"] = () => ParamColumn("width", StandardKeys.Width),
+        ["height"] = () => ParamColumn("height", StandardKeys.Height),
+        ["channels"] = () => ParamColumn("channels", StandardKeys.Channels),
+        ["optimizer"] = () => ParamColumn("optimizer", StandardKeys.Optimizer),
+        ["loss"] = () => ParamColumn("loss", StandardKeys.Loss),
+        ["batch_size"] = () => ParamColumn("batch_size", StandardKeys.BatchSize),
+        ["epochs"] = () => ParamColumn("epochs", StandardKeys.Epochs),
+    };
+
+    /// <summary>Resolves a column name: a built-in (rank, run, data, model, …) or a field (metrics.KEY, params.KEY, …).</summary>
+    /// <exception cref="QueryException">Neither a built-in nor a valid field.</exception>
+    public static LeaderboardColumn Resolve(string name)
+    {
+        var trimmed = name.Trim();
+        if (BuiltIns.TryGetValue(trimmed, out var make))
+        {
+            return make();
+        }
+
+        if (!trimmed.Contains('.', StringComparison.Ordinal))
+        {
+            throw new QueryException(
+                $"unknown column; use a field such as metrics.{trimmed} or params.{trimmed}, or one of: {string.Join(", ", BuiltIns.Keys.Order(StringComparer.Ordinal))}",
+                1, trimmed);
+        }
+
+        var field = RunQuery.ParseField(trimmed);
+        return field.Kind switch
+        {
+            FieldKind.Metric => new(trimmed, field.Canonical["metrics.".Length..], ColumnKind.Number, (r, _) => MetricValue(r, field.Key, field.Aggregate)),
+            FieldKind.Param => new(trimmed, field.Key, ColumnKind.Text, (r, _) => Param(r, field.Key)),
+            FieldKind.Tag => new(trimmed, field.Key, ColumnKind.Text, (r, _) => r.Tags.GetValueOrDefault(field.Key)),
+            FieldKind.Attribute => AttributeColumn(trimmed, field.Key),
+            FieldKind.Dataset => new(trimmed, "dataset." + field.Key, field.Key == "classes" ? ColumnKind.Integer : ColumnKind.Text, (r, _) => DatasetValue(r, field.Key)),
+            _ => new(trimmed, "model." + field.Key, field.Key == "name" ? ColumnKind.Text : ColumnKind.Integer, (r, _) => ModelValue(r, field.Key)),
+        };
+    }
+
+    private static LeaderboardColumn Metric(string name, string key) =>
+        new(name, name, ColumnKind.Number, (r, _) => MetricValue(r, key, MetricAggregate.Last));
+
+    private static LeaderboardColumn MetricInteger(string name, string key) =>
+        new(name, name, ColumnKind.Integer, (r, _) => MetricValue(r, key, MetricAggregate.Last) is double d && double.IsFinite(d) ? (long)d : null);
+
+    private static LeaderboardColumn ParamColumn(string name, string key) =>
+        new(name, name, ColumnKind.Text, (r, _) => Param(r, key));
+
+    private static LeaderboardColumn AttributeColumn(string name, string key) => key switch
+    {
+        "run_id" => BuiltIns["run_id"](),
+        "run_name" => BuiltIns["run"](),
+        "status" => BuiltIns["status"](),
+        "experiment" => BuiltIns["experiment"](),
+        "start_time" => BuiltIns["start_time"](),
+        "duration" => BuiltIns["duration"](),
+        "end_time" => new(name, "end_time", ColumnKind.Text, (r, _) => r.Info.EndTime?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
+        "seed" => new(name, "seed", ColumnKind.Integer, (r, _) => r.Info.Seed),
+        _ => new(name, "parent_run_id", ColumnKind.Text, (r, _) => r.Info.ParentRunId),
+    };
+
+    private static double? MetricValue(RunRecord run, string key, MetricAggregate aggregate) =>
+        run.Metrics.TryGetValue(key, out var s)
+            ? aggregate switch { MetricAggregate.Min => s.Min, MetricAggregate.Max => s.Max, _ => s.Last }
+            : null;
+
+    // Numbers stay numbers so JSON and sorting see them as such; everything else is its text.
+    private static object? Param(RunRecord run, string key) =>
+        run.Params.TryGetValue(key, out var value) ? value.Number is { } n ? n : value.Text : null;
+
+    private static DatasetUse? Training(RunRecord run) =>
+        run.Datasets.FirstOrDefault(d => d.Role == "train") ?? run.Datasets.FirstOrDefault();
+
+    private static string? Shape(RunRecord run, string split)
+    {
+        foreach (var use in run.Datasets)
+        {
+            if (use.Dataset.Splits.TryGetValue(split, out var shape))
+            {
+                return SplitShape.Format(shape.X);
+            }
+        }
+
+        return null;
+    }
+
+    private static object? DatasetValue(RunRecord run, string key)
+    {
+        var use = Training(run);
+        return use is null ? null : key switch
+        {
+            "name" => use.Dataset.Name,
+            "fingerprint" => use.Dataset.Fingerprint,
+            "role" => use.Role,
+            "classes" => (long)use.Dataset.ClassNames.Count,
+            _ => use.Dataset.Source,
+        };
+    }
+
+    private static object? ModelValue(RunRecord run, string key) => run.Model is not { } model ? null : key switch
+    {
+        "name" => model.Name,
+        "params" => model.TotalParameters,
+        "trainable_params" => model.TrainableParameters,
+        _ => model.WeightBytes,
+    };
+
+    /// <summary>Per-class values as "cat 0.91, dog 0.85", in the training dataset's class order.</summary>
+    private static string? PerClass(RunRecord run, string prefix)
+    {
+        var found = run.Metrics.Where(m => m.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(m => m.Key[prefix.Length..], m => m.Value.Last);
+        if (found.Count == 0)
+        {
+            return null;
+        }
+
+        var order = Training(run)?.Dataset.ClassNames.Where(found.ContainsKey).ToList() ?? [];
+        order.AddRange(found.Keys.Where(k => !order.Contains(k)).Order(StringComparer.Ordinal));
+        return string.Join(", ", order.Select(c => c + " " + LeaderboardFormat.Number(found[c])));
+    }
+
+    private static string? Compact(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(json);
+        return JsonSerializer.Serialize(document.RootElement);
+    }
+}

@@ -1,0 +1,122 @@
+using Podium.Tracking.Query;
+
+namespace Podium.Tracking.Leaderboards;
+
+/// <summary>A ranked table of runs: the columns, one row of values per run, and the runs themselves.</summary>
+public sealed class LeaderboardTable
+{
+    /// <summary>The order when none is given: best validation accuracy first.</summary>
+    public const string DefaultOrder = "metrics.val_accuracy DESC";
+
+    private LeaderboardTable(string query, IReadOnlyList<LeaderboardColumn> columns, IReadOnlyList<RunRecord> runs, long matching)
+    {
+        Query = query;
+        Columns = columns;
+        Runs = runs;
+        Matching = matching;
+        Rows = runs.Select((run, i) => columns.Select(c => c.Read(run, i + 1)).ToArray()).ToList();
+    }
+
+    /// <summary>The query the table answers, in one line.</summary>
+    public string Query { get; }
+
+    /// <summary>The columns, in order.</summary>
+    public IReadOnlyList<LeaderboardColumn> Columns { get; }
+
+    /// <summary>The ranked runs.</summary>
+    public IReadOnlyList<RunRecord> Runs { get; }
+
+    /// <summary>Cell values (string, double, long or null), one array per run, aligned with <see cref="Columns"/>.</summary>
+    public IReadOnlyList<object?[]> Rows { get; }
+
+    /// <summary>How many runs matched the filter before the limit.</summary>
+    public long Matching { get; }
+
+    /// <summary>Builds the table: filter and order in the query language, columns by name (default: all of <see cref="LeaderboardColumn.DefaultNames"/>).</summary>
+    /// <exception cref="QueryException">The filter, order or a column name is not valid.</exception>
+    public static LeaderboardTable Build(ITrackingStore store, string? filter, string? orderBy, IReadOnlyList<string>? columns, int? limit, string? experiment)
+    {
+        var query = RunQuery.Parse(filter);
+        var order = !string.IsNullOrWhiteSpace(orderBy) ? RunQuery.ParseOrderBy(orderBy)
+            : query.OrderBy.Count > 0 ? query.OrderBy
+            : RunQuery.ParseOrderBy(DefaultOrder);
+        if (limit is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(limit), limit, "the limit must be at least 1");
+        }
+
+        var resolved = (columns is { Count: > 0 } ? columns : LeaderboardColumn.DefaultNames).Select(LeaderboardColumn.Resolve).ToList();
+        query = query with { OrderBy = order, Limit = limit ?? query.Limit, Experiment = experiment };
+        var runs = store.SearchRuns(query);
+        var matching = query.Limit is null ? runs.Count : store.CountRuns(query);
+        var text = (string.IsNullOrWhiteSpace(filter) ? "" : QueryText.FilterOnly(filter) + " ")
+            + "ORDER BY " + string.Join(", ", order.Select(o => o.Field.Canonical + (o.Descending ? " DESC" : " ASC")))
+            + (query.Limit is { } n ? $" LIMIT {n}" : "");
+        return new LeaderboardTable(text.Trim(), resolved, runs, matching);
+    }
+
+    /// <summary>Writes the table in a format: csv, json, md (Markdown) or html.</summary>
+    public void Write(TextWriter writer, LeaderboardFormatKind format, string title = "Podium leaderboard")
+    {
+        switch (format)
+        {
+            case LeaderboardFormatKind.Csv:
+                LeaderboardWriters.Csv(this, writer);
+                break;
+            case LeaderboardFormatKind.Json:
+                LeaderboardWriters.Json(this, writer);
+                break;
+            case LeaderboardFormatKind.Markdown:
+                LeaderboardWriters.Markdown(this, writer);
+                break;
+            case LeaderboardFormatKind.Html:
+                LeaderboardWriters.Html(this, writer, title);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(format), format, "write terminal tables with the CLI");
+        }
+    }
+
+    /// <summary>The table as CSV (RFC 4180).</summary>
+    public string ToCsv() => Render(LeaderboardFormatKind.Csv);
+
+    /// <summary>The table as JSON.</summary>
+    public string ToJson() => Render(LeaderboardFormatKind.Json);
+
+    /// <summary>The table as a Markdown pipe table.</summary>
+    public string ToMarkdown() => Render(LeaderboardFormatKind.Markdown);
+
+    /// <summary>The table as one self-contained HTML page.</summary>
+    public string ToHtml(string title = "Podium leaderboard")
+    {
+        using var writer = new StringWriter();
+        Write(writer, LeaderboardFormatKind.Html, title);
+        return writer.ToString();
+    }
+
+    private string Render(LeaderboardFormatKind format)
+    {
+        using var writer = new StringWriter();
+        Write(writer, format);
+        return writer.ToString();
+    }
+}
+
+/// <summary>The file formats a leaderboard is written in.</summary>
+public enum LeaderboardFormatKind
+{
+    /// <summary>A terminal table (the CLI's).</summary>
+    Table,
+
+    /// <summary>Comma-separated values.</summary>
+    Csv,
+
+    /// <summary>JSON.</summary>
+    Json,
+
+    /// <summary>A Markdown pipe table.</summary>
+    Markdown,
+
+    /// <summary>One self-contained HTML page.</summary>
+    Html,
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Podium.Tracking;
+
+/// <summary>A typed param value: a number, a string, a bool or a JSON document.</summary>
+public readonly record struct ParamValue
+{
+    private ParamValue(ParamKind kind, string text, double? number)
+    {
+        Kind = kind;
+        Text = text;
+        Number = number;
+    }
+
+    /// <summary>The value's type.</summary>
+    public ParamKind Kind { get; }
+
+    /// <summary>The canonical text: numbers in round-trip invariant form, bools as true/false, JSON compacted.</summary>
+    public string Text { get; }
+
+    /// <summary>The numeric value of a number, otherwise null.</summary>
+    public double? Number { get; }
+
+    /// <summary>A number param.</summary>
+    public static ParamValue Of(double value) => new(ParamKind.Number, FormatNumber(value), value);
+
+    /// <summary>A string param.</summary>
+    public static ParamValue Of(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return new(ParamKind.String, value, null);
+    }
+
+    /// <summary>A bool param.</summary>
+    public static ParamValue Of(bool value) => new(ParamKind.Bool, value ? "true" : "false", null);
+
+    /// <summary>A JSON param; the text must be valid JSON and is stored compacted.</summary>
+    public static ParamValue OfJson(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return new(ParamKind.Json, JsonSerializer.Serialize(document.RootElement), null);
+    }
+
+    /// <summary>Turns a CLR value into a param: numbers, strings, bools, enums (as their name), anything else as JSON.</summary>
+    public static ParamValue From(object? value) => value switch
+    {
+        null => throw new ArgumentNullException(nameof(value), "a param value cannot be null"),
+        ParamValue p => p,
+        string s => Of(s),
+        bool b => Of(b),
+        double d => Of(d),
+        float f => Of((double)f),
+        int i => Of(i),
+        long l => Of(l),
+        short s16 => Of(s16),
+        byte u8 => Of(u8),
+        uint u32 => Of(u32),
+        ulong u64 => Of(u64),
+        decimal m => Of((double)m),
+        Enum e => Of(e.ToString()),
+        JsonElement j => OfJson(j.GetRawText()),
+        _ => new(ParamKind.Json, JsonSerializer.Serialize(value), null),
+    };
+
+    /// <summary>Rebuilds a value from its stored kind and canonical text.</summary>
+    public static ParamValue FromStored(ParamKind kind, string text) => kind switch
+    {
+        ParamKind.Number => new(kind, text, double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture)),
+        _ => new(kind, text, null),
+    };
+
+    /// <summary>Numbers in the shortest text that round-trips, with NaN and ±Inf spelled out.</summary>
+    internal static string FormatNumber(double value) => value switch
+    {
+        double.NaN => "NaN",
+        double.PositiveInfinity => "Infinity",
+        double.NegativeInfinity => "-Infinity",
+        _ => value.ToString("R", CultureInfo.InvariantCulture),
+    };
+
+    /// <inheritdoc/>
+    public override string ToString() => Text;
+
+    /// <summary>Implicit conversion from a number.</summary>
+    public static implicit operator ParamValue(double value) => Of(value);
+
+    /// <summary>Implicit conversion from a string.</summary>
+    public static implicit operator ParamValue(string value) => Of(value);
+
+    /// <summary>Implicit conversion from a bool.</summary>
+    public static implicit operator ParamValue(bool value) => Of(value);
+}

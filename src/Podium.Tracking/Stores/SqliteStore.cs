@@ -1,0 +1,190 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Podium.Tracking.Stores;
+
+/// <summary>
+/// The default store: one SQLite file in WAL mode plus a folder of artifacts. Several processes
+/// may write to one store at once; writers wait for each other (busy timeout, immediate
+/// transactions) instead of failing with "database is locked".
+/// </summary>
+internal sealed partial class SqliteStore : ITrackingStore
+{
+    private static readonly byte[] SqliteHeader = "SQLite format 3\0"u8.ToArray();
+
+    private readonly SqliteConnection _connection;
+    private readonly object _gate = new();
+    private readonly Dictionary<string, long> _runKeys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _metricKeys = new(StringComparer.Ordinal);
+
+    private SqliteStore(string databasePath, string artifactRoot, SqliteConnection connection)
+    {
+        DatabasePath = databasePath;
+        ArtifactRoot = artifactRoot;
+        _connection = connection;
+    }
+
+    /// <summary>The database file.</summary>
+    public string DatabasePath { get; }
+
+    /// <summary>The folder holding each run's artifacts under its id.</summary>
+    public string ArtifactRoot { get; }
+
+    /// <inheritdoc/>
+    public string Location => DatabasePath;
+
+    /// <summary>
+    /// Opens a store: a folder (holding podium.db and artifacts/) or a path ending in .db (artifacts
+    /// beside it in NAME.artifacts/). Creates it when missing; refuses a file that is not a Podium
+    /// store or is from a newer schema, and never writes to such a file.
+    /// </summary>
+    public static SqliteStore Open(string path)
+    {
+        var full = Path.GetFullPath(path);
+        string database, artifacts;
+        if (full.EndsWith(".db", StringComparison.OrdinalIgnoreCase) || File.Exists(full))
+        {
+            database = full;
+            artifacts = Path.Combine(Path.GetDirectoryName(full)!, Path.GetFileNameWithoutExtension(full) + ".artifacts");
+        }
+        else
+        {
+            database = Path.Combine(full, "podium.db");
+            artifacts = Path.Combine(full, "artifacts");
+        }
+
+        CheckHeader(database);
+        Directory.CreateDirectory(Path.GetDirectoryName(database)!);
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = database,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = 120,
+        };
+        var connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            connection.Open();
+            Execute(connection, "PRAGMA busy_timeout = 60000;");
+            CheckIdentity(connection, database);
+            Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA case_sensitive_like = ON;");
+            Migrate(connection, database);
+            return new SqliteStore(database, artifacts, connection);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 26)
+        {
+            connection.Dispose();
+            throw new StoreException($"'{database}' is not a Podium store (the file is not a SQLite database); it was left untouched", e);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private static void CheckHeader(string database)
+    {
+        if (Directory.Exists(database))
+        {
+            throw new StoreException($"'{database}' is a folder, not a Podium database file");
+        }
+
+        if (!File.Exists(database))
+        {
+            return;
+        }
+
+        using var file = File.OpenRead(database);
+        if (file.Length == 0)
+        {
+            return;
+        }
+
+        var header = new byte[SqliteHeader.Length];
+        var read = file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        if (read < header.Length || !header.AsSpan().SequenceEqual(SqliteHeader))
+        {
+            throw new StoreException($"'{database}' is not a Podium store (the file is not a SQLite database); it was left untouched");
+        }
+    }
+
+    private static void CheckIdentity(SqliteConnection connection, string database)
+    {
+        var applicationId = Convert.ToInt64(Scalar(connection, "PRAGMA application_id;"), CultureInfo.InvariantCulture);
+        var version = Convert.ToInt64(Scalar(connection, "PRAGMA user_version;"), CultureInfo.InvariantCulture);
+        var tables = Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM sqlite_master;"), CultureInfo.InvariantCulture);
+        if (applicationId == 0 && version == 0 && tables == 0)
+        {
+            return; // A new, empty database.
+        }
+
+        if (applicationId != SqliteSchema.ApplicationId)
+        {
+            throw new StoreException($"'{database}' is a SQLite database but not a Podium store; it was left untouched");
+        }
+
+        if (version > SqliteSchema.Version)
+        {
+            throw new StoreException(
+                $"'{database}' was written by a newer Podium (schema version {version}; this Podium reads up to {SqliteSchema.Version}); upgrade Podium to open it");
+        }
+    }
+
+    private static void Migrate(SqliteConnection connection, string database)
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        // Read again inside the write lock: another process may have migrated meanwhile.
+        var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;", transaction), CultureInfo.InvariantCulture);
+        if (version > SqliteSchema.Version)
+        {
+            throw new StoreException($"'{database}' was written by a newer Podium (schema version {version}); upgrade Podium to open it");
+        }
+
+        for (var i = version; i < SqliteSchema.Version; i++)
+        {
+            Execute(connection, SqliteSchema.Migrations[i], transaction);
+        }
+
+        if (version < SqliteSchema.Version)
+        {
+            Execute(connection, $"PRAGMA application_id = {SqliteSchema.ApplicationId}; PRAGMA user_version = {SqliteSchema.Version};", transaction);
+        }
+
+        transaction.Commit();
+    }
+
+    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        command.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        return command.ExecuteScalar();
+    }
+
+    private SqliteCommand Command(string sql, SqliteTransaction? transaction = null)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        return command;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _connection.Dispose();
+        }
+    }
+}
