@@ -1,0 +1,12 @@
+namespace Podium.Tracking.Tests.Stores;
+
+/// <summary>Makes a fresh, empty store of one kind for a contract test.</summary>
+public interface IStoreFactory
+{
+    ITrackingStore Create(TempFolder folder);
+}
+
+public sealed class SqliteStoreFactory : IStoreFactory
+{
+    public ITrackingStore Create(TempFolder folder) => TrackingStores.Open(folder.File("store"));
+}
