@@ -1,0 +1,169 @@
+using Podium.Tracking.Query;
+using Xunit;
+
+namespace Podium.Tracking.Tests.Query;
+
+/// <summary>What queries mean, checked on a real SQLite store with runs whose answers are known by construction.</summary>
+public sealed class QuerySemanticsTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly Tracker _tracker;
+
+    public QuerySemanticsTests()
+    {
+        var clock = new FixedClock(new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero));
+        _tracker = Tracker.Open(_folder.File("store"), new TrackerOptions { Clock = clock, CaptureSource = false });
+        var art = Data("art_data", "a");
+        var shapes = Data("shapes", "b");
+        //        name    acc    optimizer  batch  lr      stage   data    params     status
+        Add(clock, "r1", 0.91, "adam", 32, 0.001, "prod", art, 900_000, RunStatus.Finished);
+        Add(clock, "r2", 0.85, "sgd", 64, 0.01, "dev", art, 14_000_000, RunStatus.Finished);
+        Add(clock, "r3", 0.78, "Adam", 16, 0.001, null, shapes, 900_000, RunStatus.Failed);
+        Add(clock, "r4", double.NaN, "adagrad", 128, 0.1, "dev", shapes, null, RunStatus.Finished);
+        Add(clock, "r5", null, "adam", 8, 0.0001, "prod", null, 900_000, RunStatus.Running);
+    }
+
+    public void Dispose()
+    {
+        _tracker.Dispose();
+        _folder.Dispose();
+    }
+
+    private static DatasetRecord Data(string name, string fill) => new(
+        name, new string(fill[0], 64), new Dictionary<string, SplitShape> { ["train"] = new([10, 1, 8, 8], [10]) }, ["x", "y", "z"], "test");
+
+    private void Add(FixedClock clock, string name, double? accuracy, string optimizer, int batch, double lr, string? stage,
+        DatasetRecord? data, long? parameters, RunStatus status)
+    {
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var run = _tracker.StartRun("q", name);
+        run.LogParams(new Dictionary<string, object> { ["optimizer"] = optimizer, ["batch_size"] = batch, ["lr"] = lr });
+        if (accuracy is { } a)
+        {
+            run.LogMetric("val_accuracy", a);
+        }
+
+        if (stage is not null)
+        {
+            run.SetTag("stage", stage);
+        }
+
+        if (data is not null)
+        {
+            run.LogDataset(data, "train");
+        }
+
+        if (parameters is { } p)
+        {
+            run.LogModel(new ModelRecord("m", "{}", p, p, p * 4, "digraph {}"));
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(name[1] - '0'));
+        if (status == RunStatus.Running)
+        {
+            run.Flush();
+        }
+        else
+        {
+            run.End(status);
+        }
+    }
+
+    private string[] Names(string query) =>
+        _tracker.SearchRuns(query).Select(r => r.Info.Name).Order(StringComparer.Ordinal).ToArray();
+
+    private string[] Ordered(string query) => _tracker.SearchRuns(query).Select(r => r.Info.Name).ToArray();
+
+    [Theory]
+    [InlineData("metrics.val_accuracy > 0.8", "r1 r2")]
+    [InlineData("metrics.val_accuracy <= 0.85", "r2 r3")]
+    [InlineData("metrics.val_accuracy != 0.85", "r1 r3")]
+    [InlineData("params.optimizer = 'adam'", "r1 r5")]
+    [InlineData("params.optimizer ILIKE 'adam'", "r1 r3 r5")]
+    [InlineData("params.optimizer LIKE 'ada%'", "r1 r4 r5")]
+    [InlineData("params.optimizer NOT LIKE 'ada%'", "r2 r3")]
+    [InlineData("params.batch_size >= 64", "r2 r4")]
+    [InlineData("params.batch_size = 32", "r1")]
+    [InlineData("params.lr < 0.005", "r1 r3 r5")]
+    [InlineData("params.optimizer IN ('sgd', 'adagrad')", "r2 r4")]
+    [InlineData("params.optimizer NOT IN ('sgd', 'adagrad')", "r1 r3 r5")]
+    [InlineData("tags.stage = 'prod'", "r1 r5")]
+    [InlineData("tags.stage IS NULL", "r3")]
+    [InlineData("tags.stage != 'dev'", "r1 r5")]
+    [InlineData("metrics.val_accuracy IS NULL", "r5")]
+    [InlineData("metrics.val_accuracy IS NOT NULL", "r1 r2 r3 r4")]
+    [InlineData("attributes.status = 'finished'", "r1 r2 r4")]
+    [InlineData("attributes.status != 'finished'", "r3 r5")]
+    [InlineData("attributes.run_name LIKE 'r%' AND attributes.duration >= 3", "r3 r4")]
+    [InlineData("dataset.name = 'art_data'", "r1 r2")]
+    [InlineData("dataset.name != 'art_data'", "r3 r4 r5")]
+    [InlineData("dataset.fingerprint = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb'", "r3 r4")]
+    [InlineData("dataset.classes = 3 AND dataset.role = 'train'", "r1 r2 r3 r4")]
+    [InlineData("model.params > 1000000", "r2")]
+    [InlineData("model.params IS NULL", "r4")]
+    [InlineData("metrics.val_accuracy > 0.9 OR params.optimizer = 'sgd' AND tags.stage = 'dev'", "r1 r2")]
+    [InlineData("(metrics.val_accuracy > 0.9 OR params.optimizer = 'sgd') AND tags.stage = 'dev'", "r2")]
+    [InlineData("NOT metrics.val_accuracy > 0.8", "r3 r4 r5")]
+    [InlineData("NOT (tags.stage = 'dev' OR tags.stage = 'prod')", "r3")]
+    [InlineData("attributes.experiment = 'q' AND attributes.seed IS NULL", "r1 r2 r3 r4 r5")]
+    [InlineData("attributes.start_time > '2026-02-01T00:02:30Z'", "r3 r4 r5")]
+    [InlineData("attributes.end_time IS NULL", "r5")]
+    public void Filters_select_exactly_the_runs_they_describe(string query, string expected)
+    {
+        Assert.Equal(expected.Split(' '), Names(query));
+    }
+
+    [Fact]
+    public void Order_by_a_number_param_is_numeric_not_textual()
+    {
+        Assert.Equal(["r5", "r3", "r1", "r2", "r4"], Ordered("ORDER BY params.batch_size ASC"));
+    }
+
+    [Fact]
+    public void Default_order_is_newest_first()
+    {
+        Assert.Equal(["r5", "r4", "r3", "r2", "r1"], Ordered(""));
+    }
+
+    [Fact]
+    public void Ties_break_newest_first()
+    {
+        Assert.Equal(["r5", "r3", "r1", "r2", "r4"], Ordered("ORDER BY model.params ASC"));
+    }
+
+    [Fact]
+    public void Experiment_restricts_the_search()
+    {
+        _tracker.StartRun("other", "elsewhere").End();
+
+        Assert.Equal(5, _tracker.Store.CountRuns(RunQuery.All with { Experiment = "q" }));
+        Assert.Equal(6, _tracker.Store.CountRuns(RunQuery.All));
+    }
+
+    [Theory]
+    [InlineData("params.optimizer = 'adam''; DROP TABLE runs; --'")]
+    [InlineData("params.`optimizer'; DELETE FROM params; --` = 'x'")]
+    [InlineData("tags.stage = '' OR 1=1 --'")]
+    [InlineData("metrics.val_accuracy = 0 OR 1=1")]
+    [InlineData("metrics.val_accuracy > 0; UPDATE runs SET status = 'failed'")]
+    [InlineData("attributes.status = 'finished\" OR \"1\"=\"1'")]
+    public void Injection_attempts_match_nothing_or_fail_and_change_nothing(string query)
+    {
+        _tracker.Store.Dispose();
+        var database = Path.Combine(_folder.File("store"), "podium.db");
+        var before = StoreDump.Of(database);
+        using var store = TrackingStores.Open(_folder.File("store"));
+
+        try
+        {
+            Assert.Empty(store.SearchRuns(RunQuery.Parse(query)));
+        }
+        catch (QueryException e)
+        {
+            Assert.StartsWith("query error at column", e.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(before, StoreDump.Of(database));
+        Assert.Equal(5, store.CountRuns(RunQuery.All));
+    }
+}
