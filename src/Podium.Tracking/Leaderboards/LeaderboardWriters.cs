@@ -87,8 +87,10 @@ internal static class LeaderboardWriters
         }
     }
 
+    // Escape what Markdown would read as markup or as raw HTML, so a run name shows as written.
     private static string MarkdownCell(string text) =>
         text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("|", "\\|", StringComparison.Ordinal)
+            .Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal)
             .Replace("\r", " ", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
 
     public static void Html(LeaderboardTable table, TextWriter writer, string title)
