@@ -6,7 +6,10 @@ using Podium.Tracking;
 //   until-killed STORE FLUSH_EVERY        log points forever, printing "flushed N" after each flush
 var mode = args[0];
 var store = args[1];
-var options = new TrackerOptions { CaptureSource = false, FlushPoints = 1000 };
+// until-killed flushes only when told, so the points it reports flushed are exactly those written.
+var options = mode == "until-killed"
+    ? new TrackerOptions { CaptureSource = false, FlushPoints = int.MaxValue, FlushInterval = TimeSpan.FromDays(1) }
+    : new TrackerOptions { CaptureSource = false, FlushPoints = 1000 };
 using var tracker = Tracker.Open(store, options);
 if (mode == "concurrent")
 {

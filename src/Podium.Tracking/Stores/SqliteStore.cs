@@ -112,9 +112,17 @@ internal sealed partial class SqliteStore : ITrackingStore
 
     private static void CheckIdentity(SqliteConnection connection, string database)
     {
-        var applicationId = Convert.ToInt64(Scalar(connection, "PRAGMA application_id;"), CultureInfo.InvariantCulture);
-        var version = Convert.ToInt64(Scalar(connection, "PRAGMA user_version;"), CultureInfo.InvariantCulture);
-        var tables = Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM sqlite_master;"), CultureInfo.InvariantCulture);
+        // One statement, so one snapshot: read separately, another process's migration could commit
+        // between the reads and make a new Podium store look like a foreign database.
+        long applicationId, version, tables;
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT (SELECT application_id FROM pragma_application_id()), (SELECT user_version FROM pragma_user_version()), (SELECT count(*) FROM sqlite_master);";
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            (applicationId, version, tables) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+        }
+
         if (applicationId == 0 && version == 0 && tables == 0)
         {
             return; // A new, empty database.
