@@ -16,7 +16,7 @@ internal static class ExampleRuns
 
     private static readonly string[] Classes = ["drawings", "engraving", "iconography", "painting", "sculpture"];
 
-    public static int Write(Tracker tracker, SimulatedClock clock, int seed)
+    public static int Write(Tracker tracker, ManualClock clock, int seed)
     {
         var random = new Random(seed);
         var data = new DatasetRecord(
@@ -47,7 +47,7 @@ internal static class ExampleRuns
         return count;
     }
 
-    private static void WriteRun(Tracker tracker, SimulatedClock clock, Random random, DatasetRecord data, string augmentations,
+    private static void WriteRun(Tracker tracker, ManualClock clock, Random random, DatasetRecord data, string augmentations,
         string model, string optimizer, int batch)
     {
         var seed = random.Next(1, 100_000);

@@ -44,7 +44,10 @@ internal static class PodiumCommand
         {
             var command = parsed.CommandResult.Command;
             var name = command == root ? "podium" : "podium " + command.Name;
-            error.WriteLine($"podium: {parsed.Errors[0].Message} (see '{name} --help')");
+            // The most specific error first: "unrecognized 'x'" says more than "required command was not provided".
+            var first = parsed.Errors.OrderBy(e => e.Message.StartsWith("Required command", StringComparison.Ordinal)).First();
+            var message = string.Join(' ', first.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            error.WriteLine($"podium: {message} (see '{name} --help')");
             return BadInput;
         }
 
@@ -52,32 +55,12 @@ internal static class PodiumCommand
         {
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (QueryException e)
+        catch (Exception e) when (e is QueryException or CliError or ArgumentException)
         {
             error.WriteLine("podium: " + e.Message);
             return BadInput;
         }
-        catch (CliError e)
-        {
-            error.WriteLine("podium: " + e.Message);
-            return BadInput;
-        }
-        catch (ArgumentException e)
-        {
-            error.WriteLine("podium: " + e.Message);
-            return BadInput;
-        }
-        catch (StoreException e)
-        {
-            error.WriteLine("podium: " + e.Message);
-            return StoreFailure;
-        }
-        catch (IOException e)
-        {
-            error.WriteLine("podium: " + e.Message);
-            return StoreFailure;
-        }
-        catch (UnauthorizedAccessException e)
+        catch (Exception e) when (e is StoreException or IOException or UnauthorizedAccessException)
         {
             error.WriteLine("podium: " + e.Message);
             return StoreFailure;

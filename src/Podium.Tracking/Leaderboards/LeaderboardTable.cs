@@ -8,12 +8,14 @@ public sealed class LeaderboardTable
     /// <summary>The order when none is given: best validation accuracy first.</summary>
     public const string DefaultOrder = "metrics.val_accuracy DESC";
 
-    private LeaderboardTable(string query, IReadOnlyList<LeaderboardColumn> columns, IReadOnlyList<RunRecord> runs, long matching)
+    private readonly Lazy<long> _matching;
+
+    private LeaderboardTable(string query, IReadOnlyList<LeaderboardColumn> columns, IReadOnlyList<RunRecord> runs, Func<long> matching)
     {
         Query = query;
         Columns = columns;
         Runs = runs;
-        Matching = matching;
+        _matching = new Lazy<long>(matching);
         Rows = runs.Select((run, i) => columns.Select(c => c.Read(run, i + 1)).ToArray()).ToList();
     }
 
@@ -29,8 +31,8 @@ public sealed class LeaderboardTable
     /// <summary>Cell values (string, double, long or null), one array per run, aligned with <see cref="Columns"/>.</summary>
     public IReadOnlyList<object?[]> Rows { get; }
 
-    /// <summary>How many runs matched the filter before the limit.</summary>
-    public long Matching { get; }
+    /// <summary>How many runs match the filter, ignoring the limit; counted on first use, since it visits every match.</summary>
+    public long Matching => _matching.Value;
 
     /// <summary>Builds the table: filter and order in the query language, columns by name (default: all of <see cref="LeaderboardColumn.DefaultNames"/>).</summary>
     /// <exception cref="QueryException">The filter, order or a column name is not valid.</exception>
@@ -48,7 +50,8 @@ public sealed class LeaderboardTable
         var resolved = (columns is { Count: > 0 } ? columns : LeaderboardColumn.DefaultNames).Select(LeaderboardColumn.Resolve).ToList();
         query = query with { OrderBy = order, Limit = limit ?? query.Limit, Experiment = experiment };
         var runs = store.SearchRuns(query);
-        var matching = query.Limit is null ? runs.Count : store.CountRuns(query);
+        var counted = query;
+        Func<long> matching = query.Limit is null || runs.Count < query.Limit ? () => runs.Count : () => store.CountRuns(counted);
         var text = (string.IsNullOrWhiteSpace(filter) ? "" : QueryText.FilterOnly(filter) + " ")
             + "ORDER BY " + string.Join(", ", order.Select(o => o.Field.Canonical + (o.Descending ? " DESC" : " ASC")))
             + (query.Limit is { } n ? $" LIMIT {n}" : "");

@@ -14,7 +14,7 @@ public sealed class LeaderboardRenderingTests : IDisposable
 
     public LeaderboardRenderingTests()
     {
-        var clock = new FixedClock(new DateTimeOffset(2026, 4, 1, 8, 0, 0, TimeSpan.Zero));
+        var clock = new ManualClock(new DateTimeOffset(2026, 4, 1, 8, 0, 0, TimeSpan.Zero));
         _tracker = Tracker.Open(_folder.File("store"), new TrackerOptions { Clock = clock, CaptureSource = false });
         var data = new DatasetRecord(
             "art_data", new string('f', 64),
@@ -31,7 +31,7 @@ public sealed class LeaderboardRenderingTests : IDisposable
         _folder.Dispose();
     }
 
-    private void AddRun(FixedClock clock, DatasetRecord data, string name, string model, string optimizer, int batch, double accuracy,
+    private void AddRun(ManualClock clock, DatasetRecord data, string name, string model, string optimizer, int batch, double accuracy,
         double[] precision, double[] recall, long parameters, TimeSpan duration)
     {
         clock.Advance(TimeSpan.FromMinutes(1));

@@ -11,7 +11,7 @@ public sealed class QuerySemanticsTests : IDisposable
 
     public QuerySemanticsTests()
     {
-        var clock = new FixedClock(new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero));
+        var clock = new ManualClock(new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero));
         _tracker = Tracker.Open(_folder.File("store"), new TrackerOptions { Clock = clock, CaptureSource = false });
         var art = Data("art_data", "a");
         var shapes = Data("shapes", "b");
@@ -32,7 +32,7 @@ public sealed class QuerySemanticsTests : IDisposable
     private static DatasetRecord Data(string name, string fill) => new(
         name, new string(fill[0], 64), new Dictionary<string, SplitShape> { ["train"] = new([10, 1, 8, 8], [10]) }, ["x", "y", "z"], "test");
 
-    private void Add(FixedClock clock, string name, double? accuracy, string optimizer, int batch, double lr, string? stage,
+    private void Add(ManualClock clock, string name, double? accuracy, string optimizer, int batch, double lr, string? stage,
         DatasetRecord? data, long? parameters, RunStatus status)
     {
         clock.Advance(TimeSpan.FromMinutes(1));

@@ -9,7 +9,7 @@ public abstract class StoreContractTests<TFactory> : IDisposable
     where TFactory : IStoreFactory, new()
 {
     private readonly TempFolder _folder = new();
-    private readonly FixedClock _clock = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly ManualClock _clock = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
 
     protected StoreContractTests()
     {

@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Globalization;
+using Podium.Tracking;
+using Podium.Tracking.Leaderboards;
+
+// Podium's tracking benchmarks. Timings live here, never in tests.
+//   dotnet run -c Release --project bench/Podium.Bench -- ingest
+//   dotnet run -c Release --project bench/Podium.Bench -- leaderboard [--runs 100000] [--store DIR]
+var mode = args.Length > 0 ? args[0] : "all";
+var runs = Option("--runs", 100_000);
+var storeArgument = OptionText("--store");
+
+if (mode is "ingest" or "all")
+{
+    Ingest.Run();
+}
+
+if (mode is "leaderboard" or "all")
+{
+    LeaderboardBench.Run(runs, storeArgument);
+}
+
+return 0;
+
+int Option(string name, int fallback) =>
+    Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+
+string? OptionText(string name) =>
+    Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+
+/// <summary>Metric points per second through the public API (Run.LogMetric, batched flushes) into a fresh SQLite store.</summary>
+internal static class Ingest
+{
+    public static void Run()
+    {
+        const int Runs = 4, Keys = 10, StepsPerKey = 100_000;
+        const long Points = (long)Runs * Keys * StepsPerKey;
+        var rates = new List<double>();
+        for (var repeat = 0; repeat < 5; repeat++)
+        {
+            var folder = Path.Combine(Path.GetTempPath(), "podium-bench-ingest-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                using var tracker = Tracker.Open(folder, new TrackerOptions { CaptureSource = false });
+                var keys = Enumerable.Range(0, Keys).Select(k => "metric_" + k).ToArray();
+                var clock = Stopwatch.StartNew();
+                for (var r = 0; r < Runs; r++)
+                {
+                    using var run = tracker.StartRun("ingest");
+                    for (var step = 0; step < StepsPerKey; step++)
+                    {
+                        for (var k = 0; k < Keys; k++)
+                        {
+                            run.LogMetric(keys[k], step * 0.001 + k, step);
+                        }
+                    }
+
+                    run.End();
+                }
+
+                clock.Stop();
+                rates.Add(Points / clock.Elapsed.TotalSeconds);
+                if (repeat == 0)
+                {
+                    var check = tracker.Store.SearchRuns(Podium.Tracking.Query.RunQuery.All);
+                    var stored = check.Sum(run => run.Metrics.Values.Sum(m => m.Count));
+                    if (stored != Points)
+                    {
+                        throw new InvalidOperationException($"stored {stored} points, logged {Points}");
+                    }
+                }
+            }
+            finally
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+
+        rates.Sort();
+        Console.WriteLine($"ingest: {Points:N0} points ({Runs} runs x {Keys} metrics x {StepsPerKey:N0} steps) via Run.LogMetric into SQLite");
+        Console.WriteLine($"ingest: median {rates[rates.Count / 2]:N0} points/s (min {rates[0]:N0}, max {rates[^1]:N0}, 5 repeats)");
+    }
+}
+
+/// <summary>A filter + ORDER BY + top-50 leaderboard over a store of many runs x 30 params x 10 metrics.</summary>
+internal static class LeaderboardBench
+{
+    private const string Filter = "metrics.val_accuracy > 0.8 AND params.optimizer = 'adam'";
+    private const string Order = "metrics.val_accuracy DESC";
+    private static readonly string[] Optimizers = ["adam", "sgd", "adagrad", "rmsprop"];
+
+    public static void Run(int runs, string? store)
+    {
+        store ??= Path.Combine(Path.GetTempPath(), $"podium-bench-board-{runs}");
+        using (var tracker = Tracker.Open(store, new TrackerOptions { CaptureSource = false }))
+        {
+            var have = tracker.Store.CountRuns(Podium.Tracking.Query.RunQuery.All);
+            if (have != runs)
+            {
+                if (have != 0)
+                {
+                    throw new InvalidOperationException($"{store} holds {have} runs, not {runs}; give another --store");
+                }
+
+                Generate(tracker, runs);
+            }
+        }
+
+        using var board = Tracker.Open(store, new TrackerOptions { CaptureSource = false });
+        var times = new List<double>();
+        LeaderboardTable? table = null;
+        for (var i = 0; i < 31; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            table = board.Leaderboard(Filter, Order, limit: 50);
+            clock.Stop();
+            if (i > 0)
+            {
+                times.Add(clock.Elapsed.TotalMilliseconds);
+            }
+        }
+
+        times.Sort();
+        var counts = new List<double>();
+        for (var i = 0; i < 11; i++)
+        {
+            var fresh = board.Leaderboard(Filter, Order, limit: 50);
+            var clock = Stopwatch.StartNew();
+            _ = fresh.Matching;
+            clock.Stop();
+            if (i > 0)
+            {
+                counts.Add(clock.Elapsed.TotalMilliseconds);
+            }
+        }
+
+        counts.Sort();
+        Console.WriteLine($"leaderboard: {runs:N0} runs x 30 params x 10 metrics; \"{Filter}\" ORDER BY {Order} LIMIT 50 ({table!.Matching:N0} match)");
+        Console.WriteLine($"leaderboard: top 50 with every default column: median {times[times.Count / 2]:F1} ms, p90 {times[(int)(times.Count * 0.9)]:F1} ms, min {times[0]:F1} ms (30 repeats after 1 warm-up)");
+        Console.WriteLine($"leaderboard: counting all matches (the \"of N\" total, done on demand): median {counts[counts.Count / 2]:F1} ms (10 repeats)");
+    }
+
+    private static void Generate(Tracker tracker, int runs)
+    {
+        var random = new Random(1);
+        var clock = Stopwatch.StartNew();
+        for (var r = 0; r < runs; r++)
+        {
+            var batch = new RunBatch();
+            var info = tracker.Store.CreateRun(new NewRun("bench", $"run-{r}", r, null, new RunSource(null, null, "bench"), RunEnvironment.Capture(), DateTimeOffset.UtcNow));
+            batch.Params.Add(new("optimizer", Optimizers[random.Next(Optimizers.Length)]));
+            batch.Params.Add(new("batch_size", (double)(8 << random.Next(5))));
+            batch.Params.Add(new("model", random.Next(2) == 0 ? "basic_cnn" : "vgg16"));
+            for (var p = 3; p < 30; p++)
+            {
+                batch.Params.Add(new("param_" + p, random.NextDouble()));
+            }
+
+            var now = DateTimeOffset.UtcNow;
+            batch.Metrics.Add(new("val_accuracy", new MetricPoint(0, random.NextDouble(), now)));
+            for (var m = 1; m < 10; m++)
+            {
+                batch.Metrics.Add(new("metric_" + m, new MetricPoint(0, random.NextDouble(), now)));
+            }
+
+            tracker.Store.LogBatch(info.Id, batch);
+            tracker.Store.EndRun(info.Id, RunStatus.Finished, now);
+            if ((r + 1) % 10_000 == 0)
+            {
+                Console.WriteLine($"  generated {r + 1:N0} runs in {clock.Elapsed.TotalSeconds:F0} s");
+            }
+        }
+    }
+}

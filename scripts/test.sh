@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs every test of Podium and ends with one line: "N passed, N failed".
+# Installs what the tests need itself: NuGet packages through restore. (Later suites add
+# Debian packages such as PostgreSQL or Chromium here.)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+
+if ! dotnet restore Podium.slnx --verbosity quiet || ! dotnet build Podium.slnx --configuration Release --no-restore --verbosity quiet; then
+  echo "the build failed; no test ran"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+set +e
+dotnet test Podium.slnx --configuration Release --no-build --logger trx --results-directory "$results"
+status=$?
+set -e
+
+# Count from the test results themselves, not from console text.
+passed=0
+failed=0
+shopt -s nullglob
+for trx in "$results"/*.trx; do
+  counters=$(grep -o '<Counters [^>]*' "$trx" || true)
+  count() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
+  passed=$((passed + $(count passed)))
+  failed=$((failed + $(count failed) + $(count error) + $(count timeout) + $(count aborted)))
+done
+
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # The runner failed without reporting a failed test (a crash or a build problem): say so in the count.
+  failed=1
+fi
+
+echo "$passed passed, $failed failed"
+exit "$status"

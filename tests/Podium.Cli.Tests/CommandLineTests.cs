@@ -1,0 +1,174 @@
+using System.Text.Json;
+using Xunit;
+
+namespace Podium.Cli.Tests;
+
+/// <summary>The podium command as a user meets it: a real process over a real store.</summary>
+public sealed class CommandLineTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "podium-cli-tests", Guid.NewGuid().ToString("N"));
+
+    public CommandLineTests()
+    {
+        Directory.CreateDirectory(_folder);
+        var (code, _, err) = PodiumProcess.Run(_folder, "example");
+        Assert.True(code == 0, err);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private (int ExitCode, string Out, string Err) Podium(params string[] arguments) =>
+        PodiumProcess.Run(_folder, [.. arguments, "--store", "podium-example"]);
+
+    [Fact]
+    public void Board_ranks_the_example_runs_by_validation_accuracy()
+    {
+        var (code, output, _) = Podium("board", "--format", "json", "--columns", "rank,run,val_accuracy");
+
+        Assert.Equal(0, code);
+        using var json = JsonDocument.Parse(output);
+        var accuracies = json.RootElement.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("val_accuracy").GetDouble()).ToList();
+        Assert.Equal(12, accuracies.Count);
+        Assert.Equal(accuracies.OrderDescending(), accuracies);
+    }
+
+    [Fact]
+    public void Board_filters_orders_and_limits()
+    {
+        var (code, output, _) = Podium("board", "--filter", "params.optimizer = 'sgd'", "--order-by", "params.batch_size ASC",
+            "--columns", "run,optimizer,batch_size", "--format", "csv");
+
+        Assert.Equal(0, code);
+        Assert.Equal(
+            "run,optimizer,batch_size\r\nbasic_cnn-sgd-b16,sgd,16\r\nvgg16-sgd-b16,sgd,16\r\nbasic_cnn-sgd-b32,sgd,32\r\nvgg16-sgd-b32,sgd,32\r\n"
+                .Split("\r\n").Order(StringComparer.Ordinal),
+            output.Split("\r\n").Order(StringComparer.Ordinal));
+        Assert.StartsWith("run,optimizer,batch_size\r\n", output, StringComparison.Ordinal);
+        Assert.EndsWith("sgd,32\r\n", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Board_writes_every_format_to_a_file()
+    {
+        foreach (var format in new[] { "csv", "json", "md", "html" })
+        {
+            var file = Path.Combine(_folder, "board." + format);
+
+            var (code, output, _) = Podium("board", "--format", format, "--output", file);
+
+            Assert.Equal(0, code);
+            Assert.Contains("wrote 12 runs", output, StringComparison.Ordinal);
+            Assert.Contains("vgg16-adam-b16", File.ReadAllText(file), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Board_in_the_terminal_shows_a_table_and_the_query()
+    {
+        var (code, output, _) = Podium("board", "--limit", "3");
+
+        Assert.Equal(0, code);
+        Assert.Contains("val_accuracy", output, StringComparison.Ordinal);
+        Assert.Contains("3 of 12 runs · ORDER BY metrics.val_accuracy DESC LIMIT 3", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "board", "--bogus" }, "--bogus")]
+    [InlineData(new[] { "board", "--format", "xml" }, "xml")]
+    [InlineData(new[] { "board", "--limit", "many" }, "many")]
+    [InlineData(new[] { "frobnicate" }, "frobnicate")]
+    public void A_bad_flag_exits_2_with_one_line_naming_it(string[] arguments, string named)
+    {
+        var (code, output, error) = Podium(arguments);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("podium: ", line, StringComparison.Ordinal);
+        Assert.Contains(named, line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("metrics.val_accuracy = 'abc'", "column 24")]
+    [InlineData("params.optimizer = 'adam", "unterminated string")]
+    [InlineData("nonsense.x > 1", "unknown field")]
+    public void A_bad_query_exits_2_with_one_line_pointing_at_the_token(string filter, string expected)
+    {
+        var (code, _, error) = Podium("board", "--filter", filter);
+
+        Assert.Equal(2, code);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Runs_lists_runs_and_show_prints_one_by_prefix()
+    {
+        var (code, output, _) = Podium("board", "--format", "json", "--columns", "run_id,run", "--limit", "1");
+        Assert.Equal(0, code);
+        using var json = JsonDocument.Parse(output);
+        var id = json.RootElement.GetProperty("rows")[0].GetProperty("run_id").GetString()!;
+
+        var runs = Podium("runs", "--limit", "50");
+        var show = Podium("show", id[..10]);
+
+        Assert.Equal(0, runs.ExitCode);
+        Assert.Contains(id[..8], runs.Out, StringComparison.Ordinal);
+        Assert.Equal(0, show.ExitCode);
+        Assert.Contains(id, show.Out, StringComparison.Ordinal);
+        Assert.Contains("vgg16-adam-b16", show.Out, StringComparison.Ordinal);
+        Assert.Contains("data (train): art_data", show.Out, StringComparison.Ordinal);
+        Assert.Contains("val_accuracy", show.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Show_of_an_unknown_run_exits_2_naming_it()
+    {
+        var (code, _, error) = Podium("show", "deadbeef");
+
+        Assert.Equal(2, code);
+        Assert.Contains("'deadbeef'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Experiments_lists_the_example_experiment_with_its_run_count()
+    {
+        var (code, output, _) = Podium("experiments");
+
+        Assert.Equal(0, code);
+        Assert.Contains("example (simulated)", output, StringComparison.Ordinal);
+        Assert.Contains("12", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_store_that_is_not_podiums_exits_1_and_is_left_untouched()
+    {
+        var path = Path.Combine(_folder, "mine.db");
+        File.WriteAllText(path, "my own file");
+
+        var (code, _, error) = PodiumProcess.Run(_folder, "board", "--store", path);
+
+        Assert.Equal(1, code);
+        Assert.Contains("not a Podium store", error, StringComparison.Ordinal);
+        Assert.Equal("my own file", File.ReadAllText(path));
+    }
+
+    [Fact]
+    public void Help_has_examples()
+    {
+        var (code, output, _) = Podium("board", "--help");
+
+        Assert.Equal(0, code);
+        Assert.Contains("Examples:", output, StringComparison.Ordinal);
+        Assert.Contains("--filter", output, StringComparison.Ordinal);
+    }
+}
