@@ -163,6 +163,16 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void Running_the_example_again_adds_no_copies()
+    {
+        var (code, output, _) = PodiumProcess.Run(_folder, "example");
+
+        Assert.Equal(0, code);
+        Assert.Contains("already holds the example's 12 simulated runs", output, StringComparison.Ordinal);
+        Assert.Contains("12 of 12 runs", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Help_has_examples()
     {
         var (code, output, _) = Podium("board", "--help");

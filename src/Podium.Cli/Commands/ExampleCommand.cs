@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Podium.Tracking;
 using Podium.Tracking.Leaderboards;
+using Podium.Tracking.Query;
 
 namespace Podium.Cli.Commands;
 
@@ -30,8 +31,18 @@ internal static class ExampleCommand
             var location = parsed.GetValue(PodiumCommand.Store) ?? DefaultFolder;
             var clock = new ManualClock(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
             using var tracker = Tracker.Open(location, new TrackerOptions { Clock = clock, CaptureSource = false });
-            var written = ExampleRuns.Write(tracker, clock, parsed.GetValue(seed));
-            output.WriteLine($"wrote {written} simulated runs to {tracker.Store.Location}");
+            var existing = tracker.Store.CountRuns(RunQuery.All with { Experiment = ExampleRuns.Experiment });
+            if (existing > 0)
+            {
+                // Running the example again shows it again; it does not pile up copies of the same runs.
+                output.WriteLine($"{tracker.Store.Location} already holds the example's {existing} simulated runs");
+            }
+            else
+            {
+                var written = ExampleRuns.Write(tracker, clock, parsed.GetValue(seed));
+                output.WriteLine($"wrote {written} simulated runs to {tracker.Store.Location}");
+            }
+
             output.WriteLine();
             var table = tracker.Leaderboard(columns: LeaderboardColumn.CompactNames, experiment: ExampleRuns.Experiment);
             TerminalTable.Write(
