@@ -5,14 +5,19 @@ namespace Podium.Tracking.Leaderboards;
 /// <summary>How values read in text: for people (tables, Markdown, HTML) and exactly (CSV, JSON).</summary>
 public static class LeaderboardFormat
 {
-    /// <summary>A number for people: four significant digits below 1,000, whole numbers above; NaN and ±Infinity spelled out.</summary>
+    /// <summary>
+    /// A number for people: whole numbers as they are, others with four decimals so a column lines up,
+    /// tiny ones with three significant digits, large ones rounded; NaN and ±Infinity spelled out.
+    /// </summary>
     public static string Number(double value) => value switch
     {
         double.NaN => "NaN",
         double.PositiveInfinity => "Infinity",
         double.NegativeInfinity => "-Infinity",
-        _ when Math.Abs(value) >= 1000 => value.ToString("F0", CultureInfo.InvariantCulture),
-        _ => value.ToString("0.####", CultureInfo.InvariantCulture) is "-0" ? "0" : value.ToString("0.####", CultureInfo.InvariantCulture),
+        _ when value == Math.Floor(value) && Math.Abs(value) < 1e15 => value.ToString("F0", CultureInfo.InvariantCulture),
+        _ when Math.Abs(value) >= 1000 => value.ToString("F1", CultureInfo.InvariantCulture),
+        _ when Math.Abs(value) >= 0.001 => value.ToString("F4", CultureInfo.InvariantCulture),
+        _ => value.ToString("G3", CultureInfo.InvariantCulture),
     };
 
     /// <summary>A duration for people: 12.3s, 4m 05s, 2h 03m.</summary>

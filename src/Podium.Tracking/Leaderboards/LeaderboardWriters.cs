@@ -107,6 +107,7 @@ internal static class LeaderboardWriters
             th, td { padding: 4px 10px; border-bottom: 1px solid #e3e6ec; white-space: nowrap; }
             th { position: sticky; top: 0; background: #f4f6fa; cursor: pointer; text-align: left; }
             td.num { text-align: right; font-variant-numeric: tabular-nums; }
+            td.long { white-space: normal; overflow-wrap: anywhere; min-width: 240px; max-width: 320px; font-size: 12px; }
             tr:hover td { background: #f9fafc; }
             </style>
 
@@ -130,7 +131,8 @@ internal static class LeaderboardWriters
                 var kind = table.Columns[i].Kind;
                 if (kind == ColumnKind.Text)
                 {
-                    h.Append("<td>");
+                    // Long text (per-class values, augmentation settings) wraps instead of widening the table.
+                    h.Append(LeaderboardFormat.Display(row[i], kind).Length > 40 ? "<td class=\"long\">" : "<td>");
                 }
                 else
                 {
