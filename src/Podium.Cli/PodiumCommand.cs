@@ -67,6 +67,6 @@ internal static class PodiumCommand
         }
     }
 
-    /// <summary>Opens the store the --store option (or the environment) names.</summary>
-    public static Tracker OpenTracker(ParseResult parsed) => Tracker.Open(parsed.GetValue(Store));
+    /// <summary>Opens the existing store the --store option (or the environment) names; reading never creates one.</summary>
+    public static Tracker OpenTracker(ParseResult parsed) => Tracker.OpenExisting(parsed.GetValue(Store));
 }

@@ -30,9 +30,13 @@ public sealed class Tracker : IDisposable
     /// <summary>The options in force.</summary>
     public TrackerOptions Options { get; }
 
-    /// <summary>Opens the store a location names (null: PODIUM_TRACKING_URI, else ./.podium).</summary>
+    /// <summary>Opens the store a location names (null: PODIUM_TRACKING_URI, else ./.podium), creating it when missing.</summary>
     public static Tracker Open(string? location = null, TrackerOptions? options = null) =>
         new(TrackingStores.Open(location), options ?? new TrackerOptions(), ownsStore: true);
+
+    /// <summary>Opens an existing store for reading and ranking; a missing store is a <see cref="StoreException"/>, never a new empty one.</summary>
+    public static Tracker OpenExisting(string? location = null, TrackerOptions? options = null) =>
+        new(TrackingStores.Open(location, create: false), options ?? new TrackerOptions(), ownsStore: true);
 
     /// <summary>Uses a store that is already open; the caller keeps ownership of it.</summary>
     public static Tracker Over(ITrackingStore store, TrackerOptions? options = null) =>

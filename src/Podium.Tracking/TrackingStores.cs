@@ -17,9 +17,9 @@ public static class TrackingStores
         : Environment.GetEnvironmentVariable(UriVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment
         : DefaultLocation;
 
-    /// <summary>Opens the store a location names.</summary>
+    /// <summary>Opens the store a location names; with <paramref name="create"/> false, a missing store is an error instead of a new one.</summary>
     /// <exception cref="StoreException">The location is not a store this build can open.</exception>
-    public static ITrackingStore Open(string? location = null)
+    public static ITrackingStore Open(string? location = null, bool create = true)
     {
         var resolved = Resolve(location);
         if (resolved.StartsWith("file://", StringComparison.OrdinalIgnoreCase))
@@ -32,6 +32,6 @@ public static class TrackingStores
             throw new StoreException($"store '{resolved}': the {scheme}:// scheme is not supported by this build; give a folder or a .db file");
         }
 
-        return SqliteStore.Open(resolved);
+        return SqliteStore.Open(resolved, create);
     }
 }

@@ -173,6 +173,16 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void Reading_a_store_that_does_not_exist_says_so_and_creates_nothing()
+    {
+        var (code, _, error) = PodiumProcess.Run(_folder, "board", "--store", "typo");
+
+        Assert.Equal(1, code);
+        Assert.Contains("no Podium store at 'typo'", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_folder, "typo")));
+    }
+
+    [Fact]
     public void Help_has_examples()
     {
         var (code, output, _) = Podium("board", "--help");

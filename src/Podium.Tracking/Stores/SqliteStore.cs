@@ -38,7 +38,7 @@ internal sealed partial class SqliteStore : ITrackingStore
     /// beside it in NAME.artifacts/). Creates it when missing; refuses a file that is not a Podium
     /// store or is from a newer schema, and never writes to such a file.
     /// </summary>
-    public static SqliteStore Open(string path)
+    public static SqliteStore Open(string path, bool create = true)
     {
         var full = Path.GetFullPath(path);
         string database, artifacts;
@@ -54,6 +54,11 @@ internal sealed partial class SqliteStore : ITrackingStore
         }
 
         CheckHeader(database);
+        if (!create && !File.Exists(database))
+        {
+            throw new StoreException($"no Podium store at '{path}' (looked for {database})");
+        }
+
         Directory.CreateDirectory(Path.GetDirectoryName(database)!);
         var builder = new SqliteConnectionStringBuilder
         {
