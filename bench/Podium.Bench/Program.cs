@@ -5,6 +5,7 @@ using Podium.Tracking.Leaderboards;
 
 // Podium's tracking benchmarks. Timings live here, never in tests.
 //   dotnet run -c Release --project bench/Podium.Bench -- ingest
+//   dotnet run -c Release --project bench/Podium.Bench -- gemm
 //   dotnet run -c Release --project bench/Podium.Bench -- leaderboard [--runs 100000] [--store DIR]
 var mode = args.Length > 0 ? args[0] : "all";
 var runs = Option("--runs", 100_000);
@@ -13,6 +14,11 @@ var storeArgument = OptionText("--store");
 if (mode is "ingest" or "all")
 {
     Ingest.Run();
+}
+
+if (mode is "gemm" or "all")
+{
+    GemmBench.Run();
 }
 
 if (mode is "leaderboard" or "all")

@@ -1,0 +1,373 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Podium.Nn;
+
+/// <summary>
+/// Single-precision matrix multiply, C = alpha·op(A)·op(B) + beta·C, row-major. One routine serves
+/// every layer: convolutions through im2col, dense layers directly.
+/// </summary>
+/// <remarks>
+/// The Goto/BLIS structure: B is packed in KC×NC blocks into NR-wide column panels, A in MC×KC
+/// blocks into MR-high row panels, and an MR×NR register-blocked micro-kernel (AVX-512 FMA where
+/// available) runs over them. Threads own disjoint column ranges of C, and every element's K-sum
+/// runs in the same order whatever the thread count, so results are bit-identical on 1 or N threads.
+/// </remarks>
+internal static unsafe class Gemm
+{
+    public const int MR = 8;
+    public const int NR = 48;
+    private static readonly int KC = Tuned("PODIUM_GEMM_KC", 256);
+    private static readonly int MC = Tuned("PODIUM_GEMM_MC", 96);
+    private static readonly int NC = Tuned("PODIUM_GEMM_NC", 3072);
+
+    private static int Tuned(string name, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), out var v) && v > 0 ? v : fallback;
+
+    /// <summary>Threads used by large products; 1 runs everything on the calling thread.</summary>
+    public static int Threads { get; set; } = Environment.ProcessorCount;
+
+    [ThreadStatic]
+    private static float[]? t_packA;
+
+    [ThreadStatic]
+    private static float[]? t_packB;
+
+    /// <summary>C[m×n] = alpha·op(A)·op(B) + beta·C where op(A) is m×k and op(B) is k×n.</summary>
+    public static void Multiply(bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+    {
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+        fixed (float* pc = c)
+        {
+            Multiply(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+        }
+    }
+
+    public static void Multiply(bool transA, bool transB, int m, int n, int k, float alpha,
+        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+    {
+        if (beta != 1f)
+        {
+            for (var i = 0; i < m; i++)
+            {
+                var row = new Span<float>(c + (long)i * ldc, n);
+                if (beta == 0f)
+                {
+                    row.Clear();
+                }
+                else
+                {
+                    for (var j = 0; j < n; j++)
+                    {
+                        row[j] *= beta;
+                    }
+                }
+            }
+        }
+
+        if (k == 0 || alpha == 0f)
+        {
+            return;
+        }
+
+        var work = (double)m * n * k;
+        var threads = Math.Min(Threads, Math.Max(1, (n + NR - 1) / NR));
+        if (threads <= 1 || work < 2e6)
+        {
+            Columns(transA, transB, m, 0, n, k, alpha, a, lda, b, ldb, c, ldc);
+            return;
+        }
+
+        // Split columns into NR-aligned ranges, one per thread; no two threads touch the same C element.
+        var panels = (n + NR - 1) / NR;
+        var per = (panels + threads - 1) / threads;
+        var (pa, pb, pc) = ((nint)a, (nint)b, (nint)c);
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            var start = t * per * NR;
+            var end = Math.Min(n, (t + 1) * per * NR);
+            if (start < end)
+            {
+                Columns(transA, transB, m, start, end, k, alpha, (float*)pa, lda, (float*)pb, ldb, (float*)pc, ldc);
+            }
+        });
+    }
+
+    private static void Columns(bool transA, bool transB, int m, int n0, int n1, int k, float alpha,
+        float* a, int lda, float* b, int ldb, float* c, int ldc)
+    {
+        var packB = t_packB ??= GC.AllocateUninitializedArray<float>(KC * (NC + NR), pinned: true);
+        var packA = t_packA ??= GC.AllocateUninitializedArray<float>(KC * (MC + MR), pinned: true);
+        fixed (float* pB = packB)
+        fixed (float* pA = packA)
+        {
+            for (var jc = n0; jc < n1; jc += NC)
+            {
+                var nc = Math.Min(NC, n1 - jc);
+                for (var pc = 0; pc < k; pc += KC)
+                {
+                    var kc = Math.Min(KC, k - pc);
+                    PackB(transB, b, ldb, pc, jc, kc, nc, pB);
+                    for (var ic = 0; ic < m; ic += MC)
+                    {
+                        var mc = Math.Min(MC, m - ic);
+                        PackA(transA, a, lda, ic, pc, mc, kc, alpha, pA);
+                        for (var jr = 0; jr < nc; jr += NR)
+                        {
+                            var nr = Math.Min(NR, nc - jr);
+                            for (var ir = 0; ir < mc; ir += MR)
+                            {
+                                var mr = Math.Min(MR, mc - ir);
+                                var cTile = c + (long)(ic + ir) * ldc + jc + jr;
+                                Kernel(kc, pA + ir * kc, pB + jr * kc, cTile, ldc, mr, nr);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Packs op(B)[pc..pc+kc, jc..jc+nc] into NR-wide panels, k-major, zero-padded to NR.</summary>
+    private static void PackB(bool transB, float* b, int ldb, int pc, int jc, int kc, int nc, float* dst)
+    {
+        for (var jr = 0; jr < nc; jr += NR)
+        {
+            var nr = Math.Min(NR, nc - jr);
+            var panel = dst + jr * kc;
+            if (!transB)
+            {
+                for (var p = 0; p < kc; p++)
+                {
+                    var src = b + (long)(pc + p) * ldb + jc + jr;
+                    var to = panel + p * NR;
+                    if (nr == NR)
+                    {
+                        Unsafe.CopyBlockUnaligned(to, src, NR * sizeof(float));
+                    }
+                    else
+                    {
+                        for (var j = 0; j < nr; j++)
+                        {
+                            to[j] = src[j];
+                        }
+
+                        for (var j = nr; j < NR; j++)
+                        {
+                            to[j] = 0f;
+                        }
+                    }
+                }
+            }
+            else
+            {
+                // op(B)[p, j] = B[j, p]
+                for (var p = 0; p < kc; p++)
+                {
+                    var to = panel + p * NR;
+                    for (var j = 0; j < nr; j++)
+                    {
+                        to[j] = b[(long)(jc + jr + j) * ldb + pc + p];
+                    }
+
+                    for (var j = nr; j < NR; j++)
+                    {
+                        to[j] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Packs alpha·op(A)[ic..ic+mc, pc..pc+kc] into MR-high panels, k-major, zero-padded to MR.</summary>
+    private static void PackA(bool transA, float* a, int lda, int ic, int pc, int mc, int kc, float alpha, float* dst)
+    {
+        for (var ir = 0; ir < mc; ir += MR)
+        {
+            var mr = Math.Min(MR, mc - ir);
+            var panel = dst + ir * kc;
+            for (var p = 0; p < kc; p++)
+            {
+                var to = panel + p * MR;
+                for (var i = 0; i < mr; i++)
+                {
+                    var value = transA ? a[(long)(pc + p) * lda + ic + ir + i] : a[(long)(ic + ir + i) * lda + pc + p];
+                    to[i] = alpha * value;
+                }
+
+                for (var i = mr; i < MR; i++)
+                {
+                    to[i] = 0f;
+                }
+            }
+        }
+    }
+
+    /// <summary>GFLOP/s of the micro-kernel alone on panels that stay in L1 (for the benchmark).</summary>
+    internal static double KernelGflops(int kc, int calls)
+    {
+        var a = GC.AllocateArray<float>(MR * kc, pinned: true);
+        var b = GC.AllocateArray<float>(NR * kc, pinned: true);
+        var c = GC.AllocateArray<float>(MR * NR, pinned: true);
+        a.AsSpan().Fill(0.001f);
+        b.AsSpan().Fill(0.001f);
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+        fixed (float* pc = c)
+        {
+            Kernel(kc, pa, pb, pc, NR, MR, NR);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            for (var i = 0; i < calls; i++)
+            {
+                Kernel(kc, pa, pb, pc, NR, MR, NR);
+            }
+
+            return 2.0 * MR * NR * kc * calls / clock.Elapsed.TotalSeconds / 1e9;
+        }
+    }
+
+    /// <summary>C[mr×nr] += Apanel(MR×kc)·Bpanel(kc×NR).</summary>
+    private static void Kernel(int kc, float* a, float* b, float* c, int ldc, int mr, int nr)
+    {
+        if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
+        {
+            Kernel512(kc, a, b, c, ldc, mr, nr);
+        }
+        else
+        {
+            KernelScalar(kc, a, b, c, ldc, mr, nr);
+        }
+    }
+
+    private static void Kernel512(int kc, float* a, float* b, float* c, int ldc, int mr, int nr)
+    {
+        Vector512<float> c00 = default, c01 = default, c02 = default;
+        Vector512<float> c10 = default, c11 = default, c12 = default;
+        Vector512<float> c20 = default, c21 = default, c22 = default;
+        Vector512<float> c30 = default, c31 = default, c32 = default;
+        Vector512<float> c40 = default, c41 = default, c42 = default;
+        Vector512<float> c50 = default, c51 = default, c52 = default;
+        Vector512<float> c60 = default, c61 = default, c62 = default;
+        Vector512<float> c70 = default, c71 = default, c72 = default;
+        for (var p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            var b2 = Vector512.Load(b + 32);
+            var a0 = Vector512.Create(a[0]);
+            c00 = Avx512F.FusedMultiplyAdd(a0, b0, c00);
+            c01 = Avx512F.FusedMultiplyAdd(a0, b1, c01);
+            c02 = Avx512F.FusedMultiplyAdd(a0, b2, c02);
+            var a1 = Vector512.Create(a[1]);
+            c10 = Avx512F.FusedMultiplyAdd(a1, b0, c10);
+            c11 = Avx512F.FusedMultiplyAdd(a1, b1, c11);
+            c12 = Avx512F.FusedMultiplyAdd(a1, b2, c12);
+            var a2 = Vector512.Create(a[2]);
+            c20 = Avx512F.FusedMultiplyAdd(a2, b0, c20);
+            c21 = Avx512F.FusedMultiplyAdd(a2, b1, c21);
+            c22 = Avx512F.FusedMultiplyAdd(a2, b2, c22);
+            var a3 = Vector512.Create(a[3]);
+            c30 = Avx512F.FusedMultiplyAdd(a3, b0, c30);
+            c31 = Avx512F.FusedMultiplyAdd(a3, b1, c31);
+            c32 = Avx512F.FusedMultiplyAdd(a3, b2, c32);
+            var a4 = Vector512.Create(a[4]);
+            c40 = Avx512F.FusedMultiplyAdd(a4, b0, c40);
+            c41 = Avx512F.FusedMultiplyAdd(a4, b1, c41);
+            c42 = Avx512F.FusedMultiplyAdd(a4, b2, c42);
+            var a5 = Vector512.Create(a[5]);
+            c50 = Avx512F.FusedMultiplyAdd(a5, b0, c50);
+            c51 = Avx512F.FusedMultiplyAdd(a5, b1, c51);
+            c52 = Avx512F.FusedMultiplyAdd(a5, b2, c52);
+            var a6 = Vector512.Create(a[6]);
+            c60 = Avx512F.FusedMultiplyAdd(a6, b0, c60);
+            c61 = Avx512F.FusedMultiplyAdd(a6, b1, c61);
+            c62 = Avx512F.FusedMultiplyAdd(a6, b2, c62);
+            var a7 = Vector512.Create(a[7]);
+            c70 = Avx512F.FusedMultiplyAdd(a7, b0, c70);
+            c71 = Avx512F.FusedMultiplyAdd(a7, b1, c71);
+            c72 = Avx512F.FusedMultiplyAdd(a7, b2, c72);
+            a += MR;
+            b += NR;
+        }
+
+        if (mr == MR && nr == NR)
+        {
+            Add(c, c00, c01, c02);
+            Add(c + ldc, c10, c11, c12);
+            Add(c + 2 * ldc, c20, c21, c22);
+            Add(c + 3 * ldc, c30, c31, c32);
+            Add(c + 4 * ldc, c40, c41, c42);
+            Add(c + 5 * ldc, c50, c51, c52);
+            Add(c + 6 * ldc, c60, c61, c62);
+            Add(c + 7 * ldc, c70, c71, c72);
+            return;
+        }
+
+        // An edge tile: spill to a buffer, add only the valid part.
+        var tile = stackalloc float[MR * NR];
+        Store(tile, c00, c01, c02);
+        Store(tile + NR, c10, c11, c12);
+        Store(tile + 2 * NR, c20, c21, c22);
+        Store(tile + 3 * NR, c30, c31, c32);
+        Store(tile + 4 * NR, c40, c41, c42);
+        Store(tile + 5 * NR, c50, c51, c52);
+        Store(tile + 6 * NR, c60, c61, c62);
+        Store(tile + 7 * NR, c70, c71, c72);
+        for (var i = 0; i < mr; i++)
+        {
+            for (var j = 0; j < nr; j++)
+            {
+                c[(long)i * ldc + j] += tile[i * NR + j];
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add(float* c, Vector512<float> v0, Vector512<float> v1, Vector512<float> v2)
+    {
+        (Vector512.Load(c) + v0).Store(c);
+        (Vector512.Load(c + 16) + v1).Store(c + 16);
+        (Vector512.Load(c + 32) + v2).Store(c + 32);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* t, Vector512<float> v0, Vector512<float> v1, Vector512<float> v2)
+    {
+        v0.Store(t);
+        v1.Store(t + 16);
+        v2.Store(t + 32);
+    }
+
+    private static void KernelScalar(int kc, float* a, float* b, float* c, int ldc, int mr, int nr)
+    {
+        var acc = stackalloc float[MR * NR];
+        new Span<float>(acc, MR * NR).Clear();
+        for (var p = 0; p < kc; p++)
+        {
+            for (var i = 0; i < MR; i++)
+            {
+                var ai = a[p * MR + i];
+                for (var j = 0; j < NR; j++)
+                {
+                    acc[i * NR + j] = MathF.FusedMultiplyAdd(ai, b[p * NR + j], acc[i * NR + j]);
+                }
+            }
+        }
+
+        for (var i = 0; i < mr; i++)
+        {
+            for (var j = 0; j < nr; j++)
+            {
+                c[(long)i * ldc + j] += acc[i * NR + j];
+            }
+        }
+    }
+}
