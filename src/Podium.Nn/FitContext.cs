@@ -1,0 +1,41 @@
+namespace Podium.Nn;
+
+/// <summary>What callbacks see and change during <see cref="Sequential.Fit"/>.</summary>
+public sealed class FitContext
+{
+    private readonly Gatherer _gatherer = new();
+
+    internal FitContext(Sequential model, History history, FitOptions options)
+    {
+        Model = model;
+        History = history;
+        Options = options;
+    }
+
+    /// <summary>The model being trained.</summary>
+    public Sequential Model { get; }
+
+    /// <summary>The epochs recorded so far.</summary>
+    public History History { get; }
+
+    /// <summary>The options Fit was called with.</summary>
+    public FitOptions Options { get; }
+
+    /// <summary>The loss of the batch just trained.</summary>
+    public double BatchLoss { get; internal set; }
+
+    /// <summary>Whether training will stop at the next boundary.</summary>
+    public bool StopTraining { get; private set; }
+
+    /// <summary>Why training stops, once it does.</summary>
+    public string? StopReason { get; private set; }
+
+    /// <summary>Asks training to stop, saying why.</summary>
+    public void Stop(string reason)
+    {
+        StopTraining = true;
+        StopReason ??= reason;
+    }
+
+    internal (Tensor X, Tensor Y) Gather(Tensor x, Tensor y, ReadOnlySpan<int> indices) => _gatherer.Gather(x, y, indices);
+}

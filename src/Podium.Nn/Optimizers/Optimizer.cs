@@ -1,0 +1,74 @@
+namespace Podium.Nn.Optimizers;
+
+/// <summary>Updates trainable parameters from their gradients; state is kept per parameter.</summary>
+public abstract class Optimizer
+{
+    private readonly Dictionary<Parameter, float[][]> _state = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>A learning rate.</summary>
+    protected Optimizer(double learningRate) => LearningRate = learningRate;
+
+    /// <summary>The Keras name: sgd, adam, adagrad, rmsprop.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The learning rate in force; schedules change it between epochs.</summary>
+    public double LearningRate { get; set; }
+
+    /// <summary>Decoupled weight decay: before each update, w -= lr·decay·w (Keras's weight_decay).</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>Updates done so far.</summary>
+    public long Iterations { get; private set; }
+
+    /// <summary>The settings as Keras lists them.</summary>
+    public virtual IReadOnlyDictionary<string, object> Config => new Dictionary<string, object>
+    {
+        ["learning_rate"] = LearningRate, ["weight_decay"] = WeightDecay,
+    };
+
+    /// <summary>Applies one update to every trainable parameter.</summary>
+    public void Step(IEnumerable<Parameter> parameters)
+    {
+        Iterations++;
+        foreach (var p in parameters)
+        {
+            if (!p.Trainable)
+            {
+                continue;
+            }
+
+            if (!_state.TryGetValue(p, out var state))
+            {
+                _state[p] = state = CreateState(p.Value.Length);
+            }
+
+            var w = p.Value.Data;
+            if (WeightDecay != 0)
+            {
+                var decay = (float)(LearningRate * WeightDecay);
+                for (var i = 0; i < w.Length; i++)
+                {
+                    w[i] -= decay * w[i];
+                }
+            }
+
+            Update(w, p.Grad.Data, state);
+        }
+    }
+
+    /// <summary>Per-parameter state arrays, zeroed unless the rule says otherwise.</summary>
+    protected abstract float[][] CreateState(int length);
+
+    /// <summary>Updates one parameter in place.</summary>
+    protected abstract void Update(float[] w, float[] g, float[][] state);
+
+    /// <summary>An optimizer by its Keras name with Keras's defaults.</summary>
+    public static Optimizer FromName(string name, double? learningRate = null) => name switch
+    {
+        "sgd" => new Sgd(learningRate ?? 0.01),
+        "adam" => new Adam(learningRate ?? 0.001),
+        "adagrad" => new Adagrad(learningRate ?? 0.001),
+        "rmsprop" => new RmsProp(learningRate ?? 0.001),
+        _ => throw new ArgumentException($"unknown optimizer '{name}'; use sgd, adam, adagrad or rmsprop"),
+    };
+}

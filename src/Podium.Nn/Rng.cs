@@ -1,0 +1,69 @@
+namespace Podium.Nn;
+
+/// <summary>
+/// xoshiro256** seeded through SplitMix64: a small, fast generator whose sequence is fixed by
+/// its seed on every platform and .NET version, which System.Random does not promise.
+/// </summary>
+public sealed class Rng
+{
+    private ulong _s0, _s1, _s2, _s3;
+
+    /// <summary>A generator for a seed.</summary>
+    public Rng(ulong seed)
+    {
+        _s0 = SplitMix(ref seed);
+        _s1 = SplitMix(ref seed);
+        _s2 = SplitMix(ref seed);
+        _s3 = SplitMix(ref seed);
+    }
+
+    /// <summary>A generator for a seed and a stream number, so independent uses of one seed do not share values.</summary>
+    public static Rng For(long seed, ulong stream) => new(unchecked((ulong)seed * 0x9E3779B97F4A7C15UL ^ (stream + 1) * 0xD1B54A32D192ED03UL));
+
+    /// <summary>The next 64 random bits.</summary>
+    public ulong NextUInt64()
+    {
+        var result = RotateLeft(_s1 * 5, 7) * 9;
+        var t = _s1 << 17;
+        _s2 ^= _s0;
+        _s3 ^= _s1;
+        _s1 ^= _s2;
+        _s0 ^= _s3;
+        _s2 ^= t;
+        _s3 = RotateLeft(_s3, 45);
+        return result;
+    }
+
+    /// <summary>Uniform in [0, 1) with 24 random bits, exactly representable as a float.</summary>
+    public float NextFloat() => (NextUInt64() >> 40) * (1f / (1 << 24));
+
+    /// <summary>Uniform in [0, 1) with 53 random bits.</summary>
+    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+
+    /// <summary>Uniform integer in [0, n).</summary>
+    public int NextInt(int n)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(n);
+        return (int)((NextUInt64() >> 32) * (ulong)n >> 32);
+    }
+
+    /// <summary>Shuffles in place (Fisher–Yates).</summary>
+    public void Shuffle(Span<int> items)
+    {
+        for (var i = items.Length - 1; i > 0; i--)
+        {
+            var j = NextInt(i + 1);
+            (items[i], items[j]) = (items[j], items[i]);
+        }
+    }
+
+    private static ulong RotateLeft(ulong x, int k) => (x << k) | (x >> (64 - k));
+
+    private static ulong SplitMix(ref ulong state)
+    {
+        var z = state += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+}

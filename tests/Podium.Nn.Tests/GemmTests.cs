@@ -1,0 +1,68 @@
+using Xunit;
+
+namespace Podium.Nn.Tests;
+
+public sealed class GemmTests
+{
+    [Theory]
+    [InlineData(1, 1, 1, false, false)]
+    [InlineData(8, 48, 256, false, false)]
+    [InlineData(13, 97, 300, false, false)]
+    [InlineData(33, 50, 7, true, false)]
+    [InlineData(9, 130, 61, false, true)]
+    [InlineData(100, 3, 513, true, true)]
+    [InlineData(200, 700, 40, false, false)]
+    public void Matches_a_float64_triple_loop(int m, int n, int k, bool transA, bool transB)
+    {
+        var rng = new Rng(42);
+        var a = Enumerable.Range(0, m * k).Select(_ => rng.NextFloat() - 0.5f).ToArray();
+        var b = Enumerable.Range(0, k * n).Select(_ => rng.NextFloat() - 0.5f).ToArray();
+        var c = Enumerable.Range(0, m * n).Select(_ => rng.NextFloat()).ToArray();
+        var original = (float[])c.Clone();
+        var (lda, ldb) = (transA ? m : k, transB ? k : n);
+
+        Gemm.Multiply(transA, transB, m, n, k, 0.5f, a, lda, b, ldb, 2f, c, n);
+
+        for (var i = 0; i < m; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                var sum = 0.0;
+                for (var p = 0; p < k; p++)
+                {
+                    var av = transA ? a[p * lda + i] : a[i * lda + p];
+                    var bv = transB ? b[j * ldb + p] : b[p * ldb + j];
+                    sum += (double)av * bv;
+                }
+
+                var expected = 0.5 * sum + 2 * original[i * n + j];
+                Assert.True(Math.Abs(c[i * n + j] - expected) <= 1e-4 * (1 + Math.Abs(expected)), $"C[{i},{j}] = {c[i * n + j]}, expected {expected}");
+            }
+        }
+    }
+
+    [Fact]
+    public void One_and_two_threads_give_bit_identical_results()
+    {
+        var rng = new Rng(7);
+        const int M = 150, N = 1000, K = 700;
+        var a = Enumerable.Range(0, M * K).Select(_ => rng.NextFloat() - 0.5f).ToArray();
+        var b = Enumerable.Range(0, K * N).Select(_ => rng.NextFloat() - 0.5f).ToArray();
+        var one = new float[M * N];
+        var two = new float[M * N];
+        var threads = Gemm.Threads;
+        try
+        {
+            Gemm.Threads = 1;
+            Gemm.Multiply(false, false, M, N, K, 1f, a, K, b, N, 0f, one, N);
+            Gemm.Threads = 2;
+            Gemm.Multiply(false, false, M, N, K, 1f, a, K, b, N, 0f, two, N);
+        }
+        finally
+        {
+            Gemm.Threads = threads;
+        }
+
+        Assert.Equal(one, two);
+    }
+}

@@ -1,0 +1,109 @@
+using Podium.Nn.Layers;
+using Xunit;
+
+namespace Podium.Nn.Tests.Layers;
+
+public sealed class Conv2DTests
+{
+    /// <summary>A direct float64 convolution, written independently of im2col.</summary>
+    private static GradientCheck.Reference Reference(int batch, int c, int h, int w, int filters, int k, int stride, int padTop, int padLeft, int oh, int ow, bool relu) =>
+        (x, p) =>
+        {
+            var (kernel, bias) = (p[0], p[1]);
+            var y = new double[batch * filters * oh * ow];
+            for (var n = 0; n < batch; n++)
+            {
+                for (var f = 0; f < filters; f++)
+                {
+                    for (var oy = 0; oy < oh; oy++)
+                    {
+                        for (var ox = 0; ox < ow; ox++)
+                        {
+                            var sum = bias[f];
+                            for (var ch = 0; ch < c; ch++)
+                            {
+                                for (var i = 0; i < k; i++)
+                                {
+                                    for (var j = 0; j < k; j++)
+                                    {
+                                        var (iy, ix) = (oy * stride - padTop + i, ox * stride - padLeft + j);
+                                        if (iy >= 0 && iy < h && ix >= 0 && ix < w)
+                                        {
+                                            sum += kernel[((f * c + ch) * k + i) * k + j] * x[((n * c + ch) * h + iy) * w + ix];
+                                        }
+                                    }
+                                }
+                            }
+
+                            y[((n * filters + f) * oh + oy) * ow + ox] = relu ? Math.Max(0, sum) : sum;
+                        }
+                    }
+                }
+            }
+
+            return y;
+        };
+
+    [Theory]
+    // c, h, w, filters, k, stride, padding, relu
+    [InlineData(1, 5, 5, 2, 3, 1, Padding.Valid, false)]
+    [InlineData(2, 7, 6, 3, 3, 1, Padding.Same, false)]
+    [InlineData(3, 7, 7, 2, 5, 2, Padding.Same, true)]
+    [InlineData(2, 9, 8, 4, 3, 2, Padding.Valid, true)]
+    [InlineData(1, 6, 6, 2, 2, 1, Padding.Same, false)]
+    [InlineData(3, 5, 7, 5, 1, 1, Padding.Valid, false)]
+    public void Backward_matches_finite_differences_of_a_direct_convolution(int c, int h, int w, int filters, int k, int stride, Padding padding, bool relu)
+    {
+        var conv = new Conv2D(filters, k, stride, padding, relu);
+        int oh, ow, padTop, padLeft;
+        if (padding == Padding.Valid)
+        {
+            (oh, ow, padTop, padLeft) = ((h - k) / stride + 1, (w - k) / stride + 1, 0, 0);
+        }
+        else
+        {
+            // TensorFlow's rule, worked here independently: total = max((out − 1)·s + k − n, 0), before = total / 2.
+            (oh, ow) = ((h + stride - 1) / stride, (w + stride - 1) / stride);
+            padTop = Math.Max((oh - 1) * stride + k - h, 0) / 2;
+            padLeft = Math.Max((ow - 1) * stride + k - w, 0) / 2;
+        }
+
+        GradientCheck.Run(conv, [c, h, w], batch: 2, Reference(2, c, h, w, filters, k, stride, padTop, padLeft, oh, ow, relu));
+        Assert.Equal([filters, oh, ow], conv.OutputShape!);
+    }
+
+    [Fact]
+    public void Same_padding_keeps_size_and_valid_shrinks_it()
+    {
+        Assert.Equal([32, 28, 28], new Conv2D(32, 5, padding: Padding.Same).Build([1, 28, 28], new Rng(0)));
+        Assert.Equal([32, 96, 96], new Conv2D(32, 5).Build([3, 100, 100], new Rng(0)));
+        Assert.Equal([8, 50, 50], new Conv2D(8, 3, stride: 2, padding: Padding.Same).Build([3, 100, 100], new Rng(0)));
+    }
+
+    [Fact]
+    public void A_wrong_input_shape_names_the_layer_and_both_shapes()
+    {
+        var conv = new Conv2D(4, 3) { Name = "conv2d_7" };
+        conv.Build([3, 8, 8], new Rng(0));
+
+        var error = Assert.Throws<ArgumentException>(() => conv.Forward(new Tensor(2, 1, 8, 8), training: false));
+
+        Assert.Contains("conv2d_7", error.Message, StringComparison.Ordinal);
+        Assert.Contains("(batch, 3, 8, 8)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("(2, 1, 8, 8)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Glorot_uniform_kernel_and_zero_bias_like_keras()
+    {
+        var conv = new Conv2D(64, 5);
+        conv.Build([32, 12, 12], new Rng(3));
+        var kernel = conv.Parameters[0].Value.Data;
+        // fan_in = 32·25, fan_out = 64·25: limit = sqrt(6 / 2400) = 0.05; a uniform's variance is limit²/3.
+        var limit = Math.Sqrt(6.0 / (32 * 25 + 64 * 25));
+        Assert.All(kernel, v => Assert.InRange(v, -limit, limit));
+        var variance = kernel.Select(v => (double)v * v).Average();
+        Assert.InRange(variance, limit * limit / 3 * 0.97, limit * limit / 3 * 1.03);
+        Assert.All(conv.Parameters[1].Value.Data, v => Assert.Equal(0f, v));
+    }
+}
