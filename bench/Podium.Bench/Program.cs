@@ -6,6 +6,7 @@ using Podium.Tracking.Leaderboards;
 // Podium's tracking benchmarks. Timings live here, never in tests.
 //   dotnet run -c Release --project bench/Podium.Bench -- ingest
 //   dotnet run -c Release --project bench/Podium.Bench -- gemm
+//   dotnet run -c Release --project bench/Podium.Bench -- train [--seconds 20] [--parts train32,infer256,rgb32]
 //   dotnet run -c Release --project bench/Podium.Bench -- leaderboard [--runs 100000] [--store DIR]
 var mode = args.Length > 0 ? args[0] : "all";
 var runs = Option("--runs", 100_000);
@@ -19,6 +20,17 @@ if (mode is "ingest" or "all")
 if (mode is "gemm" or "all")
 {
     GemmBench.Run();
+}
+
+if (mode is "profile")
+{
+    LayerProfile.Run();
+}
+
+if (mode is "train")
+{
+    var seconds = OptionText("--seconds") is { } text ? double.Parse(text, CultureInfo.InvariantCulture) : 20;
+    TrainBench.Print(TrainBench.Run(seconds, OptionText("--parts") ?? "train32,infer256,rgb32"), OptionText("--json") ?? "podium_basic_cnn.json");
 }
 
 if (mode is "leaderboard" or "all")

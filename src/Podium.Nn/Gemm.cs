@@ -54,27 +54,30 @@ internal static unsafe class Gemm
     public static void Multiply(bool transA, bool transB, int m, int n, int k, float alpha,
         float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
     {
-        if (beta != 1f)
+        if (beta != 1f && beta != 0f)
         {
             for (var i = 0; i < m; i++)
             {
                 var row = new Span<float>(c + (long)i * ldc, n);
-                if (beta == 0f)
+                for (var j = 0; j < n; j++)
                 {
-                    row.Clear();
-                }
-                else
-                {
-                    for (var j = 0; j < n; j++)
-                    {
-                        row[j] *= beta;
-                    }
+                    row[j] *= beta;
                 }
             }
         }
 
+        // With beta = 0 the first K block writes C instead of adding to it, so C is never cleared separately.
+        var overwrite = beta == 0f;
         if (k == 0 || alpha == 0f)
         {
+            if (overwrite)
+            {
+                for (var i = 0; i < m; i++)
+                {
+                    new Span<float>(c + (long)i * ldc, n).Clear();
+                }
+            }
+
             return;
         }
 
@@ -82,7 +85,7 @@ internal static unsafe class Gemm
         var threads = Math.Min(Threads, Math.Max(1, (n + NR - 1) / NR));
         if (threads <= 1 || work < 2e6)
         {
-            Columns(transA, transB, m, 0, n, k, alpha, a, lda, b, ldb, c, ldc);
+            Columns(transA, transB, m, 0, n, k, alpha, a, lda, b, ldb, c, ldc, overwrite);
             return;
         }
 
@@ -96,13 +99,13 @@ internal static unsafe class Gemm
             var end = Math.Min(n, (t + 1) * per * NR);
             if (start < end)
             {
-                Columns(transA, transB, m, start, end, k, alpha, (float*)pa, lda, (float*)pb, ldb, (float*)pc, ldc);
+                Columns(transA, transB, m, start, end, k, alpha, (float*)pa, lda, (float*)pb, ldb, (float*)pc, ldc, overwrite);
             }
         });
     }
 
     private static void Columns(bool transA, bool transB, int m, int n0, int n1, int k, float alpha,
-        float* a, int lda, float* b, int ldb, float* c, int ldc)
+        float* a, int lda, float* b, int ldb, float* c, int ldc, bool overwrite)
     {
         var packB = t_packB ??= GC.AllocateUninitializedArray<float>(KC * (NC + NR), pinned: true);
         var packA = t_packA ??= GC.AllocateUninitializedArray<float>(KC * (MC + MR), pinned: true);
@@ -127,7 +130,7 @@ internal static unsafe class Gemm
                             {
                                 var mr = Math.Min(MR, mc - ir);
                                 var cTile = c + (long)(ic + ir) * ldc + jc + jr;
-                                Kernel(kc, pA + ir * kc, pB + jr * kc, cTile, ldc, mr, nr);
+                                Kernel(kc, pA + ir * kc, pB + jr * kc, cTile, ldc, mr, nr, overwrite && pc == 0);
                             }
                         }
                     }
@@ -169,18 +172,21 @@ internal static unsafe class Gemm
             }
             else
             {
-                // op(B)[p, j] = B[j, p]
-                for (var p = 0; p < kc; p++)
+                // op(B)[p, j] = B[j, p]: walk each row of B contiguously and scatter into the panel.
+                for (var j = 0; j < nr; j++)
                 {
-                    var to = panel + p * NR;
-                    for (var j = 0; j < nr; j++)
+                    var src = b + (long)(jc + jr + j) * ldb + pc;
+                    for (var p = 0; p < kc; p++)
                     {
-                        to[j] = b[(long)(jc + jr + j) * ldb + pc + p];
+                        panel[p * NR + j] = src[p];
                     }
+                }
 
-                    for (var j = nr; j < NR; j++)
+                for (var j = nr; j < NR; j++)
+                {
+                    for (var p = 0; p < kc; p++)
                     {
-                        to[j] = 0f;
+                        panel[p * NR + j] = 0f;
                     }
                 }
             }
@@ -194,18 +200,42 @@ internal static unsafe class Gemm
         {
             var mr = Math.Min(MR, mc - ir);
             var panel = dst + ir * kc;
-            for (var p = 0; p < kc; p++)
+            if (transA)
             {
-                var to = panel + p * MR;
+                // op(A)[i, p] = A[p, i]: rows of A are already contiguous in i.
+                for (var p = 0; p < kc; p++)
+                {
+                    var src = a + (long)(pc + p) * lda + ic + ir;
+                    var to = panel + p * MR;
+                    for (var i = 0; i < mr; i++)
+                    {
+                        to[i] = alpha * src[i];
+                    }
+
+                    for (var i = mr; i < MR; i++)
+                    {
+                        to[i] = 0f;
+                    }
+                }
+            }
+            else
+            {
+                // Walk each row of A contiguously and scatter into the panel.
                 for (var i = 0; i < mr; i++)
                 {
-                    var value = transA ? a[(long)(pc + p) * lda + ic + ir + i] : a[(long)(ic + ir + i) * lda + pc + p];
-                    to[i] = alpha * value;
+                    var src = a + (long)(ic + ir + i) * lda + pc;
+                    for (var p = 0; p < kc; p++)
+                    {
+                        panel[p * MR + i] = alpha * src[p];
+                    }
                 }
 
                 for (var i = mr; i < MR; i++)
                 {
-                    to[i] = 0f;
+                    for (var p = 0; p < kc; p++)
+                    {
+                        panel[p * MR + i] = 0f;
+                    }
                 }
             }
         }
@@ -235,19 +265,19 @@ internal static unsafe class Gemm
     }
 
     /// <summary>C[mr×nr] += Apanel(MR×kc)·Bpanel(kc×NR).</summary>
-    private static void Kernel(int kc, float* a, float* b, float* c, int ldc, int mr, int nr)
+    private static void Kernel(int kc, float* a, float* b, float* c, int ldc, int mr, int nr, bool overwrite = false)
     {
         if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
         {
-            Kernel512(kc, a, b, c, ldc, mr, nr);
+            Kernel512(kc, a, b, c, ldc, mr, nr, overwrite);
         }
         else
         {
-            KernelScalar(kc, a, b, c, ldc, mr, nr);
+            KernelScalar(kc, a, b, c, ldc, mr, nr, overwrite);
         }
     }
 
-    private static void Kernel512(int kc, float* a, float* b, float* c, int ldc, int mr, int nr)
+    private static void Kernel512(int kc, float* a, float* b, float* c, int ldc, int mr, int nr, bool overwrite)
     {
         Vector512<float> c00 = default, c01 = default, c02 = default;
         Vector512<float> c10 = default, c11 = default, c12 = default;
@@ -298,6 +328,19 @@ internal static unsafe class Gemm
             b += NR;
         }
 
+        if (mr == MR && nr == NR && overwrite)
+        {
+            Store(c, c00, c01, c02);
+            Store(c + ldc, c10, c11, c12);
+            Store(c + 2 * ldc, c20, c21, c22);
+            Store(c + 3 * ldc, c30, c31, c32);
+            Store(c + 4 * ldc, c40, c41, c42);
+            Store(c + 5 * ldc, c50, c51, c52);
+            Store(c + 6 * ldc, c60, c61, c62);
+            Store(c + 7 * ldc, c70, c71, c72);
+            return;
+        }
+
         if (mr == MR && nr == NR)
         {
             Add(c, c00, c01, c02);
@@ -325,7 +368,7 @@ internal static unsafe class Gemm
         {
             for (var j = 0; j < nr; j++)
             {
-                c[(long)i * ldc + j] += tile[i * NR + j];
+                c[(long)i * ldc + j] = overwrite ? tile[i * NR + j] : c[(long)i * ldc + j] + tile[i * NR + j];
             }
         }
     }
@@ -346,7 +389,7 @@ internal static unsafe class Gemm
         v2.Store(t + 32);
     }
 
-    private static void KernelScalar(int kc, float* a, float* b, float* c, int ldc, int mr, int nr)
+    private static void KernelScalar(int kc, float* a, float* b, float* c, int ldc, int mr, int nr, bool overwrite)
     {
         var acc = stackalloc float[MR * NR];
         new Span<float>(acc, MR * NR).Clear();
@@ -366,7 +409,7 @@ internal static unsafe class Gemm
         {
             for (var j = 0; j < nr; j++)
             {
-                c[(long)i * ldc + j] += acc[i * NR + j];
+                c[(long)i * ldc + j] = overwrite ? acc[i * NR + j] : c[(long)i * ldc + j] + acc[i * NR + j];
             }
         }
     }

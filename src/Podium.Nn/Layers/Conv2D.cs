@@ -208,6 +208,12 @@ public sealed class Conv2D : Module
                     for (var j = 0; j < KernelSize; j++)
                     {
                         var row = ((c * KernelSize + i) * KernelSize + j) * columns + n * p;
+                        if (Stride == 1 && _ow == _w)
+                        {
+                            ShiftedCopy(x, plane, col.AsSpan(row, p), i, j);
+                            continue;
+                        }
+
                         for (var oy = 0; oy < _oh; oy++)
                         {
                             var iy = oy * Stride - _padTop + i;
@@ -219,6 +225,16 @@ public sealed class Conv2D : Module
                             }
 
                             var src = plane + iy * _w;
+                            if (Stride == 1)
+                            {
+                                // Output columns lo..hi read one contiguous run of the input row; the rest is padding.
+                                var (lo, hi) = (Math.Max(0, _padLeft - j), Math.Min(_ow, _w + _padLeft - j));
+                                dst[..lo].Clear();
+                                x.AsSpan(src + lo - _padLeft + j, hi - lo).CopyTo(dst[lo..]);
+                                dst[hi..].Clear();
+                                continue;
+                            }
+
                             for (var ox = 0; ox < _ow; ox++)
                             {
                                 var ix = ox * Stride - _padLeft + j;
@@ -229,6 +245,76 @@ public sealed class Conv2D : Module
                 }
             }
         });
+    }
+
+    /// <summary>
+    /// Stride 1 with output width = input width: output (oy, ox) reads input (oy + i − padTop, ox + j − padLeft),
+    /// so the whole block is the input plane shifted by one offset. One flat copy, then the columns that
+    /// wrapped around a row edge, and the rows outside the image, become padding zeros.
+    /// </summary>
+    private void ShiftedCopy(float[] x, int plane, Span<float> dst, int i, int j)
+    {
+        var (lo, hi) = RowRange(i);
+        var dx = j - _padLeft;
+        dst[..(lo * _w)].Clear();
+        dst[(hi * _w)..].Clear();
+        if (lo >= hi)
+        {
+            return;
+        }
+
+        var from = lo * _w;
+        var to = hi * _w;
+        var source = plane + (lo + i - _padTop) * _w + dx;
+        // Keep the flat copy inside this image plane; what falls outside is border, zeroed below.
+        var skipStart = Math.Max(0, plane - source);
+        var skipEnd = Math.Max(0, source + (to - from) - (plane + _h * _w));
+        x.AsSpan(source + skipStart, to - from - skipStart - skipEnd).CopyTo(dst[(from + skipStart)..]);
+        ClearWrapped(dst, lo, hi, dx);
+    }
+
+    /// <summary>The inverse of <see cref="ShiftedCopy"/>: adds the block into the plane, after zeroing its padding entries in the scratch buffer.</summary>
+    private void ShiftedAdd(Span<float> src, float[] dxPlanes, int plane, int i, int j)
+    {
+        var (lo, hi) = RowRange(i);
+        if (lo >= hi)
+        {
+            return;
+        }
+
+        var dx = j - _padLeft;
+        ClearWrapped(src, lo, hi, dx);
+        var from = lo * _w;
+        var to = hi * _w;
+        var target = plane + (lo + i - _padTop) * _w + dx;
+        var skipStart = Math.Max(0, plane - target);
+        var skipEnd = Math.Max(0, target + (to - from) - (plane + _h * _w));
+        Vec.AddTo(dxPlanes.AsSpan(target + skipStart, to - from - skipStart - skipEnd), src[(from + skipStart)..(to - skipEnd)]);
+    }
+
+    // Output rows whose input row oy + i − padTop lies inside the image.
+    private (int Lo, int Hi) RowRange(int i) => (Math.Max(0, _padTop - i), Math.Min(_oh, _h + _padTop - i));
+
+    // Columns whose input column ox + dx falls off the row: at most |dx| at one end of each row.
+    private void ClearWrapped(Span<float> block, int lo, int hi, int dx)
+    {
+        if (dx == 0)
+        {
+            return;
+        }
+
+        for (var oy = lo; oy < hi; oy++)
+        {
+            var rowSpan = block.Slice(oy * _w, _w);
+            if (dx < 0)
+            {
+                rowSpan[..Math.Min(-dx, _w)].Clear();
+            }
+            else
+            {
+                rowSpan[Math.Max(0, _w - dx)..].Clear();
+            }
+        }
     }
 
     private void Col2Im(float[] dx)
@@ -247,6 +333,12 @@ public sealed class Conv2D : Module
                     for (var j = 0; j < KernelSize; j++)
                     {
                         var row = ((c * KernelSize + i) * KernelSize + j) * columns + n * p;
+                        if (Stride == 1 && _ow == _w)
+                        {
+                            ShiftedAdd(col.AsSpan(row, p), dx, plane, i, j);
+                            continue;
+                        }
+
                         for (var oy = 0; oy < _oh; oy++)
                         {
                             var iy = oy * Stride - _padTop + i;
@@ -257,6 +349,13 @@ public sealed class Conv2D : Module
 
                             var src = col.AsSpan(row + oy * _ow, _ow);
                             var dst = plane + iy * _w;
+                            if (Stride == 1)
+                            {
+                                var (lo, hi) = (Math.Max(0, _padLeft - j), Math.Min(_ow, _w + _padLeft - j));
+                                Vec.AddTo(dx.AsSpan(dst + lo - _padLeft + j, hi - lo), src[lo..hi]);
+                                continue;
+                            }
+
                             for (var ox = 0; ox < _ow; ox++)
                             {
                                 var ix = ox * Stride - _padLeft + j;

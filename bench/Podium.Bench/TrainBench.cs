@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Text.Json;
+using Podium.Nn;
+using Podium.Nn.Layers;
+using Podium.Nn.Losses;
+using Podium.Nn.Optimizers;
+
+/// <summary>
+/// Podium's side of the PyTorch comparison, with the reference script's protocol: the prototype's
+/// basic_cnn (5×5 kernels), Adam 1e-3, 10 warm-up steps, then steps timed for a number of seconds.
+/// </summary>
+internal static class TrainBench
+{
+    private const string FashionMnist = "/usr/share/datasets/fashion-mnist";
+
+    public static Dictionary<string, object> Run(double seconds, string parts)
+    {
+        var results = new Dictionary<string, object>();
+        var wanted = parts.Split(',');
+        if (wanted.Contains("train32") || wanted.Contains("infer256"))
+        {
+            var (x, y) = LoadFashionMnist("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz");
+            if (wanted.Contains("train32"))
+            {
+                results["train32"] = Train(BasicCnn(1, 28, 10, Padding.Same), x, y, 32, seconds, "Fashion-MNIST 1x28x28, same padding");
+            }
+
+            if (wanted.Contains("infer256"))
+            {
+                var (tx, _) = LoadFashionMnist("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
+                results["infer256"] = Infer(BasicCnn(1, 28, 10, Padding.Same), tx, 256, seconds);
+            }
+        }
+
+        if (wanted.Contains("rgb32"))
+        {
+            var rng = new Rng(0);
+            var x = new Tensor(512, 3, 100, 100);
+            var y = new Tensor(512, 5);
+            for (var i = 0; i < x.Length; i++)
+            {
+                x.Data[i] = rng.NextFloat();
+            }
+
+            for (var n = 0; n < 512; n++)
+            {
+                y.Data[n * 5 + rng.NextInt(5)] = 1f;
+            }
+
+            var model = BasicCnn(3, 100, 5, Padding.Valid);
+            results["rgb32"] = Train(model, x, y, 32, seconds, "synthetic 3x100x100, 5 classes, valid padding");
+            results["rgb_infer256"] = Infer(model, x, 256, Math.Min(seconds, 10));
+        }
+
+        return results;
+    }
+
+    /// <summary>The prototype's basic_cnn: conv 32/64/128 5×5 + ReLU, each followed by 2×2 max-pooling; flatten, dropout 0.3, dense 64 ReLU, dense classes, softmax.</summary>
+    public static Sequential BasicCnn(int channels, int size, int classes, Padding padding) =>
+        new Sequential("basic_cnn")
+            .Add(new Conv2D(32, 5, padding: padding, relu: true)).Add(new MaxPool2D(2))
+            .Add(new Conv2D(64, 5, padding: padding, relu: true)).Add(new MaxPool2D(2))
+            .Add(new Conv2D(128, 5, padding: padding, relu: true)).Add(new MaxPool2D(2))
+            .Add(new Flatten()).Add(new Dropout(0.3)).Add(new Dense(64, relu: true)).Add(new Dense(classes)).Add(new Softmax())
+            .Build([channels, size, size], seed: 0)
+            .Compile(new Adam(), new CategoricalCrossentropy());
+
+    private static Dictionary<string, object> Train(Sequential model, Tensor x, Tensor y, int batch, double seconds, string input)
+    {
+        var batches = x.Batch / batch;
+        var bx = new Tensor([batch, .. x.Shape.AsSpan(1)]);
+        var by = new Tensor(batch, y.Shape[1]);
+        var (px, py) = (x.Length / x.Batch, y.Shape[1]);
+        var step = 0;
+        double lastLoss = 0;
+        void Step()
+        {
+            var i = step++ % batches;
+            x.Data.AsSpan(i * batch * px, batch * px).CopyTo(bx.Data);
+            y.Data.AsSpan(i * batch * py, batch * py).CopyTo(by.Data);
+            lastLoss = model.TrainStep(bx, by).Loss;
+        }
+
+        for (var w = 0; w < 10; w++)
+        {
+            Step();
+        }
+
+        var times = new List<double>();
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            var start = clock.Elapsed.TotalSeconds;
+            Step();
+            times.Add(clock.Elapsed.TotalSeconds - start);
+        }
+
+        var total = clock.Elapsed.TotalSeconds;
+        times.Sort();
+        return new Dictionary<string, object>
+        {
+            ["input"] = input, ["batch"] = batch, ["timed_steps"] = times.Count, ["timed_seconds"] = Math.Round(total, 3),
+            ["images_per_s"] = Math.Round(times.Count * batch / total, 1),
+            ["median_step_ms"] = Math.Round(times[times.Count / 2] * 1000, 3), ["last_loss"] = Math.Round(lastLoss, 4),
+            ["peak_working_set_mb"] = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1),
+        };
+    }
+
+    private static Dictionary<string, object> Infer(Sequential model, Tensor x, int batch, double seconds)
+    {
+        var batches = x.Batch / batch;
+        var bx = new Tensor([batch, .. x.Shape.AsSpan(1)]);
+        var px = x.Length / x.Batch;
+        var steps = 0;
+        void Step()
+        {
+            var i = steps % batches;
+            x.Data.AsSpan(i * batch * px, batch * px).CopyTo(bx.Data);
+            model.Forward(bx, training: false);
+        }
+
+        for (var w = 0; w < 3; w++)
+        {
+            Step();
+        }
+
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            Step();
+            steps++;
+        }
+
+        return new Dictionary<string, object>
+        {
+            ["batch"] = batch, ["timed_steps"] = steps, ["timed_seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
+            ["images_per_s"] = Math.Round(steps * batch / clock.Elapsed.TotalSeconds, 1),
+        };
+    }
+
+    /// <summary>Reads gzipped IDX images and labels (the MNIST format) into NCHW floats in [0, 1] and one-hot labels, shuffled with a fixed seed like the reference.</summary>
+    private static (Tensor X, Tensor Y) LoadFashionMnist(string images, string labels)
+    {
+        var pixels = ReadIdx(Path.Combine(FashionMnist, images), out var dims);
+        var classes = ReadIdx(Path.Combine(FashionMnist, labels), out _);
+        var (n, h, w) = (dims[0], dims[1], dims[2]);
+        var x = new Tensor(n, 1, h, w);
+        var y = new Tensor(n, 10);
+        var order = Enumerable.Range(0, n).ToArray();
+        new Rng(123).Shuffle(order);
+        for (var i = 0; i < n; i++)
+        {
+            var src = order[i];
+            for (var p = 0; p < h * w; p++)
+            {
+                x.Data[i * h * w + p] = pixels[src * h * w + p] / 255f;
+            }
+
+            y.Data[i * 10 + classes[src]] = 1f;
+        }
+
+        return (x, y);
+    }
+
+    private static byte[] ReadIdx(string path, out int[] dims)
+    {
+        using var gzip = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
+        using var memory = new MemoryStream();
+        gzip.CopyTo(memory);
+        var raw = memory.ToArray();
+        var rank = raw[3];
+        dims = new int[rank];
+        for (var d = 0; d < rank; d++)
+        {
+            dims[d] = (raw[4 + 4 * d] << 24) | (raw[5 + 4 * d] << 16) | (raw[6 + 4 * d] << 8) | raw[7 + 4 * d];
+        }
+
+        return raw[(4 + 4 * rank)..];
+    }
+
+    public static void Print(Dictionary<string, object> results, string path)
+    {
+        File.WriteAllText(path, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+        foreach (var (part, value) in results)
+        {
+            Console.WriteLine($"podium {part}: {JsonSerializer.Serialize(value)}");
+        }
+    }
+}
