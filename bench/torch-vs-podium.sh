@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Podium and the PyTorch reference (../shared/bench/torch_basic_cnn.py), side by side in one go, on this
+# machine, with the same protocol: the prototype's basic_cnn (5x5 kernels), Adam 1e-3, 2 threads,
+# 10 warm-up steps, then steps timed for SECONDS. Prints images/s and the ratio Podium / PyTorch.
+#   bash bench/torch-vs-podium.sh [SECONDS]
+# Needs Debian's python3-torch and dataset-fashion-mnist (installed here when missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-20}
+reference=../shared/bench/torch_basic_cnn.py
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+if ! /usr/bin/python3 -c 'import torch' 2>/dev/null || [ ! -d /usr/share/datasets/fashion-mnist ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch dataset-fashion-mnist >/dev/null
+fi
+
+dotnet build bench/Podium.Bench -c Release --verbosity quiet >/dev/null
+export MALLOC_MMAP_THRESHOLD_=1000000000000 MALLOC_TRIM_THRESHOLD_=100000000000
+/usr/bin/python3 "$reference" --kernel 5 --padding same --parts train32,infer256 --seconds "$seconds" --infer-seconds "$seconds" --json "$out/torch_same.json" >/dev/null
+/usr/bin/python3 "$reference" --kernel 5 --padding valid --parts rgb32 --seconds "$seconds" --infer-seconds "$seconds" --json "$out/torch_valid.json" >/dev/null
+DOTNET_gcServer=0 dotnet bench/Podium.Bench/bin/Release/net10.0/Podium.Bench.dll train --seconds "$seconds" --json "$out/podium.json" >/dev/null
+
+/usr/bin/python3 - "$out" <<'PY'
+import json, sys, os
+out = sys.argv[1]
+torch = {}
+for name in ("torch_same.json", "torch_valid.json"):
+    torch.update(json.load(open(os.path.join(out, name))))
+podium = json.load(open(os.path.join(out, "podium.json")))
+rows = [("train32", "train, Fashion-MNIST 1x28x28 same, batch 32"), ("infer256", "inference, Fashion-MNIST, batch 256"),
+        ("rgb32", "train, synthetic 3x100x100 valid, batch 32"), ("rgb_infer256", "inference, synthetic 3x100x100, batch 256")]
+print(f"{'measurement':48} {'PyTorch img/s':>14} {'Podium img/s':>13} {'ratio':>7}")
+for key, label in rows:
+    t, p = torch[key]["images_per_s"], podium[key]["images_per_s"]
+    print(f"{label:48} {t:14.1f} {p:13.1f} {p / t:7.2f}")
+print(f"Podium peak working set: {max(v.get('peak_working_set_mb', 0) for v in podium.values())} MB")
+PY
