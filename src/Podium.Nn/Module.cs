@@ -18,8 +18,23 @@ public abstract class Module
     /// <summary>The layer's type, as Keras names it: conv2d, dense, max_pooling2d, …</summary>
     public abstract string Kind { get; }
 
-    /// <summary>False freezes every parameter of the module (transfer learning).</summary>
-    public bool Trainable { get; set; } = true;
+    private bool _trainable = true;
+
+    /// <summary>False freezes every parameter of the module (transfer learning); batch norm then also runs in inference mode, as in Keras.</summary>
+    public bool Trainable
+    {
+        get => _trainable;
+        set
+        {
+            _trainable = value;
+            OnTrainableChanged(value);
+        }
+    }
+
+    /// <summary>Lets composite modules pass freezing on to their parts.</summary>
+    protected virtual void OnTrainableChanged(bool trainable)
+    {
+    }
 
     /// <summary>The input shape without the batch dimension, once built.</summary>
     public int[]? InputShape { get; private set; }

@@ -21,4 +21,7 @@ public sealed class Parameter
 
     /// <summary>Whether an optimizer updates it; false when its module is frozen.</summary>
     public bool Trainable { get; internal set; } = true;
+
+    /// <summary>Layer state kept with the weights but never trained (batch norm's moving statistics).</summary>
+    public bool IsState { get; internal init; }
 }

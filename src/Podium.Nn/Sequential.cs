@@ -70,7 +70,7 @@ public sealed class Sequential
             shape = layer.Build(shape, Rng.For(seed, (ulong)i));
             foreach (var p in layer.Parameters)
             {
-                p.Trainable = layer.Trainable;
+                p.Trainable = layer.Trainable && !p.IsState;
             }
         }
 
@@ -98,7 +98,7 @@ public sealed class Sequential
         layer.Trainable = trainable;
         foreach (var p in layer.Parameters)
         {
-            p.Trainable = trainable;
+            p.Trainable = trainable && !p.IsState;
         }
     }
 

@@ -5,44 +5,8 @@ namespace Podium.Nn.Tests.Layers;
 
 public sealed class Conv2DTests
 {
-    /// <summary>A direct float64 convolution, written independently of im2col.</summary>
     private static GradientCheck.Reference Reference(int batch, int c, int h, int w, int filters, int k, int stride, int padTop, int padLeft, int oh, int ow, bool relu) =>
-        (x, p) =>
-        {
-            var (kernel, bias) = (p[0], p[1]);
-            var y = new double[batch * filters * oh * ow];
-            for (var n = 0; n < batch; n++)
-            {
-                for (var f = 0; f < filters; f++)
-                {
-                    for (var oy = 0; oy < oh; oy++)
-                    {
-                        for (var ox = 0; ox < ow; ox++)
-                        {
-                            var sum = bias[f];
-                            for (var ch = 0; ch < c; ch++)
-                            {
-                                for (var i = 0; i < k; i++)
-                                {
-                                    for (var j = 0; j < k; j++)
-                                    {
-                                        var (iy, ix) = (oy * stride - padTop + i, ox * stride - padLeft + j);
-                                        if (iy >= 0 && iy < h && ix >= 0 && ix < w)
-                                        {
-                                            sum += kernel[((f * c + ch) * k + i) * k + j] * x[((n * c + ch) * h + iy) * w + ix];
-                                        }
-                                    }
-                                }
-                            }
-
-                            y[((n * filters + f) * oh + oy) * ow + ox] = relu ? Math.Max(0, sum) : sum;
-                        }
-                    }
-                }
-            }
-
-            return y;
-        };
+        (x, p) => References.Conv(x, p[0], p[1], batch, c, h, w, filters, k, stride, padTop, padLeft, oh, ow, relu);
 
     [Theory]
     // c, h, w, filters, k, stride, padding, relu
