@@ -1,0 +1,52 @@
+using System.Globalization;
+
+namespace Podium.Nn.Callbacks;
+
+/// <summary>
+/// Saves the weights as safetensors after each epoch, or only when the monitored value improves.
+/// The path may hold {epoch}, e.g. "weights-{epoch}.safetensors".
+/// </summary>
+public sealed class ModelCheckpoint(string path, string monitor = "val_loss", bool saveBestOnly = false, string mode = "auto") : Callback
+{
+    private double _best;
+    private readonly bool _maximize = mode switch
+    {
+        "max" => true,
+        "min" => false,
+        "auto" => monitor.Contains("acc", StringComparison.Ordinal),
+        _ => throw new ArgumentException($"unknown mode '{mode}'; use auto, min or max", nameof(mode)),
+    };
+
+    /// <summary>The epoch last saved, 0 before any.</summary>
+    public int SavedEpoch { get; private set; }
+
+    /// <summary>Every file written, in order.</summary>
+    public List<string> Saved { get; } = [];
+
+    /// <inheritdoc/>
+    public override void OnTrainBegin(FitContext context) => _best = _maximize ? double.NegativeInfinity : double.PositiveInfinity;
+
+    /// <inheritdoc/>
+    public override void OnEpochEnd(FitContext context, int epoch, IReadOnlyDictionary<string, double> logs)
+    {
+        if (saveBestOnly)
+        {
+            if (!logs.TryGetValue(monitor, out var current))
+            {
+                throw new InvalidOperationException($"ModelCheckpoint monitors '{monitor}', which training did not log; logged: {string.Join(", ", logs.Keys)}");
+            }
+
+            if (!(_maximize ? current > _best : current < _best))
+            {
+                return;
+            }
+
+            _best = current;
+        }
+
+        var file = path.Replace("{epoch}", epoch.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        ModelWeights.Save(context.Model, file, new Dictionary<string, string> { ["epoch"] = epoch.ToString(CultureInfo.InvariantCulture) });
+        SavedEpoch = epoch;
+        Saved.Add(file);
+    }
+}

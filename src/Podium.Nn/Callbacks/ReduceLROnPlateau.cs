@@ -1,0 +1,55 @@
+namespace Podium.Nn.Callbacks;
+
+/// <summary>Keras's ReduceLROnPlateau: multiplies the rate by a factor when the monitored value stops improving for patience epochs.</summary>
+public sealed class ReduceLROnPlateau(string monitor = "val_loss", double factor = 0.1, int patience = 10, double minDelta = 1e-4, int cooldown = 0, double minLearningRate = 0, string mode = "auto") : Callback
+{
+    private double _best;
+    private int _wait;
+    private int _cooling;
+    private readonly bool _maximize = mode switch
+    {
+        "max" => true,
+        "min" => false,
+        "auto" => monitor.Contains("acc", StringComparison.Ordinal),
+        _ => throw new ArgumentException($"unknown mode '{mode}'; use auto, min or max", nameof(mode)),
+    };
+
+    /// <inheritdoc/>
+    public override void OnTrainBegin(FitContext context)
+    {
+        if (factor >= 1)
+        {
+            throw new ArgumentException("ReduceLROnPlateau's factor must be below 1");
+        }
+
+        _best = _maximize ? double.NegativeInfinity : double.PositiveInfinity;
+        (_wait, _cooling) = (0, 0);
+    }
+
+    /// <inheritdoc/>
+    public override void OnEpochEnd(FitContext context, int epoch, IReadOnlyDictionary<string, double> logs)
+    {
+        if (!logs.TryGetValue(monitor, out var current))
+        {
+            throw new InvalidOperationException($"ReduceLROnPlateau monitors '{monitor}', which training did not log; logged: {string.Join(", ", logs.Keys)}");
+        }
+
+        if (_cooling > 0)
+        {
+            _cooling--;
+            _wait = 0;
+        }
+
+        if (_maximize ? current > _best + minDelta : current < _best - minDelta)
+        {
+            _best = current;
+            _wait = 0;
+        }
+        else if (_cooling == 0 && ++_wait >= patience)
+        {
+            var optimizer = context.Model.Optimizer!;
+            optimizer.LearningRate = Math.Max(optimizer.LearningRate * factor, minLearningRate);
+            (_cooling, _wait) = (cooldown, 0);
+        }
+    }
+}
