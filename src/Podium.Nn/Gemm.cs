@@ -34,9 +34,9 @@ internal static unsafe class Gemm
     [ThreadStatic]
     private static float[]? t_packB;
 
-    /// <summary>C[m×n] = alpha·op(A)·op(B) + beta·C where op(A) is m×k and op(B) is k×n.</summary>
+    /// <summary>C[m×n] = alpha·op(A)·op(B) + beta·C where op(A) is m×k and op(B) is k×n; maxThreads 0 means <see cref="Threads"/>.</summary>
     public static void Multiply(bool transA, bool transB, int m, int n, int k, float alpha,
-        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc, int maxThreads = 0)
     {
         if (m == 0 || n == 0)
         {
@@ -47,12 +47,13 @@ internal static unsafe class Gemm
         fixed (float* pb = b)
         fixed (float* pc = c)
         {
-            Multiply(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            Multiply(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, maxThreads);
         }
     }
 
+    /// <summary>The same over raw pointers.</summary>
     public static void Multiply(bool transA, bool transB, int m, int n, int k, float alpha,
-        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, int maxThreads = 0)
     {
         if (beta != 1f && beta != 0f)
         {
@@ -82,7 +83,7 @@ internal static unsafe class Gemm
         }
 
         var work = (double)m * n * k;
-        var threads = Math.Min(Threads, Math.Max(1, (n + NR - 1) / NR));
+        var threads = Math.Min(maxThreads > 0 ? maxThreads : Threads, Math.Max(1, (n + NR - 1) / NR));
         if (threads <= 1 || work < 2e6)
         {
             Columns(transA, transB, m, 0, n, k, alpha, a, lda, b, ldb, c, ldc, overwrite);

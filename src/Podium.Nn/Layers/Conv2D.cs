@@ -2,18 +2,32 @@ namespace Podium.Nn.Layers;
 
 /// <summary>
 /// 2-D convolution over NCHW input with a kernel of shape (filters, channels, kh, kw) and a bias;
-/// optional fused ReLU. Runs as im2col over the whole batch and three GEMMs (forward, weight
-/// gradient, input gradient), so every sum has a fixed order whatever the thread count.
+/// optional fused ReLU.
 /// </summary>
+/// <remarks>
+/// The batch is split into a fixed number of partitions, whatever the thread count. Each partition
+/// runs on one thread: im2col for a chunk of images small enough to stay in that core's L2, a GEMM
+/// while the columns are hot, and the result written straight to NCHW with bias and ReLU. Backward
+/// recomputes a chunk's columns rather than keeping the whole batch's (memory traffic, not
+/// arithmetic, is what limits a convolution here). Each partition sums its own weight gradient and
+/// the partitions are added in order, so results are bit-identical on any number of threads.
+/// </remarks>
 public sealed class Conv2D : Module
 {
+    /// <summary>Partitions of a batch; fixed so results never depend on the machine.</summary>
+    private const int Partitions = 4;
+
+    /// <summary>Bytes of im2col columns per chunk: within a core's L2.</summary>
+    private static readonly int ChunkBytes = (int.TryParse(Environment.GetEnvironmentVariable("PODIUM_CONV_CHUNK_KB"), out var kb) && kb > 0 ? kb : 1024) * 1024;
+
+    /// <summary>Columns a chunk has at least, so the GEMM fills its 48-wide panels.</summary>
+    private static readonly int MinColumns = int.TryParse(Environment.GetEnvironmentVariable("PODIUM_CONV_MIN_COLUMNS"), out var c) && c > 0 ? c : 192;
+
     private Parameter? _kernel;
     private Parameter? _bias;
     private int _c, _h, _w, _oh, _ow, _padTop, _padLeft;
-    private float[] _col = [];
-    private float[] _outT = [];
-    private float[] _gradT = [];
-    private float[] _gradCol = [];
+    private Scratch[] _scratch = [];
+    private Tensor? _input;
     private Tensor? _output;
     private Tensor? _gradInput;
     private int _batch;
@@ -62,6 +76,10 @@ public sealed class Conv2D : Module
         ["padding"] = Padding == Padding.Same ? "same" : "valid", ["activation"] = Relu ? "relu" : "linear", ["use_bias"] = true,
     };
 
+    private int Rows => _c * KernelSize * KernelSize;
+
+    private int Positions => _oh * _ow;
+
     /// <inheritdoc/>
     protected override int[] OnBuild(int[] inputShape, Rng rng)
     {
@@ -98,34 +116,86 @@ public sealed class Conv2D : Module
         return (output, total / 2);
     }
 
+    /// <summary>Images per chunk: as many as keep the chunk's columns within <see cref="ChunkBytes"/>, at least one.</summary>
+    private int ChunkImages => Math.Max(Math.Max(1, ChunkBytes / (Rows * Positions * sizeof(float))), (MinColumns + Positions - 1) / Positions);
+
+    /// <summary>Per-partition buffers, reused across batches.</summary>
+    private sealed class Scratch
+    {
+        public float[] Col = [];
+        public float[] Product = [];
+        public float[] GradKernel = [];
+        public float[] GradBias = [];
+
+        public static float[] Ensure(ref float[] buffer, int length)
+        {
+            if (buffer.Length < length)
+            {
+                buffer = GC.AllocateUninitializedArray<float>(length);
+            }
+
+            return buffer;
+        }
+    }
+
+    private void EnsureScratch()
+    {
+        if (_scratch.Length != Partitions)
+        {
+            _scratch = Enumerable.Range(0, Partitions).Select(_ => new Scratch()).ToArray();
+        }
+    }
+
+    /// <summary>Runs one action per partition of the batch: (partition, first image, image count).</summary>
+    private void ForEachPartition(Action<int, int, int> work)
+    {
+        var per = (_batch + Partitions - 1) / Partitions;
+        Parallel.For(0, Partitions, p =>
+        {
+            var start = p * per;
+            var count = Math.Min(per, _batch - start);
+            if (count > 0)
+            {
+                work(p, start, count);
+            }
+        });
+    }
+
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input, bool training)
     {
         CheckInput(input);
+        _input = input;
         _batch = input.Batch;
-        var k = _c * KernelSize * KernelSize;
-        var p = _oh * _ow;
-        var columns = _batch * p;
-        Ensure(ref _col, k * columns);
-        Ensure(ref _outT, Filters * columns);
-        Im2Col(input.Data);
-        Gemm.Multiply(false, false, Filters, columns, k, 1f, _kernel!.Value.Data, k, _col, columns, 0f, _outT, columns);
-
+        EnsureScratch();
         var output = Reuse(ref _output, _batch, OutputShape!);
-        var y = output.Data;
-        var t = _outT;
-        var bias = _bias!.Value.Data;
-        Parallel.For(0, _batch, n =>
+        var (k, p) = (Rows, Positions);
+        var chunk = ChunkImages;
+        var (x, y, w, bias) = (input.Data, output.Data, _kernel!.Value.Data, _bias!.Value.Data);
+        ForEachPartition((part, start, count) =>
         {
-            for (var f = 0; f < Filters; f++)
+            var scratch = _scratch[part];
+            for (var first = start; first < start + count; first += chunk)
             {
-                var b = bias[f];
-                var src = t.AsSpan(f * columns + n * p, p);
-                var dst = y.AsSpan((n * Filters + f) * p, p);
-                for (var i = 0; i < p; i++)
+                var images = Math.Min(chunk, start + count - first);
+                var columns = images * p;
+                var col = Scratch.Ensure(ref scratch.Col, k * columns);
+                var product = Scratch.Ensure(ref scratch.Product, Filters * columns);
+                Im2Col(x, first, images, col);
+                Gemm.Multiply(false, false, Filters, columns, k, 1f, w, k, col, columns, 0f, product, columns, maxThreads: 1);
+                for (var n = 0; n < images; n++)
                 {
-                    var v = src[i] + b;
-                    dst[i] = Relu && v < 0f ? 0f : v;
+                    for (var f = 0; f < Filters; f++)
+                    {
+                        var b = bias[f];
+                        var src = product.AsSpan(f * columns + n * p, p);
+                        var dst = y.AsSpan(((first + n) * Filters + f) * p, p);
+                        for (var i = 0; i < p; i++)
+                        {
+                            var v = src[i] + b;
+                            dst[i] = Relu && v < 0f ? 0f : v;
+                        }
+                    }
                 }
             }
         });
@@ -135,74 +205,90 @@ public sealed class Conv2D : Module
     /// <inheritdoc/>
     public override Tensor Backward(Tensor gradOutput)
     {
-        var k = _c * KernelSize * KernelSize;
-        var p = _oh * _ow;
-        var columns = _batch * p;
-        Ensure(ref _gradT, Filters * columns);
-        var g = gradOutput.Data;
-        var y = _output!.Data;
-        var gt = _gradT;
-        Parallel.For(0, _batch, n =>
+        var (k, p) = (Rows, Positions);
+        var chunk = ChunkImages;
+        var (x, g, y, w) = (_input!.Data, gradOutput.Data, _output!.Data, _kernel!.Value.Data);
+        var gradInput = Reuse(ref _gradInput, _batch, InputShape!);
+        var dx = gradInput.Data;
+        var trainable = Trainable;
+        var needInput = !SkipInputGradient;
+        ForEachPartition((part, start, count) =>
         {
-            for (var f = 0; f < Filters; f++)
+            var scratch = _scratch[part];
+            var dW = Scratch.Ensure(ref scratch.GradKernel, Filters * k);
+            var db = Scratch.Ensure(ref scratch.GradBias, Filters);
+            for (var first = start; first < start + count; first += chunk)
             {
-                var src = g.AsSpan((n * Filters + f) * p, p);
-                var outv = y.AsSpan((n * Filters + f) * p, p);
-                var dst = gt.AsSpan(f * columns + n * p, p);
-                for (var i = 0; i < p; i++)
+                var images = Math.Min(chunk, start + count - first);
+                var columns = images * p;
+                // The output gradient for this chunk as (filters, images·positions), masked by ReLU.
+                var gt = Scratch.Ensure(ref scratch.Product, Filters * columns);
+                for (var n = 0; n < images; n++)
                 {
-                    dst[i] = Relu && outv[i] <= 0f ? 0f : src[i];
+                    for (var f = 0; f < Filters; f++)
+                    {
+                        var at = ((first + n) * Filters + f) * p;
+                        var src = g.AsSpan(at, p);
+                        var outv = y.AsSpan(at, p);
+                        var dst = gt.AsSpan(f * columns + n * p, p);
+                        for (var i = 0; i < p; i++)
+                        {
+                            dst[i] = Relu && outv[i] <= 0f ? 0f : src[i];
+                        }
+                    }
+                }
+
+                var col = Scratch.Ensure(ref scratch.Col, k * columns);
+                if (trainable)
+                {
+                    Im2Col(x, first, images, col);
+                    Gemm.Multiply(false, true, Filters, k, columns, 1f, gt, columns, col, columns, first == start ? 0f : 1f, dW, k, maxThreads: 1);
+                    for (var f = 0; f < Filters; f++)
+                    {
+                        var sum = first == start ? 0f : db[f];
+                        foreach (var v in gt.AsSpan(f * columns, columns))
+                        {
+                            sum += v;
+                        }
+
+                        db[f] = sum;
+                    }
+                }
+
+                if (needInput)
+                {
+                    // The columns' gradient reuses the column buffer: im2col's values are no longer needed.
+                    Gemm.Multiply(true, false, k, columns, Filters, 1f, w, k, gt, columns, 0f, col, columns, maxThreads: 1);
+                    Col2Im(col, first, images, dx);
                 }
             }
         });
 
-        if (Trainable)
+        if (trainable)
         {
-            Gemm.Multiply(false, true, Filters, k, columns, 1f, gt, columns, _col, columns, 1f, _kernel!.Grad.Data, k);
-            var db = _bias!.Grad.Data;
-            Parallel.For(0, Filters, f =>
+            // Partitions in a fixed order: the same sum on any number of threads.
+            var (gradKernel, gradBias) = (_kernel.Grad.Data, _bias!.Grad.Data);
+            var per = (_batch + Partitions - 1) / Partitions;
+            for (var part = 0; part < Partitions && part * per < _batch; part++)
             {
-                // One channel's gradient is summed by one thread, in column order.
-                var sum = 0f;
-                foreach (var v in gt.AsSpan(f * columns, columns))
-                {
-                    sum += v;
-                }
-
-                db[f] += sum;
-            });
+                Vec.AddTo(gradKernel, _scratch[part].GradKernel.AsSpan(0, Filters * k));
+                Vec.AddTo(gradBias, _scratch[part].GradBias.AsSpan(0, Filters));
+            }
         }
 
-        var gradInput = Reuse(ref _gradInput, _batch, InputShape!);
-        if (SkipInputGradient)
-        {
-            return gradInput;
-        }
-
-        Ensure(ref _gradCol, k * columns);
-        Gemm.Multiply(true, false, k, columns, Filters, 1f, _kernel!.Value.Data, k, gt, columns, 0f, _gradCol, columns);
-        Col2Im(gradInput.Data);
         return gradInput;
     }
 
-    private static void Ensure(ref float[] buffer, int length)
+    /// <summary>Columns for images first..first+images: row (c, i, j), column (image, oy, ox).</summary>
+    private void Im2Col(float[] x, int first, int images, float[] col)
     {
-        if (buffer.Length != length)
+        var p = Positions;
+        var columns = images * p;
+        for (var n = 0; n < images; n++)
         {
-            buffer = GC.AllocateUninitializedArray<float>(length);
-        }
-    }
-
-    private void Im2Col(float[] x)
-    {
-        var columns = _batch * _oh * _ow;
-        var col = _col;
-        Parallel.For(0, _batch, n =>
-        {
-            var p = _oh * _ow;
             for (var c = 0; c < _c; c++)
             {
-                var plane = (n * _c + c) * _h * _w;
+                var plane = ((first + n) * _c + c) * _h * _w;
                 for (var i = 0; i < KernelSize; i++)
                 {
                     for (var j = 0; j < KernelSize; j++)
@@ -244,7 +330,61 @@ public sealed class Conv2D : Module
                     }
                 }
             }
-        });
+        }
+    }
+
+    /// <summary>Adds the columns' gradient back onto images first..first+images (clearing them first).</summary>
+    private void Col2Im(float[] col, int first, int images, float[] dx)
+    {
+        var p = Positions;
+        var columns = images * p;
+        dx.AsSpan(first * _c * _h * _w, images * _c * _h * _w).Clear();
+        for (var n = 0; n < images; n++)
+        {
+            for (var c = 0; c < _c; c++)
+            {
+                var plane = ((first + n) * _c + c) * _h * _w;
+                for (var i = 0; i < KernelSize; i++)
+                {
+                    for (var j = 0; j < KernelSize; j++)
+                    {
+                        var row = ((c * KernelSize + i) * KernelSize + j) * columns + n * p;
+                        if (Stride == 1 && _ow == _w)
+                        {
+                            ShiftedAdd(col.AsSpan(row, p), dx, plane, i, j);
+                            continue;
+                        }
+
+                        for (var oy = 0; oy < _oh; oy++)
+                        {
+                            var iy = oy * Stride - _padTop + i;
+                            if ((uint)iy >= (uint)_h)
+                            {
+                                continue;
+                            }
+
+                            var src = col.AsSpan(row + oy * _ow, _ow);
+                            var dst = plane + iy * _w;
+                            if (Stride == 1)
+                            {
+                                var (lo, hi) = (Math.Max(0, _padLeft - j), Math.Min(_ow, _w + _padLeft - j));
+                                Vec.AddTo(dx.AsSpan(dst + lo - _padLeft + j, hi - lo), src[lo..hi]);
+                                continue;
+                            }
+
+                            for (var ox = 0; ox < _ow; ox++)
+                            {
+                                var ix = ox * Stride - _padLeft + j;
+                                if ((uint)ix < (uint)_w)
+                                {
+                                    dx[dst + ix] += src[ox];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -315,59 +455,5 @@ public sealed class Conv2D : Module
                 rowSpan[Math.Max(0, _w - dx)..].Clear();
             }
         }
-    }
-
-    private void Col2Im(float[] dx)
-    {
-        var columns = _batch * _oh * _ow;
-        var col = _gradCol;
-        Parallel.For(0, _batch, n =>
-        {
-            var p = _oh * _ow;
-            dx.AsSpan(n * _c * _h * _w, _c * _h * _w).Clear();
-            for (var c = 0; c < _c; c++)
-            {
-                var plane = (n * _c + c) * _h * _w;
-                for (var i = 0; i < KernelSize; i++)
-                {
-                    for (var j = 0; j < KernelSize; j++)
-                    {
-                        var row = ((c * KernelSize + i) * KernelSize + j) * columns + n * p;
-                        if (Stride == 1 && _ow == _w)
-                        {
-                            ShiftedAdd(col.AsSpan(row, p), dx, plane, i, j);
-                            continue;
-                        }
-
-                        for (var oy = 0; oy < _oh; oy++)
-                        {
-                            var iy = oy * Stride - _padTop + i;
-                            if ((uint)iy >= (uint)_h)
-                            {
-                                continue;
-                            }
-
-                            var src = col.AsSpan(row + oy * _ow, _ow);
-                            var dst = plane + iy * _w;
-                            if (Stride == 1)
-                            {
-                                var (lo, hi) = (Math.Max(0, _padLeft - j), Math.Min(_ow, _w + _padLeft - j));
-                                Vec.AddTo(dx.AsSpan(dst + lo - _padLeft + j, hi - lo), src[lo..hi]);
-                                continue;
-                            }
-
-                            for (var ox = 0; ox < _ow; ox++)
-                            {
-                                var ix = ox * Stride - _padLeft + j;
-                                if ((uint)ix < (uint)_w)
-                                {
-                                    dx[dst + ix] += src[ox];
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        });
     }
 }
