@@ -22,6 +22,11 @@ if (mode is "gemm" or "all")
     GemmBench.Run();
 }
 
+if (mode is "decay")
+{
+    DecayBench.Run();
+}
+
 if (mode is "profile")
 {
     LayerProfile.Run();

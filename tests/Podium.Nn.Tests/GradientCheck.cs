@@ -69,15 +69,21 @@ public static class GradientCheck
         }
 
         const double H = 1e-6;
+        // Central difference of F with respect to values[i].
+        double Numeric(double[] values, int i)
+        {
+            var keep = values[i];
+            values[i] = keep + H;
+            var up = F(x, parameters);
+            values[i] = keep - H;
+            var down = F(x, parameters);
+            values[i] = keep;
+            return (up - down) / (2 * H);
+        }
+
         for (var i = 0; i < x.Length; i++)
         {
-            var keep = x[i];
-            x[i] = keep + H;
-            var up = F(x, parameters);
-            x[i] = keep - H;
-            var down = F(x, parameters);
-            x[i] = keep;
-            var numeric = (up - down) / (2 * H);
+            var numeric = Numeric(x, i);
             Assert.True(Close(gradInput.Data[i], numeric, tolerance), $"{module.Name} d/dinput[{i}]: {gradInput.Data[i]} vs numeric {numeric}");
         }
 
@@ -87,13 +93,7 @@ public static class GradientCheck
             var values = parameters[k++];
             for (var i = 0; i < values.Length; i++)
             {
-                var keep = values[i];
-                values[i] = keep + H;
-                var up = F(x, parameters);
-                values[i] = keep - H;
-                var down = F(x, parameters);
-                values[i] = keep;
-                var numeric = (up - down) / (2 * H);
+                var numeric = Numeric(values, i);
                 Assert.True(Close(p.Grad.Data[i], numeric, tolerance), $"{p.Name}[{i}]: {p.Grad.Data[i]} vs numeric {numeric}");
             }
         }

@@ -20,13 +20,7 @@ public sealed class EarlyStopping(string monitor = "val_loss", int patience = 0,
     public double MinDelta { get; } = Math.Abs(minDelta);
 
     /// <summary>Whether larger is better: max, or min; auto picks max for names with acc, else min.</summary>
-    public bool Maximize { get; } = mode switch
-    {
-        "max" => true,
-        "min" => false,
-        "auto" => monitor.Contains("acc", StringComparison.Ordinal) || monitor.Contains("auc", StringComparison.Ordinal),
-        _ => throw new ArgumentException($"unknown mode '{mode}'; use auto, min or max", nameof(mode)),
-    };
+    public bool Maximize { get; } = Callbacks.Monitor.Maximize(monitor, mode);
 
     /// <summary>Restore the best epoch's weights when training ends.</summary>
     public bool RestoreBestWeights { get; } = restoreBestWeights;
@@ -50,11 +44,7 @@ public sealed class EarlyStopping(string monitor = "val_loss", int patience = 0,
     /// <inheritdoc/>
     public override void OnEpochEnd(FitContext context, int epoch, IReadOnlyDictionary<string, double> logs)
     {
-        if (!logs.TryGetValue(Monitor, out var current))
-        {
-            throw new InvalidOperationException($"EarlyStopping monitors '{Monitor}', which training did not log; logged: {string.Join(", ", logs.Keys)}");
-        }
-
+        var current = Callbacks.Monitor.Read(logs, Monitor, nameof(EarlyStopping));
         var improved = Maximize ? current - MinDelta > _best : current + MinDelta < _best;
         if (improved)
         {

@@ -9,13 +9,7 @@ namespace Podium.Nn.Callbacks;
 public sealed class ModelCheckpoint(string path, string monitor = "val_loss", bool saveBestOnly = false, string mode = "auto") : Callback
 {
     private double _best;
-    private readonly bool _maximize = mode switch
-    {
-        "max" => true,
-        "min" => false,
-        "auto" => monitor.Contains("acc", StringComparison.Ordinal),
-        _ => throw new ArgumentException($"unknown mode '{mode}'; use auto, min or max", nameof(mode)),
-    };
+    private readonly bool _maximize = Monitor.Maximize(monitor, mode);
 
     /// <summary>The epoch last saved, 0 before any.</summary>
     public int SavedEpoch { get; private set; }
@@ -31,11 +25,7 @@ public sealed class ModelCheckpoint(string path, string monitor = "val_loss", bo
     {
         if (saveBestOnly)
         {
-            if (!logs.TryGetValue(monitor, out var current))
-            {
-                throw new InvalidOperationException($"ModelCheckpoint monitors '{monitor}', which training did not log; logged: {string.Join(", ", logs.Keys)}");
-            }
-
+            var current = Monitor.Read(logs, monitor, nameof(ModelCheckpoint));
             if (!(_maximize ? current > _best : current < _best))
             {
                 return;

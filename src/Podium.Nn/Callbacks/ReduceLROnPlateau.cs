@@ -6,13 +6,7 @@ public sealed class ReduceLROnPlateau(string monitor = "val_loss", double factor
     private double _best;
     private int _wait;
     private int _cooling;
-    private readonly bool _maximize = mode switch
-    {
-        "max" => true,
-        "min" => false,
-        "auto" => monitor.Contains("acc", StringComparison.Ordinal),
-        _ => throw new ArgumentException($"unknown mode '{mode}'; use auto, min or max", nameof(mode)),
-    };
+    private readonly bool _maximize = Monitor.Maximize(monitor, mode);
 
     /// <inheritdoc/>
     public override void OnTrainBegin(FitContext context)
@@ -29,11 +23,7 @@ public sealed class ReduceLROnPlateau(string monitor = "val_loss", double factor
     /// <inheritdoc/>
     public override void OnEpochEnd(FitContext context, int epoch, IReadOnlyDictionary<string, double> logs)
     {
-        if (!logs.TryGetValue(monitor, out var current))
-        {
-            throw new InvalidOperationException($"ReduceLROnPlateau monitors '{monitor}', which training did not log; logged: {string.Join(", ", logs.Keys)}");
-        }
-
+        var current = Monitor.Read(logs, monitor, nameof(ReduceLROnPlateau));
         if (_cooling > 0)
         {
             _cooling--;

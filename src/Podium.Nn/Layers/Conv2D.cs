@@ -403,12 +403,7 @@ public sealed class Conv2D : Module
             return;
         }
 
-        var from = lo * _w;
-        var to = hi * _w;
-        var source = plane + (lo + i - _padTop) * _w + dx;
-        // Keep the flat copy inside this image plane; what falls outside is border, zeroed below.
-        var skipStart = Math.Max(0, plane - source);
-        var skipEnd = Math.Max(0, source + (to - from) - (plane + _h * _w));
+        var (from, to, source, skipStart, skipEnd) = FlatRange(plane, lo, hi, i, dx);
         x.AsSpan(source + skipStart, to - from - skipStart - skipEnd).CopyTo(dst[(from + skipStart)..]);
         ClearWrapped(dst, lo, hi, dx);
     }
@@ -424,12 +419,19 @@ public sealed class Conv2D : Module
 
         var dx = j - _padLeft;
         ClearWrapped(src, lo, hi, dx);
-        var from = lo * _w;
-        var to = hi * _w;
-        var target = plane + (lo + i - _padTop) * _w + dx;
-        var skipStart = Math.Max(0, plane - target);
-        var skipEnd = Math.Max(0, target + (to - from) - (plane + _h * _w));
+        var (from, to, target, skipStart, skipEnd) = FlatRange(plane, lo, hi, i, dx);
         Vec.AddTo(dxPlanes.AsSpan(target + skipStart, to - from - skipStart - skipEnd), src[(from + skipStart)..(to - skipEnd)]);
+    }
+
+    /// <summary>
+    /// The block's flat range (output rows lo..hi) and where it starts in the input; skipStart and skipEnd trim
+    /// what would fall outside this image plane, which is border anyway.
+    /// </summary>
+    private (int From, int To, int Start, int SkipStart, int SkipEnd) FlatRange(int plane, int lo, int hi, int i, int dx)
+    {
+        var (from, to) = (lo * _w, hi * _w);
+        var start = plane + (lo + i - _padTop) * _w + dx;
+        return (from, to, start, Math.Max(0, plane - start), Math.Max(0, start + (to - from) - (plane + _h * _w)));
     }
 
     // Output rows whose input row oy + i − padTop lies inside the image.

@@ -36,8 +36,8 @@ public sealed class Adam(double learningRate = 0.001, double beta1 = 0.9, double
         var (m, v) = (state[0], state[1]);
         for (var i = 0; i < w.Length; i++)
         {
-            m[i] += (g[i] - m[i]) * b1;
-            v[i] += (g[i] * g[i] - v[i]) * b2;
+            m[i] = Flush(m[i] + (g[i] - m[i]) * b1);
+            v[i] = Flush(v[i] + (g[i] * g[i] - v[i]) * b2);
             w[i] -= m[i] * alpha / (MathF.Sqrt(v[i]) + eps);
         }
     }

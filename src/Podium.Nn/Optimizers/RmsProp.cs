@@ -27,7 +27,7 @@ public sealed class RmsProp(double learningRate = 0.001, double rho = 0.9, doubl
         var (lr, rho, eps, v) = ((float)LearningRate, (float)Rho, (float)Epsilon, state[0]);
         for (var i = 0; i < w.Length; i++)
         {
-            v[i] = rho * v[i] + (1 - rho) * g[i] * g[i];
+            v[i] = Flush(rho * v[i] + (1 - rho) * g[i] * g[i]);
             w[i] -= lr * g[i] / MathF.Sqrt(v[i] + eps);
         }
     }

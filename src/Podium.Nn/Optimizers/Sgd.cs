@@ -39,7 +39,7 @@ public sealed class Sgd(double learningRate = 0.01, double momentum = 0, bool ne
         var v = state[0];
         for (var i = 0; i < w.Length; i++)
         {
-            v[i] = m * v[i] - lr * g[i];
+            v[i] = Flush(m * v[i] - lr * g[i]);
             w[i] += Nesterov ? m * v[i] - lr * g[i] : v[i];
         }
     }
