@@ -263,12 +263,17 @@ public sealed class Sequential
         double total = 0;
         long correct = 0;
         var gather = new Gatherer();
+        Tensor? grad = null;
         for (var start = 0; start < x.Batch; start += batchSize)
         {
             var size = Math.Min(batchSize, x.Batch - start);
             var (bx, by) = gather.Slice(x, y, start, size);
             var output = Forward(bx, training: false);
-            var grad = new Tensor(output.Shape);
+            if (grad is null || !grad.Shape.AsSpan().SequenceEqual(output.Shape))
+            {
+                grad = new Tensor(output.Shape);
+            }
+
             total += loss.Compute(output, by, grad) * size;
             correct += Correct(output, by);
         }
