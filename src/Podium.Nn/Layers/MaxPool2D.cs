@@ -24,36 +24,97 @@ public sealed class MaxPool2D(int poolSize = 2, int? stride = null) : Pool2D(poo
         var x = input.Data;
         var y = output.Data;
         var arg = _argmax;
-        Parallel.For(0, BatchSize * C, plane =>
+        // Planes in blocks, so each parallel task does enough work to pay for itself.
+        var planes = BatchSize * C;
+        const int Block = 16;
+        Parallel.For(0, (planes + Block - 1) / Block, block =>
         {
-            var inBase = plane * H * W;
-            var outBase = plane * OutH * OutW;
-            for (var oy = 0; oy < OutH; oy++)
+            for (var plane = block * Block; plane < Math.Min(planes, (block + 1) * Block); plane++)
             {
-                for (var ox = 0; ox < OutW; ox++)
+                if (PoolSize == 2 && Stride == 2)
                 {
-                    var best = float.NegativeInfinity;
-                    var at = inBase + oy * Stride * W + ox * Stride;
-                    for (var i = 0; i < PoolSize; i++)
-                    {
-                        var row = inBase + (oy * Stride + i) * W + ox * Stride;
-                        for (var j = 0; j < PoolSize; j++)
-                        {
-                            // Strictly greater: the first maximum wins, and NaN never replaces a number.
-                            if (x[row + j] > best)
-                            {
-                                best = x[row + j];
-                                at = row + j;
-                            }
-                        }
-                    }
-
-                    y[outBase + oy * OutW + ox] = x[at];
-                    arg[outBase + oy * OutW + ox] = at;
+                    Pool2x2(x, y, arg, plane);
+                }
+                else
+                {
+                    PoolPlane(x, y, arg, plane);
                 }
             }
         });
         return output;
+    }
+
+    /// <summary>The common 2×2, stride-2 window, unrolled; same tie and NaN rules as the general loop.</summary>
+    private void Pool2x2(float[] x, float[] y, int[] arg, int plane)
+    {
+        var inBase = plane * H * W;
+        var outBase = plane * OutH * OutW;
+        for (var oy = 0; oy < OutH; oy++)
+        {
+            var top = inBase + 2 * oy * W;
+            var bottom = top + W;
+            var o = outBase + oy * OutW;
+            for (var ox = 0; ox < OutW; ox++)
+            {
+                var at = top + 2 * ox;
+                var best = x[at];
+                if (!(best > float.NegativeInfinity))
+                {
+                    best = float.NegativeInfinity;
+                }
+
+                if (x[at + 1] > best)
+                {
+                    best = x[at + 1];
+                    at++;
+                }
+
+                var b = bottom + 2 * ox;
+                if (x[b] > best)
+                {
+                    best = x[b];
+                    at = b;
+                }
+
+                if (x[b + 1] > best)
+                {
+                    at = b + 1;
+                }
+
+                y[o + ox] = x[at];
+                arg[o + ox] = at;
+            }
+        }
+    }
+
+    private void PoolPlane(float[] x, float[] y, int[] arg, int plane)
+    {
+        var inBase = plane * H * W;
+        var outBase = plane * OutH * OutW;
+        for (var oy = 0; oy < OutH; oy++)
+        {
+            for (var ox = 0; ox < OutW; ox++)
+            {
+                var best = float.NegativeInfinity;
+                var at = inBase + oy * Stride * W + ox * Stride;
+                for (var i = 0; i < PoolSize; i++)
+                {
+                    var row = inBase + (oy * Stride + i) * W + ox * Stride;
+                    for (var j = 0; j < PoolSize; j++)
+                    {
+                        // Strictly greater: the first maximum wins, and NaN never replaces a number.
+                        if (x[row + j] > best)
+                        {
+                            best = x[row + j];
+                            at = row + j;
+                        }
+                    }
+                }
+
+                y[outBase + oy * OutW + ox] = x[at];
+                arg[outBase + oy * OutW + ox] = at;
+            }
+        }
     }
 
     /// <inheritdoc/>

@@ -69,6 +69,25 @@ public sealed class LayerGradientTests
         });
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void MaxPool_takes_the_first_maximum_and_never_lets_NaN_win_over_a_number(int pool)
+    {
+        var layer = new MaxPool2D(pool);
+        layer.Build([1, pool, pool], new Rng(0));
+        var values = Enumerable.Repeat(float.NaN, pool * pool).ToArray();
+        values[1] = 5f;
+        values[^1] = 5f;
+
+        var y = layer.Forward(new Tensor(values, 1, 1, pool, pool), training: false);
+        var g = layer.Backward(new Tensor([1f], 1, 1, 1, 1));
+
+        Assert.Equal(5f, y.Data[0]);
+        Assert.Equal(1f, g.Data[1]);
+        Assert.Equal(1f, g.Data.Sum());
+    }
+
     [Fact]
     public void ReLU_backward_matches_finite_differences() =>
         GradientCheck.Run(new ReLU(), [3, 4], 2, (x, _) => x.Select(v => Math.Max(0, v)).ToArray());
