@@ -279,8 +279,11 @@ public sealed class Conv2D : Module
         return gradInput;
     }
 
-    /// <summary>Columns for images first..first+images: row (c, i, j), column (image, oy, ox).</summary>
-    private void Im2Col(float[] x, int first, int images, float[] col)
+    /// <summary>
+    /// Calls <paramref name="offset"/> for every (image, channel, kernel row i, kernel column j) of a chunk, with
+    /// the input plane's start and the start of the matching block of columns.
+    /// </summary>
+    private void ForEachOffset(int first, int images, Action<int, int, int, int> offset)
     {
         var p = Positions;
         var columns = images * p;
@@ -293,98 +296,90 @@ public sealed class Conv2D : Module
                 {
                     for (var j = 0; j < KernelSize; j++)
                     {
-                        var row = ((c * KernelSize + i) * KernelSize + j) * columns + n * p;
-                        if (Stride == 1 && _ow == _w)
-                        {
-                            ShiftedCopy(x, plane, col.AsSpan(row, p), i, j);
-                            continue;
-                        }
-
-                        for (var oy = 0; oy < _oh; oy++)
-                        {
-                            var iy = oy * Stride - _padTop + i;
-                            var dst = col.AsSpan(row + oy * _ow, _ow);
-                            if ((uint)iy >= (uint)_h)
-                            {
-                                dst.Clear();
-                                continue;
-                            }
-
-                            var src = plane + iy * _w;
-                            if (Stride == 1)
-                            {
-                                // Output columns lo..hi read one contiguous run of the input row; the rest is padding.
-                                var (lo, hi) = (Math.Max(0, _padLeft - j), Math.Min(_ow, _w + _padLeft - j));
-                                dst[..lo].Clear();
-                                x.AsSpan(src + lo - _padLeft + j, hi - lo).CopyTo(dst[lo..]);
-                                dst[hi..].Clear();
-                                continue;
-                            }
-
-                            for (var ox = 0; ox < _ow; ox++)
-                            {
-                                var ix = ox * Stride - _padLeft + j;
-                                dst[ox] = (uint)ix < (uint)_w ? x[src + ix] : 0f;
-                            }
-                        }
+                        offset(plane, ((c * KernelSize + i) * KernelSize + j) * columns + n * p, i, j);
                     }
                 }
             }
         }
     }
 
+    /// <summary>Columns for images first..first+images: row (c, i, j), column (image, oy, ox).</summary>
+    private void Im2Col(float[] x, int first, int images, float[] col) => ForEachOffset(first, images, (plane, row, i, j) =>
+    {
+        if (Stride == 1 && _ow == _w)
+        {
+            ShiftedCopy(x, plane, col.AsSpan(row, Positions), i, j);
+            return;
+        }
+
+        for (var oy = 0; oy < _oh; oy++)
+        {
+            var iy = oy * Stride - _padTop + i;
+            var dst = col.AsSpan(row + oy * _ow, _ow);
+            if ((uint)iy >= (uint)_h)
+            {
+                dst.Clear();
+                continue;
+            }
+
+            var src = plane + iy * _w;
+            if (Stride == 1)
+            {
+                // Output columns lo..hi read one contiguous run of the input row; the rest is padding.
+                var (lo, hi) = (Math.Max(0, _padLeft - j), Math.Min(_ow, _w + _padLeft - j));
+                dst[..lo].Clear();
+                x.AsSpan(src + lo - _padLeft + j, hi - lo).CopyTo(dst[lo..]);
+                dst[hi..].Clear();
+                continue;
+            }
+
+            for (var ox = 0; ox < _ow; ox++)
+            {
+                var ix = ox * Stride - _padLeft + j;
+                dst[ox] = (uint)ix < (uint)_w ? x[src + ix] : 0f;
+            }
+        }
+    });
+
     /// <summary>Adds the columns' gradient back onto images first..first+images (clearing them first).</summary>
     private void Col2Im(float[] col, int first, int images, float[] dx)
     {
-        var p = Positions;
-        var columns = images * p;
         dx.AsSpan(first * _c * _h * _w, images * _c * _h * _w).Clear();
-        for (var n = 0; n < images; n++)
+        ForEachOffset(first, images, (plane, row, i, j) =>
         {
-            for (var c = 0; c < _c; c++)
+            if (Stride == 1 && _ow == _w)
             {
-                var plane = ((first + n) * _c + c) * _h * _w;
-                for (var i = 0; i < KernelSize; i++)
+                ShiftedAdd(col.AsSpan(row, Positions), dx, plane, i, j);
+                return;
+            }
+
+            for (var oy = 0; oy < _oh; oy++)
+            {
+                var iy = oy * Stride - _padTop + i;
+                if ((uint)iy >= (uint)_h)
                 {
-                    for (var j = 0; j < KernelSize; j++)
+                    continue;
+                }
+
+                var src = col.AsSpan(row + oy * _ow, _ow);
+                var dst = plane + iy * _w;
+                if (Stride == 1)
+                {
+                    var (lo, hi) = (Math.Max(0, _padLeft - j), Math.Min(_ow, _w + _padLeft - j));
+                    Vec.AddTo(dx.AsSpan(dst + lo - _padLeft + j, hi - lo), src[lo..hi]);
+                    continue;
+                }
+
+                for (var ox = 0; ox < _ow; ox++)
+                {
+                    var ix = ox * Stride - _padLeft + j;
+                    if ((uint)ix < (uint)_w)
                     {
-                        var row = ((c * KernelSize + i) * KernelSize + j) * columns + n * p;
-                        if (Stride == 1 && _ow == _w)
-                        {
-                            ShiftedAdd(col.AsSpan(row, p), dx, plane, i, j);
-                            continue;
-                        }
-
-                        for (var oy = 0; oy < _oh; oy++)
-                        {
-                            var iy = oy * Stride - _padTop + i;
-                            if ((uint)iy >= (uint)_h)
-                            {
-                                continue;
-                            }
-
-                            var src = col.AsSpan(row + oy * _ow, _ow);
-                            var dst = plane + iy * _w;
-                            if (Stride == 1)
-                            {
-                                var (lo, hi) = (Math.Max(0, _padLeft - j), Math.Min(_ow, _w + _padLeft - j));
-                                Vec.AddTo(dx.AsSpan(dst + lo - _padLeft + j, hi - lo), src[lo..hi]);
-                                continue;
-                            }
-
-                            for (var ox = 0; ox < _ow; ox++)
-                            {
-                                var ix = ox * Stride - _padLeft + j;
-                                if ((uint)ix < (uint)_w)
-                                {
-                                    dx[dst + ix] += src[ox];
-                                }
-                            }
-                        }
+                        dx[dst + ix] += src[ox];
                     }
                 }
             }
-        }
+        });
     }
 
     /// <summary>
