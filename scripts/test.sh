@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test of Podium and ends with one line: "N passed, N failed".
-# Installs what the tests need itself: NuGet packages through restore. (Later suites add
-# Debian packages such as PostgreSQL or Chromium here.)
+# Installs what the tests need itself: Debian's Fashion-MNIST package (the dataset tests read the
+# real files) and NuGet packages through restore.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
+  if [ "$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
+  $apt_get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq dataset-fashion-mnist >/dev/null
+fi
 
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT

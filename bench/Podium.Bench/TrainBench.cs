@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using System.IO.Compression;
 using System.Text.Json;
 using Podium.Nn;
 using Podium.Nn.Layers;
 using Podium.Nn.Losses;
 using Podium.Nn.Optimizers;
+using Podium.Vision.Datasets;
 
 /// <summary>
 /// Podium's side of the PyTorch comparison, with the reference script's protocol: the prototype's
@@ -12,15 +12,13 @@ using Podium.Nn.Optimizers;
 /// </summary>
 internal static class TrainBench
 {
-    private const string FashionMnist = "/usr/share/datasets/fashion-mnist";
-
     public static Dictionary<string, object> Run(double seconds, string parts)
     {
         var results = new Dictionary<string, object>();
         var wanted = parts.Split(',');
         if (wanted.Contains("train32") || wanted.Contains("infer256"))
         {
-            var (x, y) = LoadFashionMnist("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz");
+            var (x, y) = LoadFashionMnist(training: true);
             if (wanted.Contains("train32"))
             {
                 results["train32"] = Train(BasicCnn(1, 28, 10, Padding.Same), x, y, 32, seconds, "Fashion-MNIST 1x28x28, same padding");
@@ -28,7 +26,7 @@ internal static class TrainBench
 
             if (wanted.Contains("infer256"))
             {
-                var (tx, _) = LoadFashionMnist("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
+                var (tx, _) = LoadFashionMnist(training: false);
                 results["infer256"] = Infer(BasicCnn(1, 28, 10, Padding.Same), tx, 256, seconds);
             }
         }
@@ -64,8 +62,8 @@ internal static class TrainBench
     /// <summary>The reference's "epochs" part: 3×3 kernels with same padding, full 60k training set, batch 64, Adam, seed 0; test accuracy and time per epoch.</summary>
     private static Dictionary<string, object> Epochs(int epochs)
     {
-        var (x, y) = LoadFashionMnist("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz");
-        var (tx, ty) = LoadFashionMnist("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
+        var (x, y) = LoadFashionMnist(training: true);
+        var (tx, ty) = LoadFashionMnist(training: false);
         var model = new Sequential("basic_cnn_3x3")
             .Add(new Conv2D(32, 3, padding: Padding.Same, relu: true)).Add(new MaxPool2D(2))
             .Add(new Conv2D(64, 3, padding: Padding.Same, relu: true)).Add(new MaxPool2D(2))
@@ -176,44 +174,23 @@ internal static class TrainBench
         };
     }
 
-    /// <summary>Reads gzipped IDX images and labels (the MNIST format) into NCHW floats in [0, 1] and one-hot labels, shuffled with a fixed seed like the reference.</summary>
-    private static (Tensor X, Tensor Y) LoadFashionMnist(string images, string labels)
+    /// <summary>Fashion-MNIST through Podium.Vision, shuffled once with a fixed seed as the reference's pool is, labels one-hot.</summary>
+    private static (Tensor X, Tensor Y) LoadFashionMnist(bool training)
     {
-        var pixels = ReadIdx(Path.Combine(FashionMnist, images), out var dims);
-        var classes = ReadIdx(Path.Combine(FashionMnist, labels), out _);
-        var (n, h, w) = (dims[0], dims[1], dims[2]);
-        var x = new Tensor(n, 1, h, w);
-        var y = new Tensor(n, 10);
-        var order = Enumerable.Range(0, n).ToArray();
+        var (train, test) = FashionMnist.Load();
+        var data = training ? train : test;
+        var (x, y) = (data.Images, data.OneHot());
+        var order = Enumerable.Range(0, data.Count).ToArray();
         new Rng(123).Shuffle(order);
-        for (var i = 0; i < n; i++)
+        var (px, py) = (x.Length / x.Batch, y.Length / y.Batch);
+        var (sx, sy) = (new Tensor(x.Shape), new Tensor(y.Shape));
+        for (var i = 0; i < order.Length; i++)
         {
-            var src = order[i];
-            for (var p = 0; p < h * w; p++)
-            {
-                x.Data[i * h * w + p] = pixels[src * h * w + p] / 255f;
-            }
-
-            y.Data[i * 10 + classes[src]] = 1f;
+            x.Data.AsSpan(order[i] * px, px).CopyTo(sx.Data.AsSpan(i * px));
+            y.Data.AsSpan(order[i] * py, py).CopyTo(sy.Data.AsSpan(i * py));
         }
 
-        return (x, y);
-    }
-
-    private static byte[] ReadIdx(string path, out int[] dims)
-    {
-        using var gzip = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
-        using var memory = new MemoryStream();
-        gzip.CopyTo(memory);
-        var raw = memory.ToArray();
-        var rank = raw[3];
-        dims = new int[rank];
-        for (var d = 0; d < rank; d++)
-        {
-            dims[d] = (raw[4 + 4 * d] << 24) | (raw[5 + 4 * d] << 16) | (raw[6 + 4 * d] << 8) | raw[7 + 4 * d];
-        }
-
-        return raw[(4 + 4 * rank)..];
+        return (sx, sy);
     }
 
     public static void Print(Dictionary<string, object> results, string path)
