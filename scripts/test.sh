@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test of Podium and ends with one line: "N passed, N failed".
-# Installs what the tests need itself: Debian's Fashion-MNIST package (the dataset tests read the
-# real files) and NuGet packages through restore.
+# Installs what the tests need itself: Debian packages (below) and NuGet packages through restore.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
+# Debian packages the tests use: the real Fashion-MNIST files, and NumPy, which writes the .npy
+# files the NPY reader is checked against.
+if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || ! /usr/bin/python3 -c 'import numpy' 2>/dev/null; then
   if [ "$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
   $apt_get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq dataset-fashion-mnist >/dev/null
+  DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq dataset-fashion-mnist python3-numpy >/dev/null
 fi
 
 results=$(mktemp -d)
