@@ -9,10 +9,11 @@ public static class ModelWeights
 
     /// <summary>
     /// Loads parameters by name. With <paramref name="strict"/>, every parameter must be in the file;
-    /// otherwise only those present are loaded (transfer learning). A shape mismatch is always an error.
+    /// otherwise only those present are loaded (transfer learning). A shape mismatch is an error unless
+    /// <paramref name="skipMismatch"/> (Keras's skip_mismatch: a new head with another class count).
     /// Returns the names loaded. Nothing is changed when an error is thrown.
     /// </summary>
-    public static IReadOnlyList<string> Load(Sequential model, string path, bool strict = true)
+    public static IReadOnlyList<string> Load(Sequential model, string path, bool strict = true, bool skipMismatch = false)
     {
         var (tensors, _) = Safetensors.Read(path);
         var plan = new List<(Parameter Parameter, Tensor Source)>();
@@ -30,6 +31,11 @@ public static class ModelWeights
 
             if (!source.Shape.AsSpan().SequenceEqual(p.Value.Shape))
             {
+                if (skipMismatch)
+                {
+                    continue;
+                }
+
                 throw new InvalidDataException($"tensor '{p.Name}' in '{path}' has shape {Tensor.Format(source.Shape)}, but the model's is {Tensor.Format(p.Value.Shape)}");
             }
 

@@ -14,6 +14,12 @@ public sealed class ZooOptions
 
     /// <summary>basic_cnn's padding: the prototype used 'valid' (100×100 inputs); 'same' lets 28×28 inputs through three poolings.</summary>
     public Padding Padding { get; init; } = Padding.Valid;
+
+    /// <summary>A safetensors file to start from: parameters are loaded by name, those whose shape differs (a new head) are skipped.</summary>
+    public string? Weights { get; init; }
+
+    /// <summary>Freeze the base (every layer before the first dense layer), so only the head trains.</summary>
+    public bool FreezeBase { get; init; }
 }
 
 /// <summary>The networks Podium ranks: basic_cnn (the prototype's), vgg16, resnet18 and alexnet, each for any input shape and class count.</summary>
@@ -46,7 +52,21 @@ public static class ModelZoo
             "alexnet" => AlexNet(inputShape, classes, options),
             _ => throw new ArgumentException($"unknown model '{name}'; the zoo has {string.Join(", ", Names)}"),
         };
-        return model.Build(inputShape, options.Seed);
+        model.Build(inputShape, options.Seed);
+        if (options.Weights is { } weights)
+        {
+            ModelWeights.Load(model, weights, strict: false, skipMismatch: true);
+        }
+
+        if (options.FreezeBase)
+        {
+            foreach (var layer in model.Layers.TakeWhile(l => l is not Dense))
+            {
+                model.SetTrainable(layer, false);
+            }
+        }
+
+        return model;
     }
 
     private static int Scaled(int channels, ZooOptions options) => Math.Max(1, (int)Math.Round(channels * options.Width));
