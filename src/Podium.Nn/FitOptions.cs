@@ -1,5 +1,8 @@
 namespace Podium.Nn;
 
+/// <summary>Changes a training batch in place before the step: augmentation, given the samples' indices and the epoch.</summary>
+public delegate void BatchTransform(Tensor batch, ReadOnlySpan<int> samples, int epoch);
+
 /// <summary>How <see cref="Sequential.Fit"/> trains.</summary>
 public sealed class FitOptions
 {
@@ -20,6 +23,9 @@ public sealed class FitOptions
 
     /// <summary>Called at train, epoch and batch boundaries.</summary>
     public IReadOnlyList<Callback> Callbacks { get; init; } = [];
+
+    /// <summary>Applied to each training batch after it is gathered (augmentation); validation data is not touched.</summary>
+    public BatchTransform? Transform { get; init; }
 
     /// <summary>Stops training at the next batch boundary.</summary>
     public CancellationToken Cancellation { get; init; }

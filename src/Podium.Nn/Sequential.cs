@@ -206,6 +206,7 @@ public sealed class Sequential
                 var start = b * options.BatchSize;
                 var size = Math.Min(options.BatchSize, n - start);
                 var (bx, by) = context.Gather(x, y, order.AsSpan(start, size));
+                options.Transform?.Invoke(bx, order.AsSpan(start, size), epoch);
                 var (batchLoss, batchCorrect) = TrainStep(bx, by);
                 lossSum += batchLoss * size;
                 correct += batchCorrect;
