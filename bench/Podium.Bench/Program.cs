@@ -6,6 +6,7 @@ using Podium.Tracking.Leaderboards;
 // Podium's tracking benchmarks. Timings live here, never in tests.
 //   dotnet run -c Release --project bench/Podium.Bench -- ingest
 //   dotnet run -c Release --project bench/Podium.Bench -- gemm
+//   dotnet run -c Release --project bench/Podium.Bench -- augment
 //   dotnet run -c Release --project bench/Podium.Bench -- train [--seconds 20] [--parts train32,infer256,rgb32]
 //   dotnet run -c Release --project bench/Podium.Bench -- leaderboard [--runs 100000] [--store DIR]
 var mode = args.Length > 0 ? args[0] : "all";
@@ -20,6 +21,11 @@ if (mode is "ingest" or "all")
 if (mode is "gemm" or "all")
 {
     GemmBench.Run();
+}
+
+if (mode is "augment")
+{
+    AugmentBench.Run();
 }
 
 if (mode is "decay")
