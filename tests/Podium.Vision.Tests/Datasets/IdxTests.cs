@@ -7,15 +7,13 @@ namespace Podium.Vision.Tests.Datasets;
 
 public sealed class IdxTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "podium-vision-tests", Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _folder = new();
 
-    public IdxTests() => Directory.CreateDirectory(_folder);
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _folder.Dispose();
 
     private string Write(string name, byte[] bytes, bool gzip = false)
     {
-        var path = Path.Combine(_folder, name);
+        var path = _folder.File(name);
         if (gzip)
         {
             using var file = File.Create(path);

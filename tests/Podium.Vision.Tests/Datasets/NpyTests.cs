@@ -7,16 +7,14 @@ namespace Podium.Vision.Tests.Datasets;
 /// <summary>The .npy reader against files written by NumPy itself.</summary>
 public sealed class NpyTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "podium-vision-tests", Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _folder = new();
 
-    public NpyTests() => Directory.CreateDirectory(_folder);
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _folder.Dispose();
 
     /// <summary>Runs a NumPy script with Debian's interpreter, where the test script installs python3-numpy.</summary>
     private void NumPy(string script)
     {
-        var start = new ProcessStartInfo("/usr/bin/python3") { WorkingDirectory = _folder, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("/usr/bin/python3") { WorkingDirectory = _folder.Path, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         using var process = Process.Start(start)!;
         process.StandardInput.Write("import numpy as np\n" + script);
         process.StandardInput.Close();
@@ -25,7 +23,7 @@ public sealed class NpyTests : IDisposable
         Assert.True(process.ExitCode == 0, "numpy failed: " + error);
     }
 
-    private string File(string name) => Path.Combine(_folder, name);
+    private string File(string name) => _folder.File(name);
 
     [Theory]
     [InlineData("np.uint8", "|u1")]

@@ -11,11 +11,9 @@ namespace Podium.Vision.Tests.Models;
 /// <summary>Transfer with Podium's own weights (ImageNet's cannot be downloaded here): pre-train, save, fine-tune a new head on a frozen base.</summary>
 public sealed class TransferLearningTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "podium-vision-tests", Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _folder = new();
 
-    public TransferLearningTests() => Directory.CreateDirectory(_folder);
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
     public void A_frozen_base_keeps_its_pretrained_weights_while_a_new_head_learns_another_task()
@@ -25,7 +23,7 @@ public sealed class TransferLearningTests : IDisposable
         var source = SyntheticShapes.Generate(600, size: 24, classes: 3, seed: 1);
         var pretrained = ModelZoo.Build("basic_cnn", [3, 24, 24], 3, options).Compile(new Adam(0.005), new CategoricalCrossentropy());
         pretrained.Fit(source.Images, source.OneHot(), new FitOptions { Epochs = 4, BatchSize = 32, Seed = 2 });
-        var weights = Path.Combine(_folder, "pretrained.safetensors");
+        var weights = _folder.File("pretrained.safetensors");
         ModelWeights.Save(pretrained, weights);
 
         // When a 5-class model is built from those weights with its base frozen, and fine-tuned
@@ -50,7 +48,7 @@ public sealed class TransferLearningTests : IDisposable
     [Fact]
     public void Loading_skips_a_head_of_another_shape_but_refuses_it_unless_asked()
     {
-        var path = Path.Combine(_folder, "three.safetensors");
+        var path = _folder.File("three.safetensors");
         ModelWeights.Save(ModelZoo.Build("basic_cnn", [1, 28, 28], 3, new ZooOptions { Width = 0.25, Padding = Padding.Same }), path);
         var five = ModelZoo.Build("basic_cnn", [1, 28, 28], 5, new ZooOptions { Width = 0.25, Padding = Padding.Same });
 
