@@ -4,12 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests use: the real Fashion-MNIST files; NumPy, which writes the .npy files the
-# NPY reader is checked against; and SciPy, whose affine_transform (what Keras calls) checks augmentation.
-if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || ! /usr/bin/python3 -c 'import numpy, scipy.ndimage' 2>/dev/null; then
+# Debian packages the tests use: the real Fashion-MNIST files; libpng and libjpeg-turbo, which Podium
+# decodes images with; NumPy, SciPy and PIL, which write test files and check Podium against what
+# Keras would compute (scipy's affine_transform, PIL's decoding).
+if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || [ ! -e /usr/lib/x86_64-linux-gnu/libturbojpeg.so.0 ] \
+   || ! /usr/bin/python3 -c 'import numpy, scipy.ndimage, PIL' 2>/dev/null; then
   if [ "$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
   $apt_get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq dataset-fashion-mnist python3-numpy python3-scipy >/dev/null
+  DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq dataset-fashion-mnist libpng16-16 libturbojpeg0 python3-numpy python3-scipy python3-pil >/dev/null
 fi
 
 results=$(mktemp -d)
