@@ -7,6 +7,7 @@ using Podium.Tracking.Leaderboards;
 //   dotnet run -c Release --project bench/Podium.Bench -- ingest
 //   dotnet run -c Release --project bench/Podium.Bench -- gemm
 //   dotnet run -c Release --project bench/Podium.Bench -- augment
+//   dotnet run -c Release --project bench/Podium.Bench -- folder [--store DIR]
 //   dotnet run -c Release --project bench/Podium.Bench -- train [--seconds 20] [--parts train32,infer256,rgb32]
 //   dotnet run -c Release --project bench/Podium.Bench -- leaderboard [--runs 100000] [--store DIR]
 var mode = args.Length > 0 ? args[0] : "all";
@@ -21,6 +22,11 @@ if (mode is "ingest" or "all")
 if (mode is "gemm" or "all")
 {
     GemmBench.Run();
+}
+
+if (mode is "folder")
+{
+    FolderBench.Run(storeArgument);
 }
 
 if (mode is "augment")
