@@ -16,9 +16,11 @@ public static class ImageFolder
     /// <summary>
     /// Loads every image: classes are the sub-folders sorted by name, files sorted by name, each image converted to
     /// <paramref name="channels"/> (1 or 3) and resized to width × height (bilinear). A file that cannot be decoded
-    /// stops the load with its path, or with <paramref name="skipBadFiles"/> is left out and reported.
+    /// stops the load with its path, or with <paramref name="skipBadFiles"/> is left out and reported. With
+    /// <paramref name="cache"/>, the decoded dataset is kept in <see cref="DatasetCache"/> and later loads of the
+    /// unchanged folder read it instead of decoding.
     /// </summary>
-    public static (ImageDataset Data, IReadOnlyList<SkippedFile> Skipped) Load(string root, int width, int height, int channels = 3, bool skipBadFiles = false, string? name = null)
+    public static (ImageDataset Data, IReadOnlyList<SkippedFile> Skipped) Load(string root, int width, int height, int channels = 3, bool skipBadFiles = false, string? name = null, bool cache = false)
     {
         if (!Directory.Exists(root))
         {
@@ -40,6 +42,13 @@ public static class ImageFolder
         if (files.Length == 0)
         {
             throw new InvalidDataException($"image folder '{root}' has no .png, .jpg or .jpeg files in class sub-folders (root/CLASS/image.png)");
+        }
+
+        var datasetName = name ?? Path.GetFileName(Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar));
+        var key = cache ? DatasetCache.Key($"image-folder\t{Path.GetFullPath(root)}\t{width}x{height}x{channels}\t{skipBadFiles}\t{datasetName}", files.Select(f => f.File)) : null;
+        if (key is not null && DatasetCache.TryRead(key) is { } cached)
+        {
+            return (cached, []);
         }
 
         var per = channels * height * width;
@@ -71,9 +80,14 @@ public static class ImageFolder
             pixels.AsSpan(keep[k] * per, per).CopyTo(images.Data.AsSpan(k * per));
         }
 
-        var data = new ImageDataset(name ?? Path.GetFileName(Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar)), images,
+        var data = new ImageDataset(datasetName, images,
             keep.Select(i => files[i].Label).ToArray(), classes, $"image folder {Path.GetFullPath(root)} ({width}x{height}, {channels} channels)");
         var skipped = Enumerable.Range(0, files.Length).Where(i => problems[i] is not null).Select(i => new SkippedFile(files[i].File, problems[i]!)).ToList();
+        if (key is not null && skipped.Count == 0)
+        {
+            DatasetCache.Write(key, data);
+        }
+
         return (data, skipped);
     }
 }
