@@ -8,10 +8,10 @@ namespace Podium.Vision.Datasets;
 /// <param name="Problem">What was wrong with it.</param>
 public sealed record SkippedFile(string Path, string Problem);
 
-/// <summary>Images in class folders, root/CLASS/*.png|jpg|jpeg, as Keras's flow_from_directory reads them.</summary>
+/// <summary>Images in class folders, root/CLASS/*.png|jpg|jpeg|bmp, as Keras's flow_from_directory reads them.</summary>
 public static class ImageFolder
 {
-    private static readonly string[] Extensions = [".png", ".jpg", ".jpeg"];
+    private static readonly string[] Extensions = [".png", ".jpg", ".jpeg", ".bmp"];
 
     /// <summary>
     /// Loads every image: classes are the sub-folders sorted by name, files sorted by name, each image converted to
@@ -41,7 +41,7 @@ public static class ImageFolder
             .ToArray();
         if (files.Length == 0)
         {
-            throw new InvalidDataException($"image folder '{root}' has no .png, .jpg or .jpeg files in class sub-folders (root/CLASS/image.png)");
+            throw new InvalidDataException($"image folder '{root}' has no .png, .jpg, .jpeg or .bmp files in class sub-folders (root/CLASS/image.png)");
         }
 
         var datasetName = name ?? Path.GetFileName(Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar));

@@ -1,6 +1,6 @@
 namespace Podium.Vision.Images;
 
-/// <summary>Decodes PNG and JPEG files by their content (not their extension) to 8-bit gray or RGB.</summary>
+/// <summary>Decodes PNG, JPEG and BMP files by their content (not their extension) to 8-bit gray or RGB.</summary>
 public static class ImageDecoder
 {
     /// <summary>
@@ -22,7 +22,8 @@ public static class ImageDecoder
 
         var decoded = Png.IsPng(bytes) ? Png.DecodeRgba(bytes, path)
             : Jpeg.IsJpeg(bytes) ? Jpeg.DecodeRgb(bytes, path)
-            : throw new ImageDecodeException($"'{path}' is neither PNG nor JPEG (by its first bytes)");
+            : Bmp.IsBmp(bytes) ? Bmp.DecodeRgb(bytes, path)
+            : throw new ImageDecodeException($"'{path}' is not a PNG, JPEG or BMP file (by its first bytes)");
         return ToChannels(decoded, gray ? 1 : 3);
     }
 

@@ -45,6 +45,10 @@ public sealed class ImageFolderTests : IDisposable
             smooth = (np.add.outer(np.arange(16), np.arange(16)) * 8).astype(np.uint8)
             Image.fromarray(np.stack([smooth, 255 - smooth, smooth // 2], -1)).save('data/bird/a_baseline.jpg', quality=90)
             Image.fromarray(np.stack([smooth, 255 - smooth, smooth // 2], -1)).save('data/bird/b_progressive.JPEG', quality=90, progressive=True)
+            Image.fromarray(rgb).save('data/cat/d_rgb24.bmp')
+            Image.fromarray(rgb).quantize(16).save('data/cat/e_palette8.bmp')
+            Image.fromarray(gray).convert('1').save('data/dog/d_mono.bmp')
+            Image.fromarray(np.repeat(np.arange(7, dtype=np.uint8)[None, :] * 30, 3, 0)).save('data/dog/e_odd_width.bmp')
             open('data/bird/notes.txt', 'w').write('not an image')
             out = {}
             for root, _, files in os.walk('data'):
@@ -89,8 +93,8 @@ public sealed class ImageFolderTests : IDisposable
         var (data, skipped) = ImageFolder.Load(Path.Combine(_folder.Path, "data"), width: 5, height: 6);
 
         Assert.Equal(["bird", "cat", "dog"], data.ClassNames);
-        Assert.Equal([0, 0, 1, 1, 1, 2, 2, 2], data.Labels);
-        Assert.Equal([8, 3, 6, 5], data.Images.Shape);
+        Assert.Equal([0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2], data.Labels);
+        Assert.Equal([12, 3, 6, 5], data.Images.Shape);
         Assert.Empty(skipped);
     }
 
@@ -119,8 +123,22 @@ public sealed class ImageFolderTests : IDisposable
 
         Assert.Contains("c_truncated.jpg", error.Message, StringComparison.Ordinal);
         Assert.Contains("1 more bad files", error.Message, StringComparison.Ordinal);
-        Assert.Equal(8, data.Count);
+        Assert.Equal(12, data.Count);
         Assert.Equal(["c_truncated.jpg", "z_corrupt.png"], skipped.Select(s => Path.GetFileName(s.Path)));
-        Assert.Contains("neither PNG nor JPEG", skipped[1].Problem, StringComparison.Ordinal);
+        Assert.Contains("not a PNG, JPEG or BMP", skipped[1].Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_truncated_bmp_is_named_with_its_problem()
+    {
+        MakeFolder();
+        var bmp = File.ReadAllBytes(Path.Combine(_folder.Path, "data", "cat", "d_rgb24.bmp"));
+        var path = Path.Combine(_folder.Path, "cut.bmp");
+        File.WriteAllBytes(path, bmp[..(bmp.Length - 20)]);
+
+        var error = Assert.Throws<ImageDecodeException>(() => ImageDecoder.Decode(path));
+
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains("truncated BMP", error.Message, StringComparison.Ordinal);
     }
 }
