@@ -3,7 +3,8 @@ namespace Podium.Nn;
 /// <summary>What callbacks see and change during <see cref="Sequential.Fit"/>.</summary>
 public sealed class FitContext
 {
-    private readonly Gatherer _gatherer = new();
+    // Two, so the next batch can be prepared while the current one trains.
+    private readonly Gatherer[] _gatherers = [new(), new()];
 
     internal FitContext(Sequential model, History history, FitOptions options)
     {
@@ -37,5 +38,5 @@ public sealed class FitContext
         StopReason ??= reason;
     }
 
-    internal (Tensor X, Tensor Y) Gather(Tensor x, Tensor y, ReadOnlySpan<int> indices) => _gatherer.Gather(x, y, indices);
+    internal (Tensor X, Tensor Y) Gather(int buffer, Tensor x, Tensor y, ReadOnlySpan<int> indices) => _gatherers[buffer].Gather(x, y, indices);
 }

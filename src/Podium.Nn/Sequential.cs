@@ -195,31 +195,53 @@ public sealed class Sequential
 
             double lossSum = 0;
             long correct = 0;
-            for (var b = 0; b < batches; b++)
+            var currentEpoch = epoch;
+            // Batch b is gathered (and augmented) into buffer b % 2; with a transform, batch b + 1 is prepared on a
+            // worker thread while batch b trains. Each sample's transform depends only on seed, epoch and index,
+            // so preparing ahead changes no result.
+            (Tensor X, Tensor Y) Prepare(int b)
             {
-                if (options.Cancellation.IsCancellationRequested)
-                {
-                    context.Stop($"cancelled in epoch {epoch} before batch {b + 1}");
-                    break;
-                }
-
                 var start = b * options.BatchSize;
                 var size = Math.Min(options.BatchSize, n - start);
-                var (bx, by) = context.Gather(x, y, order.AsSpan(start, size));
-                options.Transform?.Invoke(bx, order.AsSpan(start, size), epoch);
-                var (batchLoss, batchCorrect) = TrainStep(bx, by);
-                lossSum += batchLoss * size;
-                correct += batchCorrect;
-                context.BatchLoss = batchLoss;
-                foreach (var callback in callbacks)
-                {
-                    callback.OnBatchEnd(context, epoch, b + 1, batches);
-                }
+                var batch = context.Gather(b % 2, x, y, order.AsSpan(start, size));
+                options.Transform?.Invoke(batch.X, order.AsSpan(start, size), currentEpoch);
+                return batch;
+            }
 
-                if (context.StopTraining)
+            Task<(Tensor X, Tensor Y)>? ahead = null;
+            try
+            {
+                for (var b = 0; b < batches; b++)
                 {
-                    break;
+                    if (options.Cancellation.IsCancellationRequested)
+                    {
+                        context.Stop($"cancelled in epoch {epoch} before batch {b + 1}");
+                        break;
+                    }
+
+                    var (bx, by) = ahead is null ? Prepare(b) : ahead.GetAwaiter().GetResult();
+                    var following = b + 1;
+                    ahead = options.Transform is not null && following < batches ? Task.Run(() => Prepare(following)) : null;
+                    var size = bx.Batch;
+                    var (batchLoss, batchCorrect) = TrainStep(bx, by);
+                    lossSum += batchLoss * size;
+                    correct += batchCorrect;
+                    context.BatchLoss = batchLoss;
+                    foreach (var callback in callbacks)
+                    {
+                        callback.OnBatchEnd(context, epoch, b + 1, batches);
+                    }
+
+                    if (context.StopTraining)
+                    {
+                        break;
+                    }
                 }
+            }
+            finally
+            {
+                // Never leave a preparation running into the next epoch's shuffle or past Fit.
+                ahead?.Wait();
             }
 
             if (context.StopTraining && context.StopReason!.StartsWith("cancelled", StringComparison.Ordinal))

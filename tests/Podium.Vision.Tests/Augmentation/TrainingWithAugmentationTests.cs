@@ -83,4 +83,38 @@ public sealed class TrainingWithAugmentationTests
         var channel0 = generator.Mean![0];
         Assert.Equal((before[0] - channel0) / (generator.Std![0] + 1e-6f), standardized.Data[0], 5);
     }
+
+    [Fact]
+    public void Preparing_the_next_batch_ahead_gives_exactly_what_a_plain_loop_gives()
+    {
+        var data = SyntheticShapes.Generate(50, size: 12, classes: 3, seed: 5);
+        var generator = Prototype();
+        generator.Fit(data.Images);
+        Sequential Model() => new Sequential()
+            .Add(new Conv2D(4, 3, padding: Padding.Same, relu: true)).Add(new Flatten()).Add(new Dense(3)).Add(new Softmax())
+            .Build([3, 12, 12], seed: 6).Compile(new Sgd(0.05), new CategoricalCrossentropy());
+
+        // Fit prepares batch b + 1 on a worker thread while batch b trains; no shuffling, so the order is known.
+        var fitted = Model();
+        fitted.Fit(data.Images, data.OneHot(), new FitOptions { Epochs = 2, BatchSize = 16, Shuffle = false, Transform = generator.ForTraining(seed: 7) });
+
+        // The same by hand: gather, transform, train, one batch after another.
+        var manual = Model();
+        var transform = generator.ForTraining(seed: 7);
+        var (x, y) = (data.Images, data.OneHot());
+        var (px, py) = (x.Length / x.Batch, y.Length / y.Batch);
+        for (var epoch = 1; epoch <= 2; epoch++)
+        {
+            for (var start = 0; start < data.Count; start += 16)
+            {
+                var size = Math.Min(16, data.Count - start);
+                var bx = new Tensor(x.Data.AsSpan(start * px, size * px).ToArray(), [size, .. x.Shape[1..]]);
+                var by = new Tensor(y.Data.AsSpan(start * py, size * py).ToArray(), size, py);
+                transform(bx, Enumerable.Range(start, size).ToArray(), epoch);
+                manual.TrainStep(bx, by);
+            }
+        }
+
+        Assert.Equal(manual.Parameters.SelectMany(p => p.Value.Data), fitted.Parameters.SelectMany(p => p.Value.Data));
+    }
 }
