@@ -58,6 +58,9 @@ public sealed partial class ImageDataGenerator
     /// <summary>Multiply by this before anything else but the preprocessing function; null or 0 for none.</summary>
     public double? Rescale { get; init; }
 
+    /// <summary>The fraction kept for validation by <see cref="Datasets.Splits.KerasGeneratorSubset"/> and <see cref="Datasets.Splits.KerasDirectorySubset"/>.</summary>
+    public double ValidationSplit { get; init; }
+
     /// <summary>Applied to each image (channels, height, width) first, in place.</summary>
     public Action<Span<float>, int[]>? PreprocessingFunction { get; init; }
 
@@ -224,6 +227,7 @@ public sealed partial class ImageDataGenerator
         Add("vertical_flip", true, VerticalFlip);
         Add("rescale", Rescale ?? 0, Rescale is not null and not 0);
         Add("preprocessing_function", "custom", PreprocessingFunction is not null);
+        Add("validation_split", ValidationSplit, ValidationSplit != 0);
         return JsonSerializer.Serialize(settings);
     }
 }

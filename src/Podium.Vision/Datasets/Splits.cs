@@ -46,6 +46,55 @@ public static class Splits
         return (Subset(data, data.Name + "-train", i => i < splitAt), Subset(data, data.Name + "-validation", i => i >= splitAt));
     }
 
+    /// <summary>
+    /// Keras's ImageDataGenerator(validation_split=f).flow(x, y, subset=...): the first int(n · f) samples are the
+    /// validation subset, the rest training. As in Keras, a split whose two parts hold different sets of classes is
+    /// refused (sorted data) unless <paramref name="ignoreClassSplit"/>.
+    /// </summary>
+    public static ImageDataset KerasGeneratorSubset(ImageDataset data, double validationSplit, bool validation, bool ignoreClassSplit = false)
+    {
+        if (validationSplit is <= 0 or >= 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(validationSplit), validationSplit, "validation_split must be between 0 and 1");
+        }
+
+        var splitAt = (int)(data.Count * validationSplit);
+        if (!ignoreClassSplit && !data.Labels[..splitAt].Distinct().Order().SequenceEqual(data.Labels[splitAt..].Distinct().Order()))
+        {
+            throw new InvalidDataException("training and validation subsets have different classes after the split; if the data is sorted by label, shuffle it first");
+        }
+
+        return validation
+            ? Subset(data, data.Name + "-validation", i => i < splitAt)
+            : Subset(data, data.Name + "-training", i => i >= splitAt);
+    }
+
+    /// <summary>
+    /// Keras's flow_from_directory(subset=...) with validation_split=f: within each class, in file order, the first
+    /// int(n_class · f) images are the validation subset and the rest training.
+    /// </summary>
+    public static ImageDataset KerasDirectorySubset(ImageDataset folder, double validationSplit, bool validation)
+    {
+        if (validationSplit is <= 0 or >= 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(validationSplit), validationSplit, "validation_split must be between 0 and 1");
+        }
+
+        var inValidation = new bool[folder.Count];
+        foreach (var members in Enumerable.Range(0, folder.Count).GroupBy(i => folder.Labels[i]))
+        {
+            var files = members.ToArray();
+            foreach (var i in files.AsSpan(0, (int)(files.Length * validationSplit)))
+            {
+                inValidation[i] = true;
+            }
+        }
+
+        return validation
+            ? Subset(folder, folder.Name + "-validation", i => inValidation[i])
+            : Subset(folder, folder.Name + "-training", i => !inValidation[i]);
+    }
+
     /// <summary>The images whose index passes a test, in order.</summary>
     public static ImageDataset Subset(ImageDataset data, string name, Func<int, bool> keep)
     {

@@ -48,4 +48,32 @@ public sealed class SplitsTests
         Assert.Equal(Enumerable.Range(22, 8).Select(i => (float)i), validation.Images.Data);
         Assert.All(validation.Labels, l => Assert.Equal(1, l));
     }
+
+    [Fact]
+    public void Generator_subsets_take_the_first_fraction_as_validation_and_refuse_sorted_data()
+    {
+        // Interleaved labels 0, 1, 0, 1, …: int(20 · 0.3) = 6 validation samples, the first six.
+        var images = new Tensor(Enumerable.Range(0, 20).Select(i => (float)i).ToArray(), 20, 1, 1, 1);
+        var mixed = new ImageDataset("mixed", images, Enumerable.Range(0, 20).Select(i => i % 2).ToArray(), ["a", "b"], "test");
+
+        var validation = Splits.KerasGeneratorSubset(mixed, 0.3, validation: true);
+        var training = Splits.KerasGeneratorSubset(mixed, 0.3, validation: false);
+
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => (float)i), validation.Images.Data);
+        Assert.Equal(14, training.Count);
+        var error = Assert.Throws<InvalidDataException>(() => Splits.KerasGeneratorSubset(Sorted(), 0.25, validation: true));
+        Assert.Contains("shuffle", error.Message, StringComparison.Ordinal);
+        Assert.Equal(7, Splits.KerasGeneratorSubset(Sorted(), 0.25, validation: true, ignoreClassSplit: true).Count);
+    }
+
+    [Fact]
+    public void Directory_subsets_take_the_first_fraction_of_each_class()
+    {
+        // Class 0 has 10 files (indices 0–9), class 1 has 20 (10–29): int(10 · 0.25) = 2 and int(20 · 0.25) = 5.
+        var validation = Splits.KerasDirectorySubset(Sorted(), 0.25, validation: true);
+        var training = Splits.KerasDirectorySubset(Sorted(), 0.25, validation: false);
+
+        Assert.Equal([0f, 1f, 10f, 11f, 12f, 13f, 14f], validation.Images.Data);
+        Assert.Equal(23, training.Count);
+    }
 }
