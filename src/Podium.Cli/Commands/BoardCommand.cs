@@ -77,6 +77,16 @@ internal static class BoardCommand
         return command;
     }
 
+    /// <summary>The leaderboard as a terminal table, with a footer giving the count and the query.</summary>
+    public static void WriteTable(TextWriter writer, LeaderboardTable table)
+    {
+        TerminalTable.Write(
+            writer,
+            table.Columns.Select(c => (c.Header, c.Kind != ColumnKind.Text)).ToList(),
+            table.Rows.Select(row => (IReadOnlyList<string>)row.Select((v, i) => LeaderboardFormat.Display(v, table.Columns[i].Kind)).ToList()));
+        writer.WriteLine($"{table.Rows.Count} of {table.Matching} runs · {table.Query}");
+    }
+
     private static void WriteTo(TextWriter writer, LeaderboardTable table, LeaderboardFormatKind kind)
     {
         if (kind != LeaderboardFormatKind.Table)
@@ -91,10 +101,6 @@ internal static class BoardCommand
             return;
         }
 
-        TerminalTable.Write(
-            writer,
-            table.Columns.Select(c => (c.Header, c.Kind != ColumnKind.Text)).ToList(),
-            table.Rows.Select(row => (IReadOnlyList<string>)row.Select((v, i) => LeaderboardFormat.Display(v, table.Columns[i].Kind)).ToList()));
-        writer.WriteLine($"{table.Rows.Count} of {table.Matching} runs · {table.Query}");
+        WriteTable(writer, table);
     }
 }

@@ -45,11 +45,7 @@ internal static class ExampleCommand
 
             output.WriteLine();
             var table = tracker.Leaderboard(columns: LeaderboardColumn.CompactNames, experiment: ExampleRuns.Experiment);
-            TerminalTable.Write(
-                output,
-                table.Columns.Select(c => (c.Header, c.Kind != ColumnKind.Text)).ToList(),
-                table.Rows.Select(row => (IReadOnlyList<string>)row.Select((v, i) => LeaderboardFormat.Display(v, table.Columns[i].Kind)).ToList()));
-            output.WriteLine($"{table.Rows.Count} of {table.Matching} runs · {table.Query}");
+            BoardCommand.WriteTable(output, table);
             output.WriteLine();
             output.WriteLine($"next: podium board --store {location} --format html --output leaderboard.html");
             return 0;

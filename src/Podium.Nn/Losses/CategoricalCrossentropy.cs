@@ -29,27 +29,13 @@ public class CategoricalCrossentropy : Loss
     }
 
     /// <inheritdoc/>
-    public override double Compute(Tensor output, Tensor target, Tensor grad)
-    {
-        Check(output, target);
-        var (batch, classes) = (output.Batch, output.Shape[1]);
-        var total = 0.0;
-        for (var n = 0; n < batch; n++)
-        {
-            for (var c = 0; c < classes; c++)
-            {
-                var y = Target(target, n, c, classes);
-                var p = Math.Clamp(output.Data[n * classes + c], Epsilon, 1 - Epsilon);
-                total -= y * Math.Log(p);
-                grad.Data[n * classes + c] = -y / p / batch;
-            }
-        }
-
-        return total / batch;
-    }
+    public override double Compute(Tensor output, Tensor target, Tensor grad) => Loss(output, target, grad, fused: false);
 
     /// <inheritdoc/>
-    public override double ComputeFromSoftmax(Tensor probabilities, Tensor target, Tensor gradLogits)
+    public override double ComputeFromSoftmax(Tensor probabilities, Tensor target, Tensor gradLogits) => Loss(probabilities, target, gradLogits, fused: true);
+
+    /// <summary>The mean loss over clipped probabilities; the gradient −y/p/batch, or (p − y)/batch with respect to the logits when fused.</summary>
+    private double Loss(Tensor probabilities, Tensor target, Tensor grad, bool fused)
     {
         Check(probabilities, target);
         var (batch, classes) = (probabilities.Batch, probabilities.Shape[1]);
@@ -60,12 +46,13 @@ public class CategoricalCrossentropy : Loss
             {
                 var y = Target(target, n, c, classes);
                 var p = probabilities.Data[n * classes + c];
+                var clipped = Math.Clamp(p, Epsilon, 1 - Epsilon);
                 if (y != 0f)
                 {
-                    total -= y * Math.Log(Math.Clamp(p, Epsilon, 1 - Epsilon));
+                    total -= y * Math.Log(clipped);
                 }
 
-                gradLogits.Data[n * classes + c] = (p - y) / batch;
+                grad.Data[n * classes + c] = fused ? (p - y) / batch : -y / clipped / batch;
             }
         }
 
