@@ -7,6 +7,7 @@ using Podium.Tracking.Leaderboards;
 //   dotnet run -c Release --project bench/Podium.Bench -- ingest
 //   dotnet run -c Release --project bench/Podium.Bench -- gemm
 //   dotnet run -c Release --project bench/Podium.Bench -- augment
+//   dotnet run -c Release --project bench/Podium.Bench -- zca
 //   dotnet run -c Release --project bench/Podium.Bench -- folder [--store DIR]
 //   dotnet run -c Release --project bench/Podium.Bench -- train [--seconds 20] [--parts train32,infer256,rgb32]
 //   dotnet run -c Release --project bench/Podium.Bench -- leaderboard [--runs 100000] [--store DIR]
@@ -32,6 +33,11 @@ if (mode is "folder")
 if (mode is "augment")
 {
     AugmentBench.Run();
+}
+
+if (mode is "zca")
+{
+    ZcaBench.Run();
 }
 
 if (mode is "decay")

@@ -16,11 +16,20 @@ public sealed partial class ImageDataGenerator
     /// <summary>Subtract each image's own mean.</summary>
     public bool SamplewiseCenter { get; init; }
 
-    /// <summary>Divide by the training set's per-channel standard deviation (+1e-6; needs <see cref="Fit"/>).</summary>
+    /// <summary>Divide by the training set's per-channel standard deviation (+1e-6; needs <see cref="Fit"/>); as in Keras, it implies <see cref="FeaturewiseCenter"/>.</summary>
     public bool FeaturewiseStdNormalization { get; init; }
 
-    /// <summary>Divide each image by its own standard deviation (+1e-6).</summary>
+    /// <summary>Divide each image by its own standard deviation (+1e-6); as in Keras, it implies <see cref="SamplewiseCenter"/>.</summary>
     public bool SamplewiseStdNormalization { get; init; }
+
+    /// <summary>
+    /// Whiten with the training set's ZCA matrix (needs <see cref="Fit"/>). As in Keras, it implies
+    /// <see cref="FeaturewiseCenter"/> and overrides <see cref="FeaturewiseStdNormalization"/>.
+    /// </summary>
+    public bool ZcaWhitening { get; init; }
+
+    /// <summary>The ε in ZCA's √n / (s + ε).</summary>
+    public double ZcaEpsilon { get; init; } = 1e-6;
 
     /// <summary>Rotate by a random angle in [−range, range] degrees.</summary>
     public double RotationRange { get; init; }
@@ -70,6 +79,18 @@ public sealed partial class ImageDataGenerator
     /// <summary>The per-channel standard deviation from <see cref="Fit"/>.</summary>
     public float[]? Std { get; private set; }
 
+    /// <summary>The ZCA matrix from <see cref="Fit"/> (features × features, in channel, row, column order).</summary>
+    public float[]? WhiteningMatrix { get; private set; }
+
+    /// <summary>Whether feature-wise centring really happens (Keras turns it on for std normalization and ZCA).</summary>
+    public bool CentresFeatures => FeaturewiseCenter || FeaturewiseStdNormalization || ZcaWhitening;
+
+    /// <summary>Whether feature-wise std normalization really happens (ZCA overrides it, as in Keras).</summary>
+    public bool NormalizesFeatures => FeaturewiseStdNormalization && !ZcaWhitening;
+
+    /// <summary>Whether sample-wise centring really happens (sample-wise std normalization implies it).</summary>
+    public bool CentresSamples => SamplewiseCenter || SamplewiseStdNormalization;
+
     /// <summary>Whether any random transform is configured.</summary>
     public bool Transforms =>
         RotationRange != 0 || WidthShiftRange != 0 || HeightShiftRange != 0 || ShearRange != 0 || ZoomRange != 0
@@ -77,7 +98,8 @@ public sealed partial class ImageDataGenerator
 
     /// <summary>
     /// Computes the feature-wise statistics from training images (n, c, h, w), after rescaling as Keras does;
-    /// the standard deviation is taken after centring, over all images and pixels of a channel.
+    /// the standard deviation is taken after centring, over all images and pixels of a channel, and the ZCA
+    /// matrix from the centred images.
     /// </summary>
     public void Fit(Tensor x)
     {
@@ -115,6 +137,17 @@ public sealed partial class ImageDataGenerator
             Mean[ch] = (float)mean;
             Std[ch] = (float)Math.Sqrt(squares / (n * area));
         }
+
+        if (ZcaWhitening)
+        {
+            var centred = new float[x.Data.Length];
+            for (var i = 0; i < centred.Length; i++)
+            {
+                centred[i] = (float)(x.Data[i] * scale) - Mean[i / area % c];
+            }
+
+            WhiteningMatrix = Zca.WhiteningMatrix(centred, n, c * area, ZcaEpsilon);
+        }
     }
 
     /// <summary>Keras's standardize, in its order, on one image (channels, height, width), in place.</summary>
@@ -132,7 +165,7 @@ public sealed partial class ImageDataGenerator
             }
         }
 
-        if (SamplewiseCenter)
+        if (CentresSamples)
         {
             double sum = 0;
             foreach (var v in image)
@@ -168,25 +201,22 @@ public sealed partial class ImageDataGenerator
             }
         }
 
-        if (FeaturewiseCenter || FeaturewiseStdNormalization)
+        if (CentresFeatures)
         {
-            if (Mean is null || Std is null)
+            if (Mean is null || Std is null || (ZcaWhitening && WhiteningMatrix is null))
             {
-                throw new InvalidOperationException("featurewise_center and featurewise_std_normalization need statistics: call Fit on the training images first");
+                throw new InvalidOperationException("featurewise_center, featurewise_std_normalization and zca_whitening need statistics: call Fit on the training images first");
             }
 
             for (var ch = 0; ch < c; ch++)
             {
                 var plane = image.Slice(ch * area, area);
-                if (FeaturewiseCenter)
+                for (var i = 0; i < plane.Length; i++)
                 {
-                    for (var i = 0; i < plane.Length; i++)
-                    {
-                        plane[i] -= Mean[ch];
-                    }
+                    plane[i] -= Mean[ch];
                 }
 
-                if (FeaturewiseStdNormalization)
+                if (NormalizesFeatures)
                 {
                     var divisor = Std[ch] + 1e-6f;
                     for (var i = 0; i < plane.Length; i++)
@@ -195,7 +225,56 @@ public sealed partial class ImageDataGenerator
                     }
                 }
             }
+
+            if (ZcaWhitening)
+            {
+                Whiten(image, WhiteningMatrix!);
+            }
         }
+    }
+
+    /// <summary>x ← W x (W is symmetric, so this is also Keras's x W).</summary>
+    private static void Whiten(Span<float> image, float[] whitening)
+    {
+        var d = image.Length;
+        if (whitening.Length != d * d)
+        {
+            throw new ArgumentException($"the ZCA matrix was fitted on images of {(int)Math.Sqrt(whitening.Length)} values, this one has {d}");
+        }
+
+        var source = System.Buffers.ArrayPool<float>.Shared.Rent(d);
+        try
+        {
+            image.CopyTo(source);
+            var input = source.AsSpan(0, d);
+            for (var i = 0; i < d; i++)
+            {
+                image[i] = Dot(whitening.AsSpan(i * d, d), input);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(source);
+        }
+    }
+
+    private static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    {
+        var width = System.Numerics.Vector<float>.Count;
+        var sum = System.Numerics.Vector<float>.Zero;
+        var k = 0;
+        for (; k <= x.Length - width; k += width)
+        {
+            sum += new System.Numerics.Vector<float>(x[k..]) * new System.Numerics.Vector<float>(y[k..]);
+        }
+
+        var total = System.Numerics.Vector.Sum(sum);
+        for (; k < x.Length; k++)
+        {
+            total += x[k] * y[k];
+        }
+
+        return total;
     }
 
     /// <summary>The settings that are really applied, with Keras's names, as JSON for the tracker (defaults left out).</summary>
@@ -210,10 +289,12 @@ public sealed partial class ImageDataGenerator
             }
         }
 
-        Add("featurewise_center", true, FeaturewiseCenter);
-        Add("samplewise_center", true, SamplewiseCenter);
-        Add("featurewise_std_normalization", true, FeaturewiseStdNormalization);
+        Add("featurewise_center", true, CentresFeatures);
+        Add("samplewise_center", true, CentresSamples);
+        Add("featurewise_std_normalization", true, NormalizesFeatures);
         Add("samplewise_std_normalization", true, SamplewiseStdNormalization);
+        Add("zca_whitening", true, ZcaWhitening);
+        Add("zca_epsilon", ZcaEpsilon, ZcaWhitening);
         Add("rotation_range", RotationRange, RotationRange != 0);
         Add("width_shift_range", WidthShiftRange, WidthShiftRange != 0);
         Add("height_shift_range", HeightShiftRange, HeightShiftRange != 0);
