@@ -270,7 +270,17 @@ internal static unsafe class Gemm
     {
         if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
         {
-            Kernel512(kc, a, b, c, ldc, mr, nr, overwrite);
+            if (nr > 32)
+            {
+                Kernel512(kc, a, b, c, ldc, mr, nr, overwrite);
+                return;
+            }
+
+            // A narrow edge panel: 16-wide strips, so a few leftover columns do not cost a full 48-wide tile.
+            for (var strip = 0; strip < nr; strip += 16)
+            {
+                Kernel512Strip(kc, a, b + strip, c + strip, ldc, mr, Math.Min(16, nr - strip), overwrite);
+            }
         }
         else
         {
@@ -370,6 +380,44 @@ internal static unsafe class Gemm
             for (var j = 0; j < nr; j++)
             {
                 c[(long)i * ldc + j] = overwrite ? tile[i * NR + j] : c[(long)i * ldc + j] + tile[i * NR + j];
+            }
+        }
+    }
+
+    /// <summary>C[mr×nr] += Apanel(MR×kc)·Bpanel(kc×16) for one 16-wide strip of an NR-wide panel (nr ≤ 16).</summary>
+    private static void Kernel512Strip(int kc, float* a, float* b, float* c, int ldc, int mr, int nr, bool overwrite)
+    {
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
+        Vector512<float> c4 = default, c5 = default, c6 = default, c7 = default;
+        for (var p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            c0 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[0]), b0, c0);
+            c1 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[1]), b0, c1);
+            c2 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[2]), b0, c2);
+            c3 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[3]), b0, c3);
+            c4 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[4]), b0, c4);
+            c5 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[5]), b0, c5);
+            c6 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[6]), b0, c6);
+            c7 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[7]), b0, c7);
+            a += MR;
+            b += NR;
+        }
+
+        var tile = stackalloc float[MR * 16];
+        c0.Store(tile);
+        c1.Store(tile + 16);
+        c2.Store(tile + 32);
+        c3.Store(tile + 48);
+        c4.Store(tile + 64);
+        c5.Store(tile + 80);
+        c6.Store(tile + 96);
+        c7.Store(tile + 112);
+        for (var i = 0; i < mr; i++)
+        {
+            for (var j = 0; j < nr; j++)
+            {
+                c[(long)i * ldc + j] = overwrite ? tile[i * 16 + j] : c[(long)i * ldc + j] + tile[i * 16 + j];
             }
         }
     }

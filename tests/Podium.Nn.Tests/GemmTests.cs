@@ -12,6 +12,7 @@ public sealed class GemmTests
     [InlineData(9, 130, 61, false, true)]
     [InlineData(100, 3, 513, true, true)]
     [InlineData(200, 700, 40, false, false)]
+    [InlineData(64, 196, 800, false, true)]
     public void Matches_a_float64_triple_loop(int m, int n, int k, bool transA, bool transB)
     {
         var rng = new Rng(42);
