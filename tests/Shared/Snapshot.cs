@@ -1,11 +1,12 @@
 using System.Runtime.CompilerServices;
 using Xunit;
 
-namespace Podium.Tracking.Tests.Leaderboards;
+namespace Podium.Tests;
 
 /// <summary>
-/// Compares rendered output with a checked-in file under Expectations/. With PODIUM_UPDATE_SNAPSHOTS=1 it
-/// writes the file instead (then review the diff before committing).
+/// Compares rendered output with a checked-in file under Expectations/ beside the calling test. With
+/// PODIUM_UPDATE_SNAPSHOTS=1 it writes the file instead (then review the diff before committing). Shared by
+/// every test project, which copies its Expectations/ folders to the output for runs outside the source tree.
 /// </summary>
 public static class Snapshot
 {
@@ -18,7 +19,7 @@ public static class Snapshot
             return;
         }
 
-        var copied = Path.Combine(AppContext.BaseDirectory, "Leaderboards", "Expectations", name);
+        var copied = Path.Combine(AppContext.BaseDirectory, Path.GetFileName(Path.GetDirectoryName(caller))!, "Expectations", name);
         var path = File.Exists(expectedPath) ? expectedPath : copied;
         Assert.True(File.Exists(path), $"no snapshot {name}; run the tests with PODIUM_UPDATE_SNAPSHOTS=1 to write it");
         Assert.Equal(File.ReadAllText(path), actual);
