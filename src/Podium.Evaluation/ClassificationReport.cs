@@ -30,6 +30,9 @@ public sealed class ClassificationReport
     /// <summary>The number of samples.</summary>
     public int Count => _labels.Length;
 
+    /// <summary>The true class of each sample.</summary>
+    public IReadOnlyList<int> Labels => _labels;
+
     /// <summary>The predicted class of each sample.</summary>
     public IReadOnlyList<int> Predictions { get; private set; } = [];
 

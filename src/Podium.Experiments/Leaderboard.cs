@@ -1,0 +1,47 @@
+using Podium.Tracking;
+using Podium.Tracking.Leaderboards;
+using Podium.Vision.Augmentation;
+using Podium.Vision.Datasets;
+
+namespace Podium.Experiments;
+
+/// <summary>
+/// The prototype's make_leaderboard, made whole: register data, start runs that build, fit and evaluate a model,
+/// each recorded in a tracking store, and rank them.
+/// </summary>
+public sealed class Leaderboard : IDisposable
+{
+    private Leaderboard(Tracker tracker) => Tracker = tracker;
+
+    /// <summary>The tracker underneath, for anything the pipeline does not cover.</summary>
+    public Tracker Tracker { get; }
+
+    /// <summary>Opens (creating if needed) a store: a folder, a .db file, or by default ./.podium or PODIUM_TRACKING_URI.</summary>
+    public static Leaderboard Open(string? location = null, TrackerOptions? options = null) => new(Tracker.Open(location, options));
+
+    /// <summary>Registers data for runs: the splits, their fingerprint and shapes, and the augmentation applied to training (fitted here on the training images when it needs statistics).</summary>
+    public RegisteredData RegisterData(string name, ImageDataset train, ImageDataset validation, ImageDataGenerator? augment = null)
+    {
+        if (augment is { CentresFeatures: true, Mean: null })
+        {
+            augment.Fit(train.Images);
+        }
+
+        return new RegisteredData(name, train, validation, augment);
+    }
+
+    /// <summary>Starts a run of a spec on registered data; the data stage (dataset, roles, augmentations) and every hyper-parameter are recorded at once.</summary>
+    /// <exception cref="SpecException">A field of the spec is wrong; nothing is recorded.</exception>
+    public ExperimentRun StartRun(RegisteredData data, RunSpec spec)
+    {
+        spec.Validate();
+        return new ExperimentRun(Tracker, data, spec);
+    }
+
+    /// <summary>The ranked table of runs.</summary>
+    public LeaderboardTable Table(string? filter = null, string? orderBy = null, IReadOnlyList<string>? columns = null, int? limit = null, string? experiment = null) =>
+        Tracker.Leaderboard(filter, orderBy ?? "metrics.val_accuracy DESC", columns, limit, experiment);
+
+    /// <inheritdoc/>
+    public void Dispose() => Tracker.Dispose();
+}

@@ -1,0 +1,105 @@
+using Podium.Nn.Layers;
+using Podium.Vision.Models;
+
+namespace Podium.Experiments;
+
+/// <summary>Everything that decides a run besides its data: the network, the optimizer and the fit settings (Keras's names and defaults).</summary>
+public sealed record RunSpec
+{
+    private static readonly string[] Optimizers = ["sgd", "adam", "adagrad", "rmsprop"];
+    private static readonly string[] Losses = ["categorical_crossentropy", "sparse_categorical_crossentropy", "mean_squared_error"];
+
+    /// <summary>A zoo model: basic_cnn, vgg16, resnet18 or alexnet.</summary>
+    public string Model { get; init; } = "basic_cnn";
+
+    /// <summary>Scales every layer's width (1 is the published size).</summary>
+    public double ModelWidth { get; init; } = 1.0;
+
+    /// <summary>basic_cnn's padding, 'valid' (the prototype's) or 'same'.</summary>
+    public string Padding { get; init; } = "valid";
+
+    /// <summary>sgd, adam, adagrad or rmsprop.</summary>
+    public string Optimizer { get; init; } = "adam";
+
+    /// <summary>The learning rate; null for the optimizer's Keras default.</summary>
+    public double? LearningRate { get; init; }
+
+    /// <summary>The loss, by its Keras name.</summary>
+    public string Loss { get; init; } = "categorical_crossentropy";
+
+    /// <summary>Samples per batch.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Epochs asked for.</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Epochs without improvement of val_loss before an early stop.</summary>
+    public int Patience { get; init; } = 3;
+
+    /// <summary>Every epoch, or stop early.</summary>
+    public FitMode FitMode { get; init; } = FitMode.NoStop;
+
+    /// <summary>Fixes initialisation, shuffling, dropout and augmentation.</summary>
+    public long Seed { get; init; } = 1;
+
+    /// <summary>The run's name; null for one made from the settings.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>The experiment the run belongs to.</summary>
+    public string Experiment { get; init; } = "default";
+
+    /// <summary>The name a run gets when none is given: model, optimizer, batch size, epochs and mode.</summary>
+    public string DisplayName => Name ?? $"{Model}-{Optimizer}-b{BatchSize}-e{Epochs}-{(FitMode == FitMode.NoStop ? "nostop" : "early")}";
+
+    internal Padding PaddingMode => Padding == "same" ? Nn.Layers.Padding.Same : Nn.Layers.Padding.Valid;
+
+    /// <summary>Checks every field before anything trains.</summary>
+    /// <exception cref="SpecException">The first field that is wrong, named.</exception>
+    public void Validate()
+    {
+        if (!ModelZoo.Names.Contains(Model))
+        {
+            throw new SpecException("model", $"unknown model '{Model}'; the zoo has {string.Join(", ", ModelZoo.Names)}");
+        }
+
+        if (!Optimizers.Contains(Optimizer))
+        {
+            throw new SpecException("optimizer", $"unknown optimizer '{Optimizer}'; use {string.Join(", ", Optimizers)}");
+        }
+
+        if (!Losses.Contains(Loss))
+        {
+            throw new SpecException("loss", $"unknown loss '{Loss}'; use {string.Join(", ", Losses)}");
+        }
+
+        if (Padding is not ("same" or "valid"))
+        {
+            throw new SpecException("padding", $"'{Padding}' is neither 'same' nor 'valid'");
+        }
+
+        Positive("batch_size", BatchSize);
+        Positive("epochs", Epochs);
+        if (Patience < 0)
+        {
+            throw new SpecException("patience", $"must be 0 or more, got {Patience}");
+        }
+
+        if (!(ModelWidth > 0) || double.IsInfinity(ModelWidth))
+        {
+            throw new SpecException("model_width", $"must be a positive number, got {ModelWidth}");
+        }
+
+        if (LearningRate is { } rate && (!(rate > 0) || double.IsInfinity(rate)))
+        {
+            throw new SpecException("learning_rate", $"must be a positive number, got {rate}");
+        }
+
+        static void Positive(string field, int value)
+        {
+            if (value <= 0)
+            {
+                throw new SpecException(field, $"must be a positive whole number, got {value}");
+            }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using Podium.Nn;
+using Podium.Tracking;
+
+namespace Podium.Experiments;
+
+/// <summary>Logs each epoch's Keras logs (loss, accuracy, val_loss, val_accuracy, learning_rate) and per-layer weight and gradient norms to a run.</summary>
+internal sealed class TrackingCallback(Run run) : Callback
+{
+    /// <inheritdoc/>
+    public override void OnEpochEnd(FitContext context, int epoch, IReadOnlyDictionary<string, double> logs)
+    {
+        var values = new Dictionary<string, double>(logs, StringComparer.Ordinal);
+        foreach (var (layer, weight, gradient) in context.Model.Norms())
+        {
+            values[$"weight_norm/{layer}"] = weight;
+            values[$"gradient_norm/{layer}"] = gradient;
+        }
+
+        run.LogMetrics(values, step: epoch, epoch: epoch);
+        run.Flush();
+    }
+}
