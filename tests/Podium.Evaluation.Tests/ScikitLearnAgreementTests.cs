@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Podium.Evaluation;
+using Podium.Tests;
 using Xunit;
 
 namespace Podium.Evaluation.Tests;
@@ -43,21 +43,8 @@ public sealed class ScikitLearnAgreementTests
         print(json.dumps(out))
         """;
 
-    private static JsonElement Oracle(int[] labels, float[] probabilities, int classes)
-    {
-        var start = new ProcessStartInfo("/usr/bin/python3", ["-c", OracleScript])
-        {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        using var process = Process.Start(start)!;
-        process.StandardInput.Write(JsonSerializer.Serialize(new { labels, probabilities, classes }));
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, "scikit-learn oracle failed: " + error);
-        return JsonDocument.Parse(output).RootElement;
-    }
+    private static JsonElement Oracle(int[] labels, float[] probabilities, int classes) =>
+        JsonDocument.Parse(PythonOracle.Run(OracleScript, JsonSerializer.Serialize(new { labels, probabilities, classes }))).RootElement;
 
     /// <summary>Probabilities that lean towards the truth, rounded to one decimal (many ties), rows normalised.</summary>
     private static (int[] Labels, float[] Probabilities) Sample(int n, int k, int seed)

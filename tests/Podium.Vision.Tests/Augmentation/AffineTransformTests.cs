@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Podium.Tests;
 using Podium.Vision.Augmentation;
 using Xunit;
 
@@ -121,21 +121,8 @@ public sealed class AffineTransformTests
         print(json.dumps(out))
         """;
 
-    private static List<double[]> Oracle(IEnumerable<object> cases)
-    {
-        var start = new ProcessStartInfo("/usr/bin/python3", ["-c", OracleScript])
-        {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        using var process = Process.Start(start)!;
-        process.StandardInput.Write(JsonSerializer.Serialize(cases));
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, "scipy oracle failed: " + error);
-        return JsonSerializer.Deserialize<List<double[]>>(output)!;
-    }
+    private static List<double[]> Oracle(IEnumerable<object> cases) =>
+        JsonSerializer.Deserialize<List<double[]>>(PythonOracle.Run(OracleScript, JsonSerializer.Serialize(cases)))!;
 
     private static readonly TransformParameters[] Cases =
     [

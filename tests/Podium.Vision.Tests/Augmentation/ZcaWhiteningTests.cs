@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Podium.Nn;
+using Podium.Tests;
 using Podium.Vision.Augmentation;
 using Xunit;
 
@@ -46,21 +46,8 @@ public sealed class ZcaWhiteningTests
         print(json.dumps(white.ravel().tolist()))
         """;
 
-    private static double[] Oracle(Tensor train, float[] probe, double epsilon)
-    {
-        var start = new ProcessStartInfo("/usr/bin/python3", ["-c", OracleScript])
-        {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        using var process = Process.Start(start)!;
-        process.StandardInput.Write(JsonSerializer.Serialize(new { shape = train.Shape, train = train.Data, probe, epsilon }));
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, "numpy oracle failed: " + error);
-        return JsonSerializer.Deserialize<double[]>(output)!;
-    }
+    private static double[] Oracle(Tensor train, float[] probe, double epsilon) =>
+        JsonSerializer.Deserialize<double[]>(PythonOracle.Run(OracleScript, JsonSerializer.Serialize(new { shape = train.Shape, train = train.Data, probe, epsilon })))!;
 
     [Theory]
     [InlineData(200, 1e-6)] // more images than values per image: the d × d Gram matrix
