@@ -375,11 +375,17 @@ internal static unsafe class Gemm
         Store(tile + 5 * NR, c50, c51, c52);
         Store(tile + 6 * NR, c60, c61, c62);
         Store(tile + 7 * NR, c70, c71, c72);
+        WriteTile(tile, NR, c, ldc, mr, nr, overwrite);
+    }
+
+    /// <summary>Writes (or adds) the valid mr×nr corner of a spilled tile whose rows are <paramref name="stride"/> apart into C.</summary>
+    private static void WriteTile(float* tile, int stride, float* c, int ldc, int mr, int nr, bool overwrite)
+    {
         for (var i = 0; i < mr; i++)
         {
             for (var j = 0; j < nr; j++)
             {
-                c[(long)i * ldc + j] = overwrite ? tile[i * NR + j] : c[(long)i * ldc + j] + tile[i * NR + j];
+                c[(long)i * ldc + j] = overwrite ? tile[i * stride + j] : c[(long)i * ldc + j] + tile[i * stride + j];
             }
         }
     }
@@ -413,13 +419,7 @@ internal static unsafe class Gemm
         c5.Store(tile + 80);
         c6.Store(tile + 96);
         c7.Store(tile + 112);
-        for (var i = 0; i < mr; i++)
-        {
-            for (var j = 0; j < nr; j++)
-            {
-                c[(long)i * ldc + j] = overwrite ? tile[i * 16 + j] : c[(long)i * ldc + j] + tile[i * 16 + j];
-            }
-        }
+        WriteTile(tile, 16, c, ldc, mr, nr, overwrite);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -454,12 +454,6 @@ internal static unsafe class Gemm
             }
         }
 
-        for (var i = 0; i < mr; i++)
-        {
-            for (var j = 0; j < nr; j++)
-            {
-                c[(long)i * ldc + j] = overwrite ? acc[i * NR + j] : c[(long)i * ldc + j] + acc[i * NR + j];
-            }
-        }
+        WriteTile(acc, NR, c, ldc, mr, nr, overwrite);
     }
 }
