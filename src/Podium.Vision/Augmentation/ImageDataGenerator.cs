@@ -249,32 +249,13 @@ public sealed partial class ImageDataGenerator
             var input = source.AsSpan(0, d);
             for (var i = 0; i < d; i++)
             {
-                image[i] = Dot(whitening.AsSpan(i * d, d), input);
+                image[i] = Simd.Dot<float>(whitening.AsSpan(i * d, d), input);
             }
         }
         finally
         {
             System.Buffers.ArrayPool<float>.Shared.Return(source);
         }
-    }
-
-    private static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
-    {
-        var width = System.Numerics.Vector<float>.Count;
-        var sum = System.Numerics.Vector<float>.Zero;
-        var k = 0;
-        for (; k <= x.Length - width; k += width)
-        {
-            sum += new System.Numerics.Vector<float>(x[k..]) * new System.Numerics.Vector<float>(y[k..]);
-        }
-
-        var total = System.Numerics.Vector.Sum(sum);
-        for (; k < x.Length; k++)
-        {
-            total += x[k] * y[k];
-        }
-
-        return total;
     }
 
     /// <summary>The settings that are really applied, with Keras's names, as JSON for the tracker (defaults left out).</summary>

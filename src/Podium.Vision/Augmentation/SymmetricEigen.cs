@@ -10,7 +10,6 @@ internal static class SymmetricEigen
     /// <summary>Decomposes <paramref name="a"/> (n rows of n, symmetric; destroyed) into values and row eigenvectors, a = Σ λᵢ vᵢ vᵢᵀ.</summary>
     public static (double[] Values, double[][] Vectors) Decompose(double[][] a)
     {
-        var n = a.Length;
         var (diagonal, offDiagonal, vectors) = Tridiagonalize(a);
         ImplicitQl(diagonal, offDiagonal, vectors);
         return (diagonal, vectors);
@@ -29,6 +28,7 @@ internal static class SymmetricEigen
 
         var v = new double[n];
         var p = new double[n];
+        var projection = new double[n];
         var offDiagonal = new double[n];
         for (var k = 0; k < n - 2; k++)
         {
@@ -66,7 +66,7 @@ internal static class SymmetricEigen
             double kk = 0;
             for (var i = k + 1; i < n; i++)
             {
-                p[i] = Dot(a[i], v, k + 1, n);
+                p[i] = Simd.Dot<double>(a[i].AsSpan(k + 1), v.AsSpan(k + 1));
                 kk += v[i] * p[i];
             }
 
@@ -86,7 +86,7 @@ internal static class SymmetricEigen
             }
 
             // Qᵀ ← H Qᵀ on rows k+1..n−1.
-            var projection = new double[n];
+            Array.Clear(projection);
             for (var i = k + 1; i < n; i++)
             {
                 var (row, vi) = (qt[i], v[i]);
@@ -195,17 +195,6 @@ internal static class SymmetricEigen
             x[k] = c * xk - s * yk;
             y[k] = s * xk + c * yk;
         }
-    }
-
-    private static double Dot(double[] row, double[] v, int from, int to)
-    {
-        double sum = 0;
-        for (var j = from; j < to; j++)
-        {
-            sum += row[j] * v[j];
-        }
-
-        return sum;
     }
 
     private static double Hypot(double x, double y)

@@ -109,7 +109,7 @@ internal static class Zca
         {
             for (var j = 0; j <= i; j++)
             {
-                gram[i][j] = gram[j][i] = Dot(x[i], x[j]);
+                gram[i][j] = gram[j][i] = Simd.Dot<double>(x[i], x[j]);
             }
         });
 
@@ -145,7 +145,7 @@ internal static class Zca
             {
                 for (var j = 0; j <= i; j++)
                 {
-                    gram[i][j] += Dot(columns[i], columns[j]);
+                    gram[i][j] += Simd.Dot<double>(columns[i], columns[j]);
                 }
             });
         }
@@ -159,24 +159,5 @@ internal static class Zca
         }
 
         return gram;
-    }
-
-    private static double Dot(double[] x, double[] y)
-    {
-        var width = System.Numerics.Vector<double>.Count;
-        var sum = System.Numerics.Vector<double>.Zero;
-        var k = 0;
-        for (; k <= x.Length - width; k += width)
-        {
-            sum += new System.Numerics.Vector<double>(x, k) * new System.Numerics.Vector<double>(y, k);
-        }
-
-        var total = System.Numerics.Vector.Sum(sum);
-        for (; k < x.Length; k++)
-        {
-            total += x[k] * y[k];
-        }
-
-        return total;
     }
 }
