@@ -58,30 +58,7 @@ static string BaseHash(Sequential model)
     return Convert.ToHexStringLower(hash.GetHashAndReset());
 }
 
-static double Accuracy(Sequential model, ImageDataset test)
-{
-    var probabilities = model.Predict(test.Images);
-    var classes = probabilities.Shape[1];
-    var correct = 0;
-    for (var i = 0; i < test.Count; i++)
-    {
-        var row = probabilities.Data.AsSpan(i * classes, classes);
-        correct += row.IndexOf(TensorMax(row)) == test.Labels[i] ? 1 : 0;
-    }
-
-    return (double)correct / test.Count;
-}
-
-static float TensorMax(ReadOnlySpan<float> row)
-{
-    var best = row[0];
-    foreach (var v in row)
-    {
-        best = Math.Max(best, v);
-    }
-
-    return best;
-}
+static double Accuracy(Sequential model, ImageDataset test) => model.Evaluate(test.Images, test.OneHot()).Accuracy;
 
 static (ImageDataset A, ImageDataset B, int[] Shape) Tasks()
 {

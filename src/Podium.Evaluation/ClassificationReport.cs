@@ -193,8 +193,8 @@ public sealed class ClassificationReport
 
         PerClass = perClass;
         Macro = new AveragedMetrics(perClass.Average(m => m.Precision), perClass.Average(m => m.Recall), perClass.Average(m => m.F1));
-        var micro = n == 0 ? 0 : (double)correct / n;
-        Micro = new AveragedMetrics(micro, micro, F1(micro, micro));
+        // Pooled over classes, every wrong prediction is one false positive and one false negative: all three equal accuracy.
+        Micro = new AveragedMetrics(Accuracy, Accuracy, Accuracy);
         Weighted = n == 0
             ? new AveragedMetrics(0, 0, 0)
             : new AveragedMetrics(

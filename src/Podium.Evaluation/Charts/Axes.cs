@@ -70,5 +70,5 @@ internal sealed class Axes
         return ticks;
     }
 
-    private static string Label(double value) => Math.Abs(value) >= 1000 ? value.ToString("0", System.Globalization.CultureInfo.InvariantCulture) : Svg.N(Math.Round(value, 6));
+    private static string Label(double value) => Math.Abs(value) >= 1000 ? value.ToString("0", System.Globalization.CultureInfo.InvariantCulture) : Svg.N(value);
 }
