@@ -1,5 +1,6 @@
 using System.Globalization;
 using Podium.Experiments;
+using Podium.Tests;
 using Podium.Tracking;
 using Podium.Vision.Augmentation;
 using Podium.Vision.Datasets;
@@ -10,15 +11,9 @@ namespace Podium.Experiments.Tests;
 /// <summary>The five stages end to end on a tiny shapes dataset, read back from a real SQLite store.</summary>
 public sealed class PipelineTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "podium-pipeline-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _folder = new();
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 
     private static RunSpec Tiny(int epochs = 2) => new()
     {
@@ -35,7 +30,7 @@ public sealed class PipelineTests : IDisposable
     public void A_run_records_data_network_every_epoch_evaluation_and_artifacts()
     {
         // Given registered data with augmentation and a two-epoch spec
-        using var board = Leaderboard.Open(_folder, new TrackerOptions { CaptureSource = false });
+        using var board = Leaderboard.Open(_folder.Path, new TrackerOptions { CaptureSource = false });
         var (train, validation) = Shapes();
         var data = board.RegisterData("shapes", train, validation, new ImageDataGenerator { FeaturewiseCenter = true, HorizontalFlip = true });
 
@@ -81,7 +76,7 @@ public sealed class PipelineTests : IDisposable
     [Fact]
     public void A_cancelled_fit_is_marked_killed_and_keeps_its_data_and_network()
     {
-        using var board = Leaderboard.Open(_folder, new TrackerOptions { CaptureSource = false });
+        using var board = Leaderboard.Open(_folder.Path, new TrackerOptions { CaptureSource = false });
         var (train, validation) = Shapes();
         using var run = board.StartRun(board.RegisterData("shapes", train, validation), Tiny());
         run.Build();
@@ -103,7 +98,7 @@ public sealed class PipelineTests : IDisposable
     [InlineData("optimizer", "optimizer: unknown optimizer 'adamw'; use sgd, adam, adagrad, rmsprop")]
     public void A_bad_spec_names_its_field_and_records_nothing(string field, string message)
     {
-        using var board = Leaderboard.Open(_folder, new TrackerOptions { CaptureSource = false });
+        using var board = Leaderboard.Open(_folder.Path, new TrackerOptions { CaptureSource = false });
         var (train, validation) = Shapes();
         var spec = field switch
         {

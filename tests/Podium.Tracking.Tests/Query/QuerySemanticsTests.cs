@@ -1,3 +1,4 @@
+using Podium.Tests;
 using Podium.Tracking.Query;
 using Xunit;
 

@@ -1,3 +1,5 @@
+using Podium.Tests;
+
 namespace Podium.Tracking.Tests.Stores;
 
 /// <summary>Makes a fresh, empty store of one kind for a contract test.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
+using Podium.Tests;
 using Podium.Tracking.Query;
 using Xunit;
 

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Podium.Tests;
 using Xunit;
 
 namespace Podium.Tracking.Tests.Stores;

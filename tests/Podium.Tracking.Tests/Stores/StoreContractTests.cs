@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Podium.Tests;
 using Podium.Tracking.Query;
 using Xunit;
 

@@ -1,3 +1,4 @@
+using Podium.Tests;
 using Podium.Vision.Datasets;
 using Podium.Vision.Images;
 using Xunit;

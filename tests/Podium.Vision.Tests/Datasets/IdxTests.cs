@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using Podium.Tests;
 using Podium.Vision.Datasets;
 using Xunit;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Podium.Tests;
 using Podium.Vision.Datasets;
 using Xunit;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Podium.Tests;
 using Podium.Vision.Datasets;
 using Podium.Vision.Images;
 using Xunit;

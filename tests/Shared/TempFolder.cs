@@ -1,6 +1,6 @@
-namespace Podium.Tracking.Tests;
+namespace Podium.Tests;
 
-/// <summary>A folder under the system temp folder, deleted with everything in it on dispose.</summary>
+/// <summary>A folder under the system temp folder for one test, deleted with everything in it on dispose (shared by every test project).</summary>
 public sealed class TempFolder : IDisposable
 {
     public TempFolder()
