@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Podium.Cli.Commands;
+using Podium.Experiments;
 using Podium.Tracking;
 using Podium.Tracking.Query;
 
@@ -38,6 +39,8 @@ internal static class PodiumCommand
         root.Subcommands.Add(ShowCommand.Create(output));
         root.Subcommands.Add(ExperimentsCommand.Create(output));
         root.Subcommands.Add(ExampleCommand.Create(output));
+        root.Subcommands.Add(RunCommand.Create(output, error));
+        root.Subcommands.Add(SweepCommand.Create(output, error));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -54,6 +57,11 @@ internal static class PodiumCommand
         try
         {
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (SpecException e)
+        {
+            error.WriteLine("podium: " + e.Message);
+            return BadInput;
         }
         catch (Exception e) when (e is QueryException or CliError or ArgumentException)
         {

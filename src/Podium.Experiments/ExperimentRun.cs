@@ -27,12 +27,25 @@ public sealed class ExperimentRun : IDisposable
     private Tensor? _validation;
     private string? _bestWeights;
 
-    internal ExperimentRun(Tracker tracker, RegisteredData data, RunSpec spec)
+    /// <summary>The artifact holding the spec a run was started from.</summary>
+    public const string SpecArtifact = "spec.json";
+
+    internal ExperimentRun(Tracker tracker, RegisteredData data, RunSpec spec, string? parentRunId, IReadOnlyDictionary<string, string>? tags, string? specJson)
     {
         (_tracker, _data, Spec) = (tracker, data, spec);
-        Run = tracker.StartRun(spec.Experiment, spec.DisplayName, spec.Seed);
+        Run = tracker.StartRun(spec.Experiment, spec.DisplayName, spec.Seed, parentRunId);
         Stage(() =>
         {
+            foreach (var (key, value) in tags ?? new Dictionary<string, string>())
+            {
+                Run.SetTag(key, value);
+            }
+
+            if (specJson is not null)
+            {
+                Text(SpecArtifact, specJson);
+            }
+
             Run.LogDataset(data.Record, "train", data.AugmentationsJson);
             Run.LogDataset(data.Record, "validation");
             Run.LogParams(Params(spec, data));

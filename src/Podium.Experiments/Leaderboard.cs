@@ -1,3 +1,4 @@
+using Podium.Experiments.Specs;
 using Podium.Tracking;
 using Podium.Tracking.Leaderboards;
 using Podium.Vision.Augmentation;
@@ -32,10 +33,23 @@ public sealed class Leaderboard : IDisposable
 
     /// <summary>Starts a run of a spec on registered data; the data stage (dataset, roles, augmentations) and every hyper-parameter are recorded at once.</summary>
     /// <exception cref="SpecException">A field of the spec is wrong; nothing is recorded.</exception>
-    public ExperimentRun StartRun(RegisteredData data, RunSpec spec)
+    public ExperimentRun StartRun(RegisteredData data, RunSpec spec, string? parentRunId = null, IReadOnlyDictionary<string, string>? tags = null)
     {
         spec.Validate();
-        return new ExperimentRun(Tracker, data, spec);
+        return new ExperimentRun(Tracker, data, spec, parentRunId, tags, specJson: null);
+    }
+
+    /// <summary>
+    /// Starts a run of a spec file: loads its data (checking every field first), registers it and starts the run,
+    /// recording the spec itself as <c>spec.json</c> so the run can be reproduced.
+    /// </summary>
+    /// <exception cref="SpecException">A field of the spec is wrong; nothing is recorded.</exception>
+    public ExperimentRun StartRun(RunFile file, string? parentRunId = null, IReadOnlyDictionary<string, string>? tags = null)
+    {
+        file.Run.Validate();
+        var (train, validation, augment) = file.Data.Load();
+        var data = RegisterData(file.Data.DisplayName, train, validation, augment);
+        return new ExperimentRun(Tracker, data, file.Run, parentRunId, tags, file.ToJson());
     }
 
     /// <summary>The ranked table of runs.</summary>

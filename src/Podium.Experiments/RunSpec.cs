@@ -1,5 +1,6 @@
 using Podium.Nn.Layers;
 using Podium.Vision.Models;
+using static Podium.Experiments.Specs.SpecValues;
 
 namespace Podium.Experiments;
 
@@ -50,6 +51,46 @@ public sealed record RunSpec
 
     /// <summary>The name a run gets when none is given: model, optimizer, batch size, epochs and mode.</summary>
     public string DisplayName => Name ?? $"{Model}-{Optimizer}-b{BatchSize}-e{Epochs}-{(FitMode == FitMode.NoStop ? "nostop" : "early")}";
+
+    /// <summary>The fields a spec file may set, by their names there.</summary>
+    public static IReadOnlyList<string> Fields { get; } =
+        ["model", "model_width", "padding", "optimizer", "learning_rate", "loss", "batch_size", "epochs", "patience", "fit_mode", "seed", "name", "experiment"];
+
+    /// <summary>This spec with one field, named as in a spec file, set to a value read from one.</summary>
+    /// <exception cref="SpecException">The field is unknown or the value is of the wrong kind.</exception>
+    public RunSpec With(string field, object? value) => field switch
+    {
+        "model" => this with { Model = Text(field, value) },
+        "model_width" => this with { ModelWidth = Number(field, value) },
+        "padding" => this with { Padding = Text(field, value) },
+        "optimizer" => this with { Optimizer = Text(field, value) },
+        "learning_rate" => this with { LearningRate = value is null ? null : Number(field, value) },
+        "loss" => this with { Loss = Text(field, value) },
+        "batch_size" => this with { BatchSize = Whole(field, value) },
+        "epochs" => this with { Epochs = Whole(field, value) },
+        "patience" => this with { Patience = Whole(field, value) },
+        "fit_mode" => this with
+        {
+            FitMode = Text(field, value) switch
+            {
+                "nostop" => FitMode.NoStop,
+                "early" => FitMode.EarlyStopping,
+                var other => throw new SpecException(field, $"'{other}' is neither 'nostop' nor 'early'"),
+            },
+        },
+        "seed" => this with { Seed = Whole(field, value) },
+        "name" => this with { Name = value is null ? null : Text(field, value) },
+        "experiment" => this with { Experiment = Text(field, value) },
+        _ => throw Unknown(field, Fields),
+    };
+
+    /// <summary>Every field as a spec file writes it.</summary>
+    public Dictionary<string, object?> ToFields() => new()
+    {
+        ["experiment"] = Experiment, ["name"] = Name, ["model"] = Model, ["model_width"] = ModelWidth, ["padding"] = Padding,
+        ["optimizer"] = Optimizer, ["learning_rate"] = LearningRate, ["loss"] = Loss, ["batch_size"] = BatchSize, ["epochs"] = Epochs,
+        ["patience"] = Patience, ["fit_mode"] = FitMode == FitMode.NoStop ? "nostop" : "early", ["seed"] = Seed,
+    };
 
     internal Padding PaddingMode => Padding == "same" ? Nn.Layers.Padding.Same : Nn.Layers.Padding.Valid;
 

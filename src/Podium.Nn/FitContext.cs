@@ -25,6 +25,12 @@ public sealed class FitContext
     /// <summary>The loss of the batch just trained.</summary>
     public double BatchLoss { get; internal set; }
 
+    /// <summary>The mean loss over the epoch's batches so far (what Keras's progress bar shows).</summary>
+    public double RunningLoss { get; internal set; }
+
+    /// <summary>The accuracy over the epoch's samples so far.</summary>
+    public double RunningAccuracy { get; internal set; }
+
     /// <summary>Whether training will stop at the next boundary.</summary>
     public bool StopTraining { get; private set; }
 

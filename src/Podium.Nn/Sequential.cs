@@ -195,6 +195,7 @@ public sealed class Sequential
 
             double lossSum = 0;
             long correct = 0;
+            long seen = 0;
             var currentEpoch = epoch;
             // Batch b is gathered (and augmented) into buffer b % 2; with a transform, batch b + 1 is prepared on a
             // worker thread while batch b trains. Each sample's transform depends only on seed, epoch and index,
@@ -226,7 +227,10 @@ public sealed class Sequential
                     var (batchLoss, batchCorrect) = TrainStep(bx, by);
                     lossSum += batchLoss * size;
                     correct += batchCorrect;
+                    seen += size;
                     context.BatchLoss = batchLoss;
+                    context.RunningLoss = lossSum / seen;
+                    context.RunningAccuracy = (double)correct / seen;
                     foreach (var callback in callbacks)
                     {
                         callback.OnBatchEnd(context, epoch, b + 1, batches);

@@ -24,6 +24,9 @@ public interface ITrackingStore : IDisposable
     /// <summary>Sets a run's final status and end time.</summary>
     void EndRun(string runId, RunStatus status, DateTimeOffset endTime);
 
+    /// <summary>Sets an ended run back to running, clearing its end time, to record more (a sweep started again).</summary>
+    void ResumeRun(string runId);
+
     /// <summary>Stores a dataset record (or finds the same one) and links it to the run with a role.</summary>
     void LogDataset(string runId, DatasetRecord dataset, string role, string? augmentationsJson);
 

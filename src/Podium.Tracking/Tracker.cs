@@ -50,6 +50,15 @@ public sealed class Tracker : IDisposable
         return new Run(Store, info, Options);
     }
 
+    /// <summary>Takes up an existing run again — marked running, its end time cleared — to record more in it.</summary>
+    /// <exception cref="ArgumentException">No run has that id.</exception>
+    public Run ResumeRun(string runId)
+    {
+        var record = Store.GetRun(runId) ?? throw new ArgumentException($"no run '{runId}'");
+        Store.ResumeRun(record.Info.Id);
+        return new Run(Store, record.Info with { Status = RunStatus.Running, EndTime = null }, Options);
+    }
+
     /// <summary>Runs matching a query (see <see cref="RunQuery.Parse"/>).</summary>
     public IReadOnlyList<RunRecord> SearchRuns(string? query) => Store.SearchRuns(RunQuery.Parse(query));
 

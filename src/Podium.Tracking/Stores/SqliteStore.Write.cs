@@ -297,6 +297,18 @@ internal sealed partial class SqliteStore
     }
 
     /// <inheritdoc/>
+    public void ResumeRun(string runId)
+    {
+        lock (_gate)
+        {
+            using var command = Command("UPDATE runs SET status = @status, end_time = NULL WHERE pk = @pk;");
+            command.Parameters.AddWithValue("@status", RunStatus.Running.ToText());
+            command.Parameters.AddWithValue("@pk", RunKey(runId));
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <inheritdoc/>
     public void LogDataset(string runId, DatasetRecord dataset, string role, string? augmentationsJson)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(role);

@@ -1,0 +1,100 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Podium.Experiments;
+using Podium.Experiments.Specs;
+using Podium.Nn;
+using Podium.Tracking;
+using Podium.Tracking.Leaderboards;
+
+namespace Podium.Cli.Commands;
+
+/// <summary>podium run SPEC: trains, evaluates and records one run from a YAML or JSON spec.</summary>
+internal static class RunCommand
+{
+    /// <summary>Exit code of a run stopped by Ctrl+C (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
+
+    public static readonly Option<int?> Threads = new("--threads") { Description = "Threads for training (default: every core); results are the same whatever the number" };
+
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var spec = new Argument<string>("SPEC") { Description = "A run spec, YAML or JSON (see examples/specs/)" };
+        var parent = new Option<string?>("--parent") { Description = "Record the run as a child of this run (sweeps)" };
+        var tags = new Option<string[]>("--tag") { Description = "A tag KEY=VALUE to set on the run (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress, only the result" };
+        var command = new Command(
+            "run",
+            """
+            Train, evaluate and record one run from a spec file: its data, network, every epoch, the evaluation,
+            charts and weights. Ctrl+C stops at the end of a batch and keeps the finished epochs (the run is marked killed).
+
+            Example:
+              podium run examples/specs/basic_cnn.yaml
+            """)
+        {
+            spec, parent, tags, quiet, Threads,
+        };
+        command.SetAction(parsed =>
+        {
+            var file = RunFile.Load(parsed.GetValue(spec)!);
+            var tagValues = (parsed.GetValue(tags) ?? []).Select(ParseTag).ToDictionary(t => t.Key, t => t.Value);
+            ApplyThreads(parsed);
+            using var board = Leaderboard.Open(parsed.GetValue(PodiumCommand.Store));
+            using var interrupts = new Interrupts(error);
+            var (code, _) = Execute(board, file, parsed.GetValue(parent), tagValues, parsed.GetValue(quiet) ? TextWriter.Null : output, interrupts.Token);
+            if (code == 0)
+            {
+                output.WriteLine($"store: {board.Tracker.Store.Location}");
+            }
+
+            return code;
+        });
+        return command;
+    }
+
+    public static void ApplyThreads(ParseResult parsed)
+    {
+        if (parsed.GetValue(Threads) is { } threads)
+        {
+            Engine.Threads = threads > 0 ? threads : throw new CliError($"--threads must be at least 1, got {threads}");
+        }
+    }
+
+    /// <summary>Runs a spec through every stage, printing progress and the run's row; returns the exit code and the run's id.</summary>
+    public static (int Code, string RunId) Execute(Leaderboard board, RunFile file, string? parent, IReadOnlyDictionary<string, string>? tags, TextWriter output, CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
+        using var run = board.StartRun(file, parent, tags);
+        output.WriteLine($"run {run.Run.Id[..8]} {file.Run.DisplayName} on {file.Data.DisplayName} ({run.Run.Info.Experiment})");
+        try
+        {
+            run.Build();
+            run.Fit([new KerasProgress(output, IsTerminal(output))], cancellation).Evaluate();
+        }
+        catch (OperationCanceledException)
+        {
+            var epochs = board.Tracker.Store.GetRun(run.Run.Id)?.Metrics.GetValueOrDefault("val_loss")?.LastStep ?? 0;
+            output.WriteLine($"run {run.Run.Id[..8]} killed after {epochs} finished epoch(s); they are kept in the store");
+            return (Interrupted, run.Run.Id);
+        }
+
+        run.Outputs();
+        var report = run.Report!;
+        output.WriteLine($"run {run.Run.Id[..8]} finished in {clock.Elapsed.TotalSeconds:F1} s: accuracy {report.Accuracy:F4}, macro F1 {report.Macro.F1:F4}, ROC AUC {report.MacroRoc.Auc:F4}");
+        if (output != TextWriter.Null)
+        {
+            var row = board.Table($"attributes.run_id = '{run.Run.Id}'", columns: LeaderboardColumn.CompactNames);
+            BoardCommand.WriteTable(output, row);
+        }
+
+        return (0, run.Run.Id);
+    }
+
+    private static KeyValuePair<string, string> ParseTag(string text)
+    {
+        var equals = text.IndexOf('=', StringComparison.Ordinal);
+        return equals > 0 ? new(text[..equals], text[(equals + 1)..]) : throw new CliError($"--tag '{text}' is not KEY=VALUE");
+    }
+
+    private static bool IsTerminal(TextWriter output) => output == Console.Out && !Console.IsOutputRedirected;
+}

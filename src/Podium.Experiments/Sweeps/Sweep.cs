@@ -1,0 +1,256 @@
+using System.Diagnostics;
+using System.Globalization;
+using Podium.Experiments.Specs;
+using Podium.Tracking;
+
+namespace Podium.Experiments.Sweeps;
+
+/// <summary>A trial handed to a worker process: the spec file to run and how to record it.</summary>
+/// <param name="SpecFile">A run spec (JSON) holding the trial's every field.</param>
+/// <param name="ParentRunId">The sweep's run.</param>
+/// <param name="Tags">Tags that tie the trial to its sweep: sweep_key, trial, round.</param>
+/// <param name="Threads">Threads the worker may use.</param>
+public sealed record TrialLaunch(string SpecFile, string ParentRunId, IReadOnlyDictionary<string, string> Tags, int Threads);
+
+/// <summary>How a sweep runs.</summary>
+public sealed record SweepOptions
+{
+    /// <summary>Worker processes training at once.</summary>
+    public int Workers { get; init; } = 1;
+
+    /// <summary>The process that runs one trial (e.g. <c>podium run SPEC --parent … --tag …</c>), writing to the same store.</summary>
+    public required Func<TrialLaunch, ProcessStartInfo> Launcher { get; init; }
+
+    /// <summary>Where the sweep reports each trial's start and end.</summary>
+    public TextWriter Log { get; init; } = TextWriter.Null;
+
+    /// <summary>Stops the sweep: running trials are interrupted, and the sweep run is marked killed.</summary>
+    public CancellationToken Cancellation { get; init; }
+}
+
+/// <summary>One trial as the store recorded it.</summary>
+/// <param name="Index">The trial's index among the candidates.</param>
+/// <param name="Round">Its halving round (0 for grid and random).</param>
+/// <param name="RunId">The run that recorded it.</param>
+/// <param name="Name">The run's name.</param>
+/// <param name="Score">The sweep metric's last value, or NaN when the run did not log it.</param>
+public sealed record TrialResult(int Index, int Round, string RunId, string Name, double Score);
+
+/// <summary>What a sweep did.</summary>
+/// <param name="ParentRunId">The sweep's run; all trials are its children.</param>
+/// <param name="Ran">Trials run this time.</param>
+/// <param name="Skipped">Trials already finished by an earlier start of the same sweep.</param>
+/// <param name="Failed">Trials whose process failed.</param>
+/// <param name="Best">The best trial of the last round, if any finished.</param>
+public sealed record SweepOutcome(string ParentRunId, int Ran, int Skipped, int Failed, TrialResult? Best);
+
+/// <summary>
+/// Runs a sweep: one parent run; trials as its children in worker processes writing to one store; rounds of
+/// successive halving; and, when started again with the same spec, the same parent, skipping trials already finished.
+/// </summary>
+public static class Sweep
+{
+    /// <summary>The parent run's tag holding <see cref="SweepSpec.Key"/>.</summary>
+    public const string KeyTag = "sweep";
+
+    /// <summary>A trial's tag holding its sweep's key.</summary>
+    public const string TrialOfTag = "sweep_key";
+
+    /// <summary>The parent run's tag naming its best trial's run.</summary>
+    public const string BestRunTag = "best_run_id";
+
+    /// <summary>Runs (or resumes) a sweep to its end.</summary>
+    public static SweepOutcome Run(Leaderboard board, SweepSpec spec, SweepOptions options)
+    {
+        var tracker = board.Tracker;
+        var earlier = tracker.SearchRuns($"tags.{KeyTag} = '{spec.Key}'");
+        using var parent = earlier.Count > 0 ? tracker.ResumeRun(earlier[0].Info.Id) : tracker.StartRun(spec.Fixed.Experiment, spec.Name);
+        if (earlier.Count == 0)
+        {
+            parent.SetTag(KeyTag, spec.Key);
+            parent.LogParams(new Dictionary<string, object>
+            {
+                ["sweep_method"] = spec.Method.ToString().ToLowerInvariant(),
+                ["sweep_metric"] = spec.Metric,
+                ["sweep_goal"] = spec.Maximize ? "maximize" : "minimize",
+            });
+        }
+
+        parent.SetTag("trials", spec.Candidates().Count.ToString(CultureInfo.InvariantCulture));
+        parent.Flush();
+        var folder = Directory.CreateTempSubdirectory("podium-sweep-");
+        var (ran, skipped, failed) = (0, 0, 0);
+        TrialResult? best = null;
+        try
+        {
+            var candidates = spec.Candidates();
+            var rounds = spec.Method == SweepMethod.Halving ? spec.HalvingEpochs(candidates.Count) : [spec.Fixed.Epochs];
+            for (var round = 0; round < rounds.Count; round++)
+            {
+                var epochs = rounds[round];
+                var finished = Finished(tracker, spec, round);
+                var pending = new List<(SweepTrial Trial, RunSpec Spec)>();
+                foreach (var trial in candidates)
+                {
+                    if (finished.ContainsKey(trial.Index))
+                    {
+                        skipped++;
+                        continue;
+                    }
+
+                    var name = $"{trial.Spec.DisplayName}-t{trial.Index}" + (rounds.Count > 1 ? $"-r{round}" : "");
+                    pending.Add((trial, trial.Spec with { Epochs = epochs, Name = name, Experiment = spec.Fixed.Experiment }));
+                }
+
+                if (rounds.Count > 1)
+                {
+                    options.Log.WriteLine($"round {round + 1}/{rounds.Count}: {candidates.Count} candidates for {epochs} epoch(s)");
+                }
+
+                var outcome = RunTrials(pending, round, spec, parent.Id, folder.FullName, options);
+                ran += outcome.Ran;
+                failed += outcome.Failed;
+                options.Cancellation.ThrowIfCancellationRequested();
+                var results = Finished(tracker, spec, round).Values.OrderBy(r => r.Score, spec.Maximize ? Descending : Ascending).ToList();
+                best = results.FirstOrDefault();
+                var keep = (int)Math.Ceiling(candidates.Count / (double)spec.Factor);
+                var survivors = results.Take(keep).Select(r => r.Index).ToHashSet();
+                candidates = candidates.Where(c => survivors.Contains(c.Index)).ToList();
+            }
+
+            if (best is not null)
+            {
+                parent.SetTag(BestRunTag, best.RunId);
+                parent.SetTag("best_run_name", best.Name);
+                parent.LogMetric("best_" + spec.Metric, best.Score);
+            }
+
+            parent.SetTag("failed_trials", failed.ToString(CultureInfo.InvariantCulture));
+            parent.End(RunStatus.Finished);
+            return new SweepOutcome(parent.Id, ran, skipped, failed, best);
+        }
+        catch (OperationCanceledException)
+        {
+            parent.End(RunStatus.Killed);
+            throw;
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private static readonly IComparer<double> Descending = Comparer<double>.Create((a, b) => double.IsNaN(a) ? 1 : double.IsNaN(b) ? -1 : b.CompareTo(a));
+    private static readonly IComparer<double> Ascending = Comparer<double>.Create((a, b) => double.IsNaN(a) ? 1 : double.IsNaN(b) ? -1 : a.CompareTo(b));
+
+    /// <summary>The round's finished trials by index (the latest run of each, should a trial have finished twice).</summary>
+    private static Dictionary<int, TrialResult> Finished(Tracker tracker, SweepSpec spec, int round)
+    {
+        var runs = tracker.SearchRuns($"tags.{TrialOfTag} = '{spec.Key}' AND tags.round = '{round}' AND attributes.status = 'finished' ORDER BY attributes.start_time ASC");
+        var results = new Dictionary<int, TrialResult>();
+        foreach (var run in runs)
+        {
+            var index = int.Parse(run.Tags["trial"], CultureInfo.InvariantCulture);
+            var score = run.Metrics.TryGetValue(spec.Metric, out var summary) ? summary.Last : double.NaN;
+            results[index] = new TrialResult(index, round, run.Info.Id, run.Info.Name, score);
+        }
+
+        return results;
+    }
+
+    private static (int Ran, int Failed) RunTrials(List<(SweepTrial Trial, RunSpec Spec)> pending, int round, SweepSpec spec, string parentId, string folder, SweepOptions options)
+    {
+        var workers = Math.Max(1, options.Workers);
+        var threads = Math.Max(1, Environment.ProcessorCount / workers);
+        var running = new List<(Process Process, SweepTrial Trial, string Name, Stopwatch Clock, Task<string> Errors)>();
+        var (ran, failed, next) = (0, 0, 0);
+        var interrupted = false;
+        try
+        {
+            while (next < pending.Count || running.Count > 0)
+            {
+                while (running.Count < workers && next < pending.Count && !options.Cancellation.IsCancellationRequested)
+                {
+                    var (trial, trialSpec) = pending[next++];
+                    var file = Path.Combine(folder, $"trial-{trial.Index}-{round}.json");
+                    File.WriteAllText(file, new RunFile(spec.Data, trialSpec).ToJson());
+                    var tags = new Dictionary<string, string>
+                    {
+                        [TrialOfTag] = spec.Key,
+                        ["trial"] = trial.Index.ToString(CultureInfo.InvariantCulture),
+                        ["round"] = round.ToString(CultureInfo.InvariantCulture),
+                    };
+                    var start = options.Launcher(new TrialLaunch(file, parentId, tags, threads));
+                    start.RedirectStandardOutput = true;
+                    start.RedirectStandardError = true;
+                    start.UseShellExecute = false;
+                    var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start a worker: {start.FileName}");
+                    _ = process.StandardOutput.ReadToEndAsync();
+                    options.Log.WriteLine($"trial {trial.Index + 1}: {trialSpec.Name} started");
+                    running.Add((process, trial, trialSpec.Name!, Stopwatch.StartNew(), process.StandardError.ReadToEndAsync()));
+                }
+
+                if (options.Cancellation.IsCancellationRequested && !interrupted)
+                {
+                    interrupted = true;
+                    foreach (var r in running)
+                    {
+                        Interrupt(r.Process);
+                    }
+                }
+
+                var done = running.FindIndex(r => r.Process.HasExited);
+                if (done < 0)
+                {
+                    Thread.Sleep(100);
+                    continue;
+                }
+
+                var (finishedProcess, finishedTrial, name, clock, errors) = running[done];
+                running.RemoveAt(done);
+                finishedProcess.WaitForExit();
+                ran++;
+                if (finishedProcess.ExitCode == 0)
+                {
+                    options.Log.WriteLine($"trial {finishedTrial.Index + 1}: {name} finished in {clock.Elapsed.TotalSeconds:F1} s");
+                }
+                else
+                {
+                    failed++;
+                    var last = errors.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? $"exit code {finishedProcess.ExitCode}";
+                    options.Log.WriteLine($"trial {finishedTrial.Index + 1}: {name} failed: {last}");
+                }
+
+                finishedProcess.Dispose();
+            }
+        }
+        finally
+        {
+            foreach (var r in running)
+            {
+                r.Process.Kill(entireProcessTree: true);
+                r.Process.Dispose();
+            }
+        }
+
+        return (ran, failed);
+    }
+
+    /// <summary>Asks a worker to stop as Ctrl+C would (SIGINT), so it ends its run as killed at a batch boundary.</summary>
+    private static void Interrupt(Process process)
+    {
+        if (process.HasExited)
+        {
+            return;
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            process.Kill();
+            return;
+        }
+
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false });
+        kill?.WaitForExit();
+    }
+}
