@@ -41,6 +41,7 @@ internal static class PodiumCommand
         root.Subcommands.Add(ExampleCommand.Create(output));
         root.Subcommands.Add(RunCommand.Create(output, error));
         root.Subcommands.Add(SweepCommand.Create(output, error));
+        root.Subcommands.Add(DemoCommand.Create(output, error));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

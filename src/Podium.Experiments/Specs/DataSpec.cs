@@ -66,8 +66,8 @@ public sealed record DataSpec
             spec = key switch
             {
                 "source" => spec with { Source = Text(field, value) },
-                "name" => spec with { Name = Text(field, value) },
-                "path" => spec with { Path = Text(field, value) },
+                "name" => spec with { Name = value is null ? null : Text(field, value) },
+                "path" => spec with { Path = value is null ? null : Text(field, value) },
                 "count" => spec with { Count = Whole(field, value) },
                 "size" => spec with { Size = Whole(field, value) },
                 "classes" => spec with { Classes = Whole(field, value) },

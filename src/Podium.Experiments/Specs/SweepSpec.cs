@@ -27,14 +27,17 @@ public enum SweepMethod
 /// </summary>
 public sealed class SweepSpec
 {
-    private static readonly string[] SweepFields = ["method", "metric", "parameters", "trials", "sampler_seed", "halving", "data"];
+    private static readonly string[] SweepFields = ["name", "method", "metric", "parameters", "trials", "sampler_seed", "halving", "data"];
 
-    private SweepSpec(DataSpec data, RunSpec fixedFields, SweepMethod method, string metric, bool maximize, IReadOnlyList<SweepParameter> parameters, int? trials, long samplerSeed, int factor, int minEpochs, string canonical)
+    private SweepSpec(string name, DataSpec data, RunSpec fixedFields, SweepMethod method, string metric, bool maximize, IReadOnlyList<SweepParameter> parameters, int? trials, long samplerSeed, int factor, int minEpochs, string canonical)
     {
-        (Data, Fixed, Method, Metric, Maximize, Parameters, Trials, SamplerSeed, Factor, MinEpochs) =
-            (data, fixedFields, method, metric, maximize, parameters, trials, samplerSeed, factor, minEpochs);
+        (Name, Data, Fixed, Method, Metric, Maximize, Parameters, Trials, SamplerSeed, Factor, MinEpochs) =
+            (name, data, fixedFields, method, metric, maximize, parameters, trials, samplerSeed, factor, minEpochs);
+        _canonical = canonical;
         Key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))[..16];
     }
+
+    private readonly string _canonical;
 
     /// <summary>The data every trial uses.</summary>
     public DataSpec Data { get; }
@@ -69,8 +72,8 @@ public sealed class SweepSpec
     /// <summary>Identifies the sweep's trials: the same spec started again finds its finished trials by it. The number of trials is not part of it, so a random sweep can be extended.</summary>
     public string Key { get; }
 
-    /// <summary>The sweep's name: the spec's <c>name</c>, or the file's.</summary>
-    public string Name => Fixed.Name ?? "sweep";
+    /// <summary>The sweep's name (its run's): the spec's <c>name</c>, or the file's.</summary>
+    public string Name { get; }
 
     /// <summary>Reads a YAML or JSON sweep spec, checking every field (and every trial) before anything trains.</summary>
     /// <exception cref="SpecException">The first field that is wrong, named.</exception>
@@ -86,12 +89,22 @@ public sealed class SweepSpec
     }
 
     /// <summary>Reads a sweep spec from text.</summary>
-    public static SweepSpec Parse(string text, int? trials = null) => From(Read(text, "the spec"), trials);
+    public static SweepSpec Parse(string text, int? trials = null, string? name = null)
+    {
+        var fields = Read(text, "the spec");
+        if (name is not null && !fields.ContainsKey("name"))
+        {
+            fields["name"] = name;
+        }
+
+        return From(fields, trials);
+    }
 
     internal static SweepSpec From(Dictionary<string, object?> fields, int? trialsOverride)
     {
         var data = new DataSpec();
         var run = new RunSpec();
+        var name = "sweep";
         var method = SweepMethod.Grid;
         (string Name, bool Maximize) metric = ("val_accuracy", true);
         var parameters = new List<SweepParameter>();
@@ -104,6 +117,9 @@ public sealed class SweepSpec
             {
                 case "data":
                     data = DataSpec.From(Mapping("data", value));
+                    break;
+                case "name":
+                    name = Text("name", value);
                     break;
                 case "method":
                     method = Text("method", value) switch
@@ -130,7 +146,7 @@ public sealed class SweepSpec
                     halving = ReadHalving(Mapping("halving", value));
                     break;
                 default:
-                    run = RunSpec.Fields.Contains(key) ? run.With(key, value) : throw Unknown(key, [.. SweepFields, .. RunSpec.Fields]);
+                    run = RunSpec.Fields.Contains(key) ? run.With(key, value) : throw Unknown(key, [.. SweepFields, .. RunSpec.Fields.Where(f => f != "name")]);
                     break;
             }
         }
@@ -158,13 +174,20 @@ public sealed class SweepSpec
         }
 
         var canonical = JsonSerializer.Serialize(fields.Where(p => p.Key != "trials").OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary());
-        var spec = new SweepSpec(data, run, method, metric.Name, metric.Maximize, parameters, trials, samplerSeed, halving.Factor, halving.MinEpochs, canonical);
+        var spec = new SweepSpec(name, data, run, method, metric.Name, metric.Maximize, parameters, trials, samplerSeed, halving.Factor, halving.MinEpochs, canonical);
         foreach (var trial in spec.Candidates())
         {
             trial.Spec.Validate();
         }
 
         return spec;
+    }
+
+    /// <summary>The same sweep on other data (a different sweep: its key differs).</summary>
+    public SweepSpec WithData(DataSpec data)
+    {
+        data.Validate();
+        return new SweepSpec(Name, data, Fixed, Method, Metric, Maximize, Parameters, Trials, SamplerSeed, Factor, MinEpochs, _canonical + JsonSerializer.Serialize(data.ToFields()));
     }
 
     /// <summary>

@@ -98,8 +98,9 @@ public static class Sweep
                         continue;
                     }
 
-                    var name = $"{trial.Spec.DisplayName}-t{trial.Index}" + (rounds.Count > 1 ? $"-r{round}" : "");
-                    pending.Add((trial, trial.Spec with { Epochs = epochs, Name = name, Experiment = spec.Fixed.Experiment }));
+                    var trialSpec = trial.Spec with { Epochs = epochs, Experiment = spec.Fixed.Experiment };
+                    var name = $"{trialSpec.DisplayName}-t{trial.Index + 1}" + (rounds.Count > 1 ? $"-r{round + 1}" : "");
+                    pending.Add((trial, trialSpec with { Name = name }));
                 }
 
                 if (rounds.Count > 1)
