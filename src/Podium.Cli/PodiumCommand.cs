@@ -42,6 +42,8 @@ internal static class PodiumCommand
         root.Subcommands.Add(RunCommand.Create(output, error));
         root.Subcommands.Add(SweepCommand.Create(output, error));
         root.Subcommands.Add(DemoCommand.Create(output, error));
+        root.Subcommands.Add(CompareCommand.Create(output));
+        root.Subcommands.Add(ReproduceCommand.Create(output, error));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

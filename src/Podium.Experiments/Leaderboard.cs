@@ -47,10 +47,19 @@ public sealed class Leaderboard : IDisposable
     public ExperimentRun StartRun(RunFile file, string? parentRunId = null, IReadOnlyDictionary<string, string>? tags = null)
     {
         file.Run.Validate();
-        var (train, validation, augment) = file.Data.Load();
-        var data = RegisterData(file.Data.DisplayName, train, validation, augment);
-        return new ExperimentRun(Tracker, data, file.Run, parentRunId, tags, file.ToJson());
+        return StartRun(RegisterData(file.Data), file, parentRunId, tags);
     }
+
+    /// <summary>Loads (or generates) the data a spec's <c>data:</c> section describes and registers it.</summary>
+    /// <exception cref="SpecException">A field of the section is wrong, or its files are missing.</exception>
+    public RegisteredData RegisterData(DataSpec spec)
+    {
+        var (train, validation, augment) = spec.Load();
+        return RegisterData(spec.DisplayName, train, validation, augment);
+    }
+
+    internal ExperimentRun StartRun(RegisteredData data, RunFile file, string? parentRunId, IReadOnlyDictionary<string, string>? tags) =>
+        new(Tracker, data, file.Run, parentRunId, tags, file.ToJson());
 
     /// <summary>The ranked table of runs.</summary>
     public LeaderboardTable Table(string? filter = null, string? orderBy = null, IReadOnlyList<string>? columns = null, int? limit = null, string? experiment = null) =>

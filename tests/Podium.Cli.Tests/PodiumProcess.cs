@@ -7,6 +7,33 @@ public static class PodiumProcess
 {
     public static (int ExitCode, string Out, string Err) Run(string workingDirectory, params string[] arguments)
     {
+        using var process = Start(workingDirectory, arguments);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("podium " + string.Join(' ', arguments) + " did not finish in 120 s");
+        }
+
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>Starts podium without waiting, collecting its output as it comes (so a full pipe never stalls it).</summary>
+    public static Background StartInBackground(string workingDirectory, params string[] arguments)
+    {
+        var process = Start(workingDirectory, arguments);
+        var background = new Background(process);
+        process.OutputDataReceived += (_, e) => background.Add(e.Data);
+        process.ErrorDataReceived += (_, e) => background.Add(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return background;
+    }
+
+    /// <summary>Starts podium without waiting, its output redirected.</summary>
+    private static Process Start(string workingDirectory, params string[] arguments)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -21,15 +48,64 @@ public static class PodiumProcess
         }
 
         start.Environment.Remove("PODIUM_TRACKING_URI");
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
+        return Process.Start(start)!;
+    }
+
+    /// <summary>A podium process running in the background, and everything it has printed so far.</summary>
+    public sealed class Background(Process process) : IDisposable
+    {
+        private readonly System.Text.StringBuilder _output = new();
+
+        public Process Process { get; } = process;
+
+        /// <summary>Standard output and error, interleaved as they arrived.</summary>
+        public string Output
         {
-            process.Kill();
-            throw new TimeoutException("podium " + string.Join(' ', arguments) + " did not finish in 60 s");
+            get
+            {
+                lock (_output)
+                {
+                    return _output.ToString();
+                }
+            }
         }
 
-        return (process.ExitCode, stdout.Result, stderr.Result);
+        internal void Add(string? line)
+        {
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
+
+        /// <summary>Sends SIGINT, as Ctrl+C in a terminal does.</summary>
+        public void Interrupt()
+        {
+            using var kill = Process.Start(new ProcessStartInfo("kill", ["-INT", Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;
+            kill.WaitForExit();
+        }
+
+        /// <summary>Waits for the exit and returns its code; kills the process after a minute.</summary>
+        public int WaitForExit()
+        {
+            if (!Process.WaitForExit(TimeSpan.FromSeconds(60)))
+            {
+                Process.Kill(entireProcessTree: true);
+                throw new TimeoutException("podium did not stop within 60 s of SIGINT: " + Output);
+            }
+
+            Process.WaitForExit(); // Flushes the asynchronous output readers.
+            return Process.ExitCode;
+        }
+
+        public void Dispose()
+        {
+            if (!Process.HasExited)
+            {
+                Process.Kill(entireProcessTree: true);
+            }
+
+            Process.Dispose();
+        }
     }
 }

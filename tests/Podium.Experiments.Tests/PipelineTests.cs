@@ -94,7 +94,7 @@ public sealed class PipelineTests : IDisposable
 
     [Theory]
     [InlineData("batch_size", "batch_size: must be a positive whole number, got -4")]
-    [InlineData("model", "model: unknown model 'resnet50'; the zoo has basic_cnn, vgg16, resnet18, alexnet")]
+    [InlineData("model", "model: unknown model 'resnet50'; the zoo has basic_cnn, vgg16, vgg16_bn, resnet18, alexnet")]
     [InlineData("optimizer", "optimizer: unknown optimizer 'adamw'; use sgd, adam, adagrad, rmsprop")]
     public void A_bad_spec_names_its_field_and_records_nothing(string field, string message)
     {

@@ -168,7 +168,7 @@ public static class Sweep
         var interrupted = false;
         try
         {
-            while (next < pending.Count || running.Count > 0)
+            while (running.Count > 0 || (next < pending.Count && !options.Cancellation.IsCancellationRequested))
             {
                 while (running.Count < workers && next < pending.Count && !options.Cancellation.IsCancellationRequested)
                 {

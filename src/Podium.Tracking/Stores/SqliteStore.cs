@@ -147,6 +147,13 @@ internal sealed partial class SqliteStore : ITrackingStore
 
     private static void Migrate(SqliteConnection connection, string database)
     {
+        // A store already at this version needs no write lock: opening one (to read, say, while runs train and
+        // write to it) must not wait for a gap between other processes' writes.
+        if (Convert.ToInt32(Scalar(connection, "PRAGMA user_version;", null), CultureInfo.InvariantCulture) == SqliteSchema.Version)
+        {
+            return;
+        }
+
         using var transaction = connection.BeginTransaction(deferred: false);
         // Read again inside the write lock: another process may have migrated meanwhile.
         var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;", transaction), CultureInfo.InvariantCulture);

@@ -22,11 +22,11 @@ public sealed class ZooOptions
     public bool FreezeBase { get; init; }
 }
 
-/// <summary>The networks Podium ranks: basic_cnn (the prototype's), vgg16, resnet18 and alexnet, each for any input shape and class count.</summary>
+/// <summary>The networks Podium ranks: basic_cnn (the prototype's), vgg16 (and vgg16_bn), resnet18 and alexnet, each for any input shape and class count.</summary>
 public static class ModelZoo
 {
     /// <summary>The names the zoo knows.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["basic_cnn", "vgg16", "resnet18", "alexnet"];
+    public static IReadOnlyList<string> Names { get; } = ["basic_cnn", "vgg16", "vgg16_bn", "resnet18", "alexnet"];
 
     /// <summary>Builds a model by name for an input shape (channels, height, width) and a class count.</summary>
     /// <exception cref="ArgumentException">An unknown name, listing the known ones.</exception>
@@ -47,7 +47,8 @@ public static class ModelZoo
         var model = name switch
         {
             "basic_cnn" => BasicCnn(classes, options),
-            "vgg16" => Vgg16(classes, options),
+            "vgg16" => Vgg16(classes, options, batchNorm: false),
+            "vgg16_bn" => Vgg16(classes, options, batchNorm: true),
             "resnet18" => ResNet18(inputShape, classes, options),
             "alexnet" => AlexNet(inputShape, classes, options),
             _ => throw new ArgumentException($"unknown model '{name}'; the zoo has {string.Join(", ", Names)}"),
@@ -79,15 +80,27 @@ public static class ModelZoo
             .Add(new Conv2D(Scaled(128, o), 5, padding: o.Padding, relu: true)).Add(new MaxPool2D(2))
             .Add(new Flatten()).Add(new Dropout(0.3)).Add(new Dense(Scaled(64, o), relu: true)).Add(new Dense(classes)).Add(new Softmax());
 
-    /// <summary>VGG16's 13 convolutions (3×3, same, ReLU) in five blocks with 2×2 pooling, and the prototype's head: global average pooling, dense 256, dense 120, softmax.</summary>
-    private static Sequential Vgg16(int classes, ZooOptions o)
+    /// <summary>
+    /// VGG16's 13 convolutions (3×3, same, ReLU) in five blocks with 2×2 pooling, and the prototype's head: global average
+    /// pooling, dense 256, dense 120, softmax. vgg16_bn (torchvision's name) puts batch normalization between each
+    /// convolution and its ReLU (with torchvision's statistics momentum 0.1 and ε 1e-5), which lets the deep stack train
+    /// from scratch.
+    /// </summary>
+    private static Sequential Vgg16(int classes, ZooOptions o, bool batchNorm)
     {
-        var model = new Sequential("vgg16");
+        var model = new Sequential(batchNorm ? "vgg16_bn" : "vgg16");
         foreach (var (filters, convs) in new[] { (64, 2), (128, 2), (256, 3), (512, 3), (512, 3) })
         {
             for (var i = 0; i < convs; i++)
             {
-                model.Add(new Conv2D(Scaled(filters, o), 3, padding: Padding.Same, relu: true));
+                if (batchNorm)
+                {
+                    model.Add(new Conv2D(Scaled(filters, o), 3, padding: Padding.Same)).Add(new BatchNorm(momentum: 0.9, epsilon: 1e-5)).Add(new ReLU());
+                }
+                else
+                {
+                    model.Add(new Conv2D(Scaled(filters, o), 3, padding: Padding.Same, relu: true));
+                }
             }
 
             model.Add(new MaxPool2D(2));

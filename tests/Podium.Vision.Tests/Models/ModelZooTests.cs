@@ -77,6 +77,6 @@ public sealed class ModelZooTests
         var error = Assert.Throws<ArgumentException>(() => ModelZoo.Build("lenet", [1, 28, 28], 10));
 
         Assert.Contains("'lenet'", error.Message, StringComparison.Ordinal);
-        Assert.Contains("basic_cnn, vgg16, resnet18, alexnet", error.Message, StringComparison.Ordinal);
+        Assert.Contains("basic_cnn, vgg16, vgg16_bn, resnet18, alexnet", error.Message, StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using Podium.Experiments;
+using Podium.Experiments.Records;
+
+namespace Podium.Cli.Commands;
+
+/// <summary>podium reproduce RUN: re-runs a run from its recorded spec and says whether every metric is bit-identical.</summary>
+internal static class ReproduceCommand
+{
+    /// <summary>Exit code when the reproduction differs.</summary>
+    public const int Differs = 3;
+
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var run = new Argument<string>("RUN") { Description = "The run's id (or a unique prefix)" };
+        var command = new Command(
+            "reproduce",
+            """
+            Re-run a run from the spec it recorded, after checking that its data has the recorded fingerprint, then
+            compare every metric value bit for bit (timings excepted) and the final weights. The new run is tagged
+            reproduces=RUN. Exit code 0 when identical, 3 when not.
+
+            Example:
+              podium reproduce 7e31e631
+            """)
+        {
+            run, RunCommand.Threads,
+        };
+        command.SetAction(parsed =>
+        {
+            RunCommand.ApplyThreads(parsed);
+            using var board = Leaderboard.Open(parsed.GetValue(PodiumCommand.Store));
+            if (board.Tracker.Store.GetRun(parsed.GetValue(run)!) is not { } original)
+            {
+                throw new CliError($"no run '{parsed.GetValue(run)}' in {board.Tracker.Store.Location}");
+            }
+
+            using var interrupts = new Interrupts(error);
+            output.WriteLine($"reproducing {original.Info.Name} ({original.Info.Id[..8]}) from its recorded spec");
+            ReproductionReport report;
+            try
+            {
+                report = Reproduction.Run(board, original.Info.Id, [new KerasProgress(output, output == Console.Out && !Console.IsOutputRedirected)], interrupts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                output.WriteLine("reproduction interrupted");
+                return RunCommand.Interrupted;
+            }
+
+            var weights = report.WeightsIdentical switch
+            {
+                true => "; final weights identical (SHA-256)",
+                false => "; final weights differ",
+                null => "",
+            };
+            if (report.Identical)
+            {
+                output.WriteLine($"bit-identical: all {report.Metrics} metrics ({report.Points} values) of run {report.RunId[..8]} match {report.OriginalRunId[..8]}{weights}");
+                return 0;
+            }
+
+            output.WriteLine($"not identical: first difference {report.FirstDifference} (run {report.RunId[..8]} against {report.OriginalRunId[..8]}){weights}");
+            return Differs;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using Podium.Tests;
+using Podium.Tracking;
+using Xunit;
+
+namespace Podium.Cli.Tests;
+
+/// <summary>podium run, sweep, reproduce and compare as a user meets them: real processes, real signals, a real store.</summary>
+public sealed class TrainingCommandTests : IDisposable
+{
+    private const string Data = "data: {source: shapes, count: 120, size: 16, classes: 3}\n";
+    private const string Tiny = Data + "model: basic_cnn\nmodel_width: 0.25\npadding: same\nbatch_size: 16\nlearning_rate: 0.005\n";
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private string Spec(string name, string yaml)
+    {
+        File.WriteAllText(_folder.File(name), yaml);
+        return name;
+    }
+
+    private (int ExitCode, string Out, string Err) Podium(params string[] arguments) => PodiumProcess.Run(_folder.Path, [.. arguments, "--store", "store"]);
+
+    private Tracker Store() => Tracker.OpenExisting(_folder.File("store"));
+
+    [Fact]
+    public void Run_records_a_run_and_reproduce_finds_every_metric_bit_identical_on_another_thread_count()
+    {
+        var (code, output, error) = Podium("run", Spec("tiny.yaml", Tiny + "epochs: 2\n"), "--threads", "2");
+        Assert.True(code == 0, error);
+        Assert.Contains("Epoch 2/2", output);
+        string id;
+        using (var tracker = Store())
+        {
+            var run = Assert.Single(tracker.SearchRuns(null));
+            Assert.Equal(RunStatus.Finished, run.Info.Status);
+            Assert.Contains(tracker.Store.ListArtifacts(run.Info.Id), a => a.Path == "spec.json");
+            id = run.Info.Id;
+        }
+
+        (code, output, error) = Podium("reproduce", id[..8], "--threads", "1");
+
+        Assert.True(code == 0, output + error);
+        Assert.Contains("bit-identical: all", output);
+        Assert.Contains("final weights identical", output);
+        using var store = Store();
+        var copy = Assert.Single(store.SearchRuns($"tags.reproduces = '{id}'"));
+        Assert.Equal(RunStatus.Finished, copy.Info.Status);
+    }
+
+    [Theory]
+    [InlineData("batch_size: -4\n", "podium: batch_size: must be a positive whole number, got -4")]
+    [InlineData("model: lenet\n", "podium: model: unknown model 'lenet'")]
+    [InlineData("optimiser: adam\n", "podium: optimiser: unknown field")]
+    [InlineData("data: {source: folder, path: missing-images}\n", "podium: data.path: no folder 'missing-images'")]
+    public void A_bad_spec_fails_before_training_with_one_line_and_stores_nothing(string yaml, string message)
+    {
+        var (code, output, error) = Podium("run", Spec("bad.yaml", yaml));
+
+        Assert.Equal(2, code);
+        Assert.StartsWith(message, error);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal("", output);
+        Assert.False(Directory.Exists(_folder.File("store")));
+    }
+
+    [Fact]
+    public void Ctrl_C_stops_at_a_batch_boundary_marks_the_run_killed_and_keeps_its_finished_epochs()
+    {
+        using var podium = PodiumProcess.StartInBackground(_folder.Path, "run", Spec("long.yaml", Tiny + "epochs: 500\n"), "--store", "store");
+        var epochs = WaitFor(() => EpochsLogged(), n => n >= 2, podium);
+
+        podium.Interrupt();
+
+        Assert.True(podium.WaitForExit() == 130, podium.Output);
+        Assert.Contains("podium: interrupted; stopping at the end of this batch", podium.Output);
+        using var tracker = Store();
+        var run = Assert.Single(tracker.SearchRuns(null));
+        Assert.Equal(RunStatus.Killed, run.Info.Status);
+        Assert.Equal("interrupted", run.Tags["stop_reason"]);
+        Assert.InRange(run.Metrics["val_loss"].Count, epochs, 499);
+        Assert.NotNull(run.Model);
+        Assert.Contains(tracker.Store.ListArtifacts(run.Info.Id), a => a.Path == "history.csv");
+    }
+
+    [Fact]
+    public void A_sweep_runs_its_trials_in_workers_under_one_parent_and_started_again_skips_the_finished_ones()
+    {
+        var sweep = Spec("grid.yaml", Tiny + "epochs: 1\nmethod: grid\nparameters:\n  optimizer: [adam, sgd]\n  batch_size: [8, 16]\n");
+
+        var (code, output, error) = Podium("sweep", sweep, "--workers", "2");
+
+        Assert.True(code == 0, output + error);
+        Assert.Contains("4 trial(s) run, 0 already finished, 0 failed", output);
+        using (var tracker = Store())
+        {
+            var parent = Assert.Single(tracker.SearchRuns("tags.sweep LIKE '%'"));
+            var children = tracker.SearchRuns($"attributes.parent_run_id = '{parent.Info.Id}'");
+            Assert.Equal(4, children.Count);
+            Assert.All(children, c => Assert.Equal(RunStatus.Finished, c.Info.Status));
+            Assert.Equal(["adam/16", "adam/8", "sgd/16", "sgd/8"], children.Select(c => $"{c.Params["optimizer"].Text}/{c.Params["batch_size"].Text}").Order());
+            var best = children.MaxBy(c => c.Metrics["val_accuracy"].Last)!;
+            Assert.Equal(best.Metrics["val_accuracy"].Last, parent.Metrics["best_val_accuracy"].Last);
+        }
+
+        (code, output, error) = Podium("sweep", sweep, "--workers", "2");
+
+        Assert.True(code == 0, output + error);
+        Assert.Contains("0 trial(s) run, 4 already finished", output);
+        using var again = Store();
+        Assert.Equal(5, again.SearchRuns(null).Count);
+    }
+
+    [Fact]
+    public void A_sweep_killed_midway_is_resumed_under_the_same_parent_running_only_what_did_not_finish()
+    {
+        var sweep = Spec("random.yaml", Tiny + "epochs: 2\nmethod: random\ntrials: 4\nparameters:\n  learning_rate: {distribution: log_uniform_values, min: 0.001, max: 0.01}\n");
+        using (var podium = PodiumProcess.StartInBackground(_folder.Path, "sweep", sweep, "--store", "store"))
+        {
+            WaitFor(() => FinishedRuns(), n => n >= 1, podium);
+            podium.Interrupt();
+            Assert.True(podium.WaitForExit() == 130, podium.Output);
+        }
+
+        int finishedBefore;
+        using (var tracker = Store())
+        {
+            Assert.Equal(RunStatus.Killed, Assert.Single(tracker.SearchRuns("tags.sweep LIKE '%'")).Info.Status);
+            finishedBefore = tracker.SearchRuns("attributes.status = 'finished'").Count;
+        }
+
+        var (code, output, error) = Podium("sweep", sweep);
+
+        Assert.True(code == 0, output + error);
+        Assert.Contains($"{4 - finishedBefore} trial(s) run, {finishedBefore} already finished", output);
+        using var store = Store();
+        var parent = Assert.Single(store.SearchRuns("tags.sweep LIKE '%'"));
+        Assert.Equal(RunStatus.Finished, parent.Info.Status);
+        var finished = store.SearchRuns($"attributes.parent_run_id = '{parent.Info.Id}' AND attributes.status = 'finished'");
+        Assert.Equal(["0", "1", "2", "3"], finished.Select(r => r.Tags["trial"]).Order());
+    }
+
+    [Fact]
+    public void Compare_names_the_params_and_metrics_that_differ()
+    {
+        Assert.Equal(0, Podium("run", Spec("a.yaml", Tiny + "epochs: 1\noptimizer: adam\n"), "-q").ExitCode);
+        Assert.Equal(0, Podium("run", Spec("b.yaml", Tiny + "epochs: 1\noptimizer: rmsprop\n"), "-q").ExitCode);
+        using var tracker = Store();
+        var ids = tracker.SearchRuns("ORDER BY attributes.start_time ASC").Select(r => r.Info.Id[..8]).ToArray();
+
+        var (code, output, error) = Podium(["compare", .. ids]);
+
+        Assert.True(code == 0, error);
+        var optimizer = Assert.Single(output.Split('\n'), l => l.Contains(" optimizer "));
+        Assert.Matches(@"params\s*│\s*optimizer\s*│\s*adam\s*│\s*rmsprop", optimizer);
+        Assert.DoesNotContain(" batch_size ", output, StringComparison.Ordinal); // 16 in both: not a difference
+        Assert.Contains("the same in every run:", output);
+    }
+
+    private int EpochsLogged()
+    {
+        if (!File.Exists(_folder.File("store/podium.db")))
+        {
+            return 0;
+        }
+
+        using var tracker = Store();
+        return tracker.SearchRuns(null).Select(r => r.Metrics.TryGetValue("val_loss", out var m) ? (int)m.Count : 0).DefaultIfEmpty().Max();
+    }
+
+    private int FinishedRuns()
+    {
+        if (!File.Exists(_folder.File("store/podium.db")))
+        {
+            return 0;
+        }
+
+        using var tracker = Store();
+        return tracker.SearchRuns("attributes.status = 'finished'").Count;
+    }
+
+    private static int WaitFor(Func<int> probe, Func<int, bool> ready, PodiumProcess.Background podium)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            Assert.False(podium.Process.HasExited, "podium ended before it could be interrupted: " + podium.Output);
+            var value = probe();
+            if (ready(value))
+            {
+                return value;
+            }
+
+            Thread.Sleep(100);
+        }
+
+        throw new TimeoutException("podium did not get far enough in 90 s");
+    }
+}
