@@ -101,7 +101,8 @@ public sealed class ExperimentRun : IDisposable
             _bestWeights = Path.Combine(Path.GetTempPath(), $"podium-best-{Run.Id}.safetensors");
             var checkpoint = new ModelCheckpoint(_bestWeights, "val_loss", saveBestOnly: true);
             var early = Spec.FitMode == FitMode.EarlyStopping ? new EarlyStopping("val_loss", Spec.Patience) : null;
-            var callbacks = new List<Callback> { new TrackingCallback(Run), new TerminateOnNaN(), checkpoint };
+            var tracking = new TrackingCallback(Run);
+            var callbacks = new List<Callback> { tracking, new TerminateOnNaN(), checkpoint };
             if (early is not null)
             {
                 callbacks.Add(early);
@@ -122,6 +123,7 @@ public sealed class ExperimentRun : IDisposable
                 [StandardKeys.EpochsTrained] = _history.Epochs,
                 [StandardKeys.BestEpoch] = best,
                 ["fit_seconds"] = clock.Elapsed.TotalSeconds,
+                ["tracking_seconds"] = tracking.Spent.TotalSeconds,
             }, step: _history.Epochs);
             if (_history.StopReason is { } reason)
             {

@@ -102,6 +102,19 @@ public sealed class TrainingCommandTests : IDisposable
             Assert.Equal(["adam/16", "adam/8", "sgd/16", "sgd/8"], children.Select(c => $"{c.Params["optimizer"].Text}/{c.Params["batch_size"].Text}").Order());
             var best = children.MaxBy(c => c.Metrics["val_accuracy"].Last)!;
             Assert.Equal(best.Metrics["val_accuracy"].Last, parent.Metrics["best_val_accuracy"].Last);
+            Assert.Equal(parent.Tags["best_run_id"], Assert.Single(children, c => c.Tags["sweep_best"] == "true").Info.Id);
+        }
+
+        // The best-of-sweep view: the sweep's best trial, beside a run outside any sweep.
+        Assert.Equal(0, Podium("run", Spec("alone.yaml", Tiny + "epochs: 1\n"), "-q").ExitCode);
+        var (_, board, _) = Podium("board", "--best-of-sweep", "--format", "csv", "--columns", "run,run_id");
+        using (var tracker = Store())
+        {
+            var bestId = Assert.Single(tracker.SearchRuns("tags.sweep LIKE '%'")).Tags["best_run_id"];
+            var rows = board.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1).ToList();
+            Assert.Equal(2, rows.Count);
+            Assert.Contains(rows, r => r.EndsWith(bestId, StringComparison.Ordinal));
+            Assert.Contains(rows, r => r.StartsWith("basic_cnn-adam-b16-e1-nostop,", StringComparison.Ordinal));
         }
 
         (code, output, error) = Podium("sweep", sweep, "--workers", "2");
@@ -109,7 +122,7 @@ public sealed class TrainingCommandTests : IDisposable
         Assert.True(code == 0, output + error);
         Assert.Contains("0 trial(s) run, 4 already finished", output);
         using var again = Store();
-        Assert.Equal(5, again.SearchRuns(null).Count);
+        Assert.Equal(6, again.SearchRuns(null).Count);
     }
 
     [Fact]

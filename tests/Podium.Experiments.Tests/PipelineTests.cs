@@ -57,6 +57,7 @@ public sealed class PipelineTests : IDisposable
         Assert.Equal(valAccuracy[^1].Value, record.Metrics["eval_accuracy"].Last, 6);
         Assert.Equal(run.Report!.MacroRoc.Auc, record.Metrics["roc_auc_macro"].Last, 12);
         Assert.Equal(2, record.Metrics["epochs_trained"].Last);
+        Assert.InRange(record.Metrics["tracking_seconds"].Last, double.Epsilon, record.Metrics["fit_seconds"].Last);
         Assert.All(train.ClassNames, c => Assert.True(record.Metrics.ContainsKey("precision/" + c)));
         Assert.Contains(record.Metrics.Keys, k => k.StartsWith("gradient_norm/", StringComparison.Ordinal));
 

@@ -29,6 +29,7 @@ internal static class BoardCommand
         };
         format.AcceptOnlyFromAmong("table", "csv", "json", "md", "markdown", "html");
         var file = new Option<string?>("--output") { Description = "Write to this file instead of the terminal" };
+        var bestOfSweep = new Option<bool>("--best-of-sweep") { Description = "One row per sweep (its best trial) beside the runs outside sweeps" };
 
         var command = new Command(
             "board",
@@ -40,9 +41,10 @@ internal static class BoardCommand
               podium board --filter "metrics.val_accuracy > 0.8 AND params.optimizer = 'adam'" --limit 10
               podium board --order-by "metrics.val_loss.min ASC" --columns run,model,metrics.val_loss.min,params.batch_size
               podium board --format html --output leaderboard.html
+              podium board --best-of-sweep
             """)
         {
-            filter, orderBy, columns, limit, experiment, format, file,
+            filter, orderBy, columns, limit, experiment, format, file, bestOfSweep,
         };
 
         command.SetAction(parsed =>
@@ -59,7 +61,8 @@ internal static class BoardCommand
                 ? text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 : kind == LeaderboardFormatKind.Table && parsed.GetValue(file) is null ? LeaderboardColumn.CompactNames : null;
             using var tracker = PodiumCommand.OpenTracker(parsed);
-            var table = tracker.Leaderboard(parsed.GetValue(filter), parsed.GetValue(orderBy), chosen, parsed.GetValue(limit), parsed.GetValue(experiment));
+            var table = tracker.Leaderboard(parsed.GetValue(filter), parsed.GetValue(orderBy), chosen, parsed.GetValue(limit), parsed.GetValue(experiment),
+                parsed.GetValue(bestOfSweep) ? BestOfSweep : null);
 
             if (parsed.GetValue(file) is { } path)
             {
@@ -76,6 +79,9 @@ internal static class BoardCommand
         });
         return command;
     }
+
+    /// <summary>Runs outside sweeps, and each sweep's best trial (tagged by the sweep when it ends).</summary>
+    public const string BestOfSweep = "(tags.sweep IS NULL AND tags.sweep_key IS NULL) OR tags.sweep_best = 'true'";
 
     /// <summary>The leaderboard as a terminal table, with a footer giving the count and the query.</summary>
     public static void WriteTable(TextWriter writer, LeaderboardTable table)

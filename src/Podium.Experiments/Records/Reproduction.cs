@@ -22,7 +22,7 @@ public sealed record ReproductionReport(string OriginalRunId, string RunId, int 
 public static class Reproduction
 {
     /// <summary>Metrics that measure time, not the model, and so differ on every run.</summary>
-    public static IReadOnlyList<string> TimingMetrics { get; } = ["fit_seconds"];
+    public static IReadOnlyList<string> TimingMetrics { get; } = ["fit_seconds", "tracking_seconds"];
 
     /// <summary>Reproduces a run: a new run (tagged reproduces=ID) from its recorded spec.</summary>
     /// <exception cref="SpecException">The run recorded no spec, or its data no longer has the recorded fingerprint; nothing is trained.</exception>

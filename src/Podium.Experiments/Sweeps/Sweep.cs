@@ -56,6 +56,9 @@ public static class Sweep
     /// <summary>A trial's tag holding its sweep's key.</summary>
     public const string TrialOfTag = "sweep_key";
 
+    /// <summary>A trial's tag: true on the sweep's best trial, false on the others of its last round.</summary>
+    public const string BestTag = "sweep_best";
+
     /// <summary>The parent run's tag naming its best trial's run.</summary>
     public const string BestRunTag = "best_run_id";
 
@@ -117,6 +120,14 @@ public static class Sweep
                 var keep = (int)Math.Ceiling(candidates.Count / (double)spec.Factor);
                 var survivors = results.Take(keep).Select(r => r.Index).ToHashSet();
                 candidates = candidates.Where(c => survivors.Contains(c.Index)).ToList();
+            }
+
+            foreach (var trial in Finished(tracker, spec, rounds.Count - 1).Values)
+            {
+                // The leaderboard's best-of-sweep view shows the trial tagged best; a resumed sweep may move the tag.
+                var batch = new RunBatch();
+                batch.Tags.Add(new(BestTag, (trial.RunId == best?.RunId).ToString().ToLowerInvariant()));
+                tracker.Store.LogBatch(trial.RunId, batch);
             }
 
             if (best is not null)

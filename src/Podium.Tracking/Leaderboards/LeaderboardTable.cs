@@ -36,9 +36,17 @@ public sealed class LeaderboardTable
 
     /// <summary>Builds the table: filter and order in the query language, columns by name (default: all of <see cref="LeaderboardColumn.DefaultNames"/>).</summary>
     /// <exception cref="QueryException">The filter, order or a column name is not valid.</exception>
-    public static LeaderboardTable Build(ITrackingStore store, string? filter, string? orderBy, IReadOnlyList<string>? columns, int? limit, string? experiment)
+    /// <remarks><paramref name="scope"/>, a filter too, narrows the runs whatever <paramref name="filter"/> says (e.g. the best-of-sweep view).</remarks>
+    public static LeaderboardTable Build(ITrackingStore store, string? filter, string? orderBy, IReadOnlyList<string>? columns, int? limit, string? experiment, string? scope = null)
     {
         var query = RunQuery.Parse(filter);
+        if (RunQuery.Parse(scope).Filter is { } within)
+        {
+            query = query with { Filter = query.Filter is null ? within : new AndExpr(within, query.Filter) };
+            var own = string.IsNullOrWhiteSpace(filter) ? "" : QueryText.FilterOnly(filter).Trim();
+            filter = own.Length == 0 ? scope : $"({scope}) AND ({own})";
+        }
+
         var order = !string.IsNullOrWhiteSpace(orderBy) ? RunQuery.ParseOrderBy(orderBy)
             : query.OrderBy.Count > 0 ? query.OrderBy
             : RunQuery.ParseOrderBy(DefaultOrder);
