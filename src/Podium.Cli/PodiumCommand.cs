@@ -28,7 +28,10 @@ internal static class PodiumCommand
             Podium: experiment tracking and a model leaderboard for .NET.
 
             Examples:
-              podium example                        create an example store and rank it
+              podium demo                           train and rank twelve models on built-in shapes
+              podium run examples/specs/basic_cnn.yaml
+              podium sweep examples/specs/halving.yaml --workers 2
+              podium reproduce 3fa2c1
               podium board --filter "metrics.val_accuracy > 0.8" --format md
               podium runs --limit 5
               podium show 3fa2c1
