@@ -105,6 +105,17 @@ public sealed class TrainingCommandTests : IDisposable
             Assert.Equal(parent.Tags["best_run_id"], Assert.Single(children, c => c.Tags["sweep_best"] == "true").Info.Id);
         }
 
+        // A trial, written by a worker process, reproduces from the store like any run.
+        string bestTrial;
+        using (var tracker = Store())
+        {
+            bestTrial = Assert.Single(tracker.SearchRuns("tags.sweep LIKE '%'")).Tags["best_run_id"];
+        }
+
+        (code, output, error) = Podium("reproduce", bestTrial);
+        Assert.True(code == 0, output + error);
+        Assert.Contains("bit-identical", output);
+
         // The best-of-sweep view: the sweep's best trial, beside a run outside any sweep.
         Assert.Equal(0, Podium("run", Spec("alone.yaml", Tiny + "epochs: 1\n"), "-q").ExitCode);
         var (_, board, _) = Podium("board", "--best-of-sweep", "--format", "csv", "--columns", "run,run_id");
@@ -112,7 +123,7 @@ public sealed class TrainingCommandTests : IDisposable
         {
             var bestId = Assert.Single(tracker.SearchRuns("tags.sweep LIKE '%'")).Tags["best_run_id"];
             var rows = board.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1).ToList();
-            Assert.Equal(2, rows.Count);
+            Assert.Equal(3, rows.Count); // the best trial, its reproduction and the lone run
             Assert.Contains(rows, r => r.EndsWith(bestId, StringComparison.Ordinal));
             Assert.Contains(rows, r => r.StartsWith("basic_cnn-adam-b16-e1-nostop,", StringComparison.Ordinal));
         }
@@ -122,7 +133,7 @@ public sealed class TrainingCommandTests : IDisposable
         Assert.True(code == 0, output + error);
         Assert.Contains("0 trial(s) run, 4 already finished", output);
         using var again = Store();
-        Assert.Equal(6, again.SearchRuns(null).Count);
+        Assert.Equal(7, again.SearchRuns(null).Count);
     }
 
     [Fact]

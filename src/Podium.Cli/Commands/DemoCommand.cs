@@ -46,7 +46,7 @@ internal static class DemoCommand
             var clock = Stopwatch.StartNew();
             using var board = Leaderboard.Open(parsed.GetValue(PodiumCommand.Store));
             using var interrupts = new Interrupts(error);
-            var code = SweepCommand.Execute(board, sweep, parsed.GetValue(workers), output, interrupts.Token);
+            var code = SweepCommand.Execute(board, sweep, parsed.GetValue(workers), parsed.GetValue(PodiumCommand.Store), output, interrupts.Token);
             if (code == RunCommand.Interrupted)
             {
                 return code;

@@ -41,15 +41,17 @@ internal static class SweepCommand
 
             using var board = Leaderboard.Open(parsed.GetValue(PodiumCommand.Store));
             using var interrupts = new Interrupts(error);
-            return Execute(board, sweep, count, output, interrupts.Token);
+            return Execute(board, sweep, count, parsed.GetValue(PodiumCommand.Store), output, interrupts.Token);
         });
         return command;
     }
 
     /// <summary>Runs the sweep, printing each trial and then the sweep's leaderboard; returns the exit code.</summary>
-    public static int Execute(Leaderboard board, SweepSpec sweep, int workers, TextWriter output, CancellationToken cancellation)
+    public static int Execute(Leaderboard board, SweepSpec sweep, int workers, string? location, TextWriter output, CancellationToken cancellation)
     {
-        var store = board.Tracker.Store.Location;
+        // Workers open the store as it was named (a folder keeps its artifacts beside the database in artifacts/).
+        var resolved = TrackingStores.Resolve(location);
+        var store = resolved.Contains("://", StringComparison.Ordinal) ? resolved : Path.GetFullPath(resolved);
         var clock = Stopwatch.StartNew();
         output.WriteLine($"sweep {sweep.Name}: {sweep.Method.ToString().ToLowerInvariant()}, {sweep.Candidates().Count} candidates, {workers} worker(s), ranked by {sweep.Metric} ({(sweep.Maximize ? "higher" : "lower")} is better)");
         SweepOutcome outcome;
