@@ -15,6 +15,9 @@ internal static class PodiumCommand
     /// <summary>Exit code for a store that cannot be used.</summary>
     public const int StoreFailure = 1;
 
+    /// <summary>Exit code for anything else that went wrong (e.g. a run that failed while training).</summary>
+    public const int Failed = 1;
+
     public static readonly Option<string?> Store = new("--store")
     {
         Description = "The store: a folder or .db file (default: $PODIUM_TRACKING_URI, else ./.podium)",
@@ -78,6 +81,14 @@ internal static class PodiumCommand
         {
             error.WriteLine("podium: " + e.Message);
             return StoreFailure;
+        }
+        catch (Exception e)
+        {
+            // Anything else (a run whose training failed, say) is still one line; the run itself is marked failed
+            // with the error as a tag.
+            var inner = e is AggregateException { InnerExceptions.Count: 1 } aggregate ? aggregate.InnerExceptions[0] : e;
+            error.WriteLine($"podium: {inner.GetType().Name}: {inner.Message}");
+            return Failed;
         }
     }
 

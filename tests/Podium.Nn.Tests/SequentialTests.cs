@@ -208,4 +208,18 @@ public sealed class SequentialTests
         Assert.Contains("(4, 3, 8, 8)", error.Message, StringComparison.Ordinal);
         Assert.Contains("(batch, 1, 8, 8)", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    // C#'s division truncates toward zero, so (1 - 2) / 2 + 1 would claim a 1x1 output for a 2x2 pool on 1x1.
+    [InlineData("pool", new[] { 3, 1, 1 }, "a 2x2 pool does not fit input (3, 1, 1)")]
+    [InlineData("pool", new[] { 3, 4, 1 }, "a 2x2 pool does not fit input (3, 4, 1)")]
+    [InlineData("conv", new[] { 3, 4, 4 }, "a 5x5 kernel does not fit input (3, 4, 4) with valid padding")]
+    public void A_layer_that_does_not_fit_its_input_is_named_at_build(string layer, int[] input, string message)
+    {
+        var model = new Sequential("tiny").Add(layer == "pool" ? new MaxPool2D(2) : new Conv2D(4, 5, stride: 2)).Add(new Flatten());
+
+        var error = Assert.Throws<ArgumentException>(() => model.Build(input, seed: 1));
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
 }

@@ -25,7 +25,7 @@ internal static class DemoCommand
 
             Examples:
               podium demo
-              podium demo --data fashion-mnist        # 6,000 training and 1,000 test images of Fashion-MNIST
+              podium demo --data fashion-mnist        # 6,000 training and 1,000 test images; basic_cnn and ResNet-18
               podium board --experiment demo --format html --output board.html
             """)
         {
@@ -33,16 +33,7 @@ internal static class DemoCommand
         };
         command.SetAction(parsed =>
         {
-            var sweep = SweepSpec.Parse(DemoSpec(), name: "demo");
-            if (parsed.GetValue(data) == "fashion-mnist")
-            {
-                sweep = sweep.WithData(new DataSpec
-                {
-                    Source = "fashion-mnist", Name = "fashion-mnist", TrainLimit = 6000, ValidationLimit = 1000,
-                    Augment = new Dictionary<string, object?> { ["featurewise_center"] = true, ["featurewise_std_normalization"] = true },
-                });
-            }
-
+            var sweep = SweepSpec.Parse(DemoSpec(parsed.GetValue(data) == "fashion-mnist" ? "demo-fashion-mnist.yaml" : "demo.yaml"));
             var clock = Stopwatch.StartNew();
             using var board = Leaderboard.Open(parsed.GetValue(PodiumCommand.Store));
             using var interrupts = new Interrupts(error);
@@ -68,10 +59,10 @@ internal static class DemoCommand
         return command;
     }
 
-    /// <summary>examples/specs/demo.yaml, built into the program.</summary>
-    private static string DemoSpec()
+    /// <summary>examples/specs/demo.yaml or demo-fashion-mnist.yaml, built into the program.</summary>
+    private static string DemoSpec(string name)
     {
-        using var stream = typeof(DemoCommand).Assembly.GetManifestResourceStream("demo.yaml") ?? throw new InvalidOperationException("demo.yaml is not built in");
+        using var stream = typeof(DemoCommand).Assembly.GetManifestResourceStream(name) ?? throw new InvalidOperationException($"{name} is not built in");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }

@@ -33,11 +33,9 @@ public sealed class SweepSpec
     {
         (Name, Data, Fixed, Method, Metric, Maximize, Parameters, Trials, SamplerSeed, Factor, MinEpochs) =
             (name, data, fixedFields, method, metric, maximize, parameters, trials, samplerSeed, factor, minEpochs);
-        _canonical = canonical;
         Key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))[..16];
     }
 
-    private readonly string _canonical;
 
     /// <summary>The data every trial uses.</summary>
     public DataSpec Data { get; }
@@ -181,13 +179,6 @@ public sealed class SweepSpec
         }
 
         return spec;
-    }
-
-    /// <summary>The same sweep on other data (a different sweep: its key differs).</summary>
-    public SweepSpec WithData(DataSpec data)
-    {
-        data.Validate();
-        return new SweepSpec(Name, data, Fixed, Method, Metric, Maximize, Parameters, Trials, SamplerSeed, Factor, MinEpochs, _canonical + JsonSerializer.Serialize(data.ToFields()));
     }
 
     /// <summary>

@@ -108,7 +108,7 @@ public sealed class Conv2D : Module
     {
         if (Padding == Padding.Valid)
         {
-            return ((n - KernelSize) / Stride + 1, 0);
+            return (n < KernelSize ? 0 : (n - KernelSize) / Stride + 1, 0);
         }
 
         var output = (n + Stride - 1) / Stride;

@@ -36,12 +36,12 @@ public abstract class Pool2D : Module
         }
 
         (C, H, W) = (inputShape[0], inputShape[1], inputShape[2]);
-        (OutH, OutW) = ((H - PoolSize) / Stride + 1, (W - PoolSize) / Stride + 1);
-        if (OutH <= 0 || OutW <= 0)
+        if (H < PoolSize || W < PoolSize)
         {
             throw new ArgumentException($"layer {Name}: a {PoolSize}x{PoolSize} pool does not fit input {Tensor.Format(inputShape)}");
         }
 
+        (OutH, OutW) = ((H - PoolSize) / Stride + 1, (W - PoolSize) / Stride + 1);
         return [C, OutH, OutW];
     }
 }
