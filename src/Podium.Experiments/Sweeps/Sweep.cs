@@ -226,6 +226,10 @@ public static class Sweep
                 {
                     options.Log.WriteLine($"trial {finishedTrial.Index + 1}: {name} finished in {clock.Elapsed.TotalSeconds:F1} s");
                 }
+                else if (interrupted)
+                {
+                    options.Log.WriteLine($"trial {finishedTrial.Index + 1}: {name} interrupted; it runs again when the sweep is started again");
+                }
                 else
                 {
                     failed++;
@@ -248,7 +252,10 @@ public static class Sweep
         return (ran, failed);
     }
 
-    /// <summary>Asks a worker to stop as Ctrl+C would (SIGINT), so it ends its run as killed at a batch boundary.</summary>
+    /// <summary>
+    /// Asks a worker to stop as Ctrl+C would, so it ends its run as killed at a batch boundary. SIGTERM, not SIGINT:
+    /// a sweep started in the background runs its workers with SIGINT ignored, as Unix shells leave it.
+    /// </summary>
     private static void Interrupt(Process process)
     {
         if (process.HasExited)
@@ -262,7 +269,7 @@ public static class Sweep
             return;
         }
 
-        using var kill = Process.Start(new ProcessStartInfo("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false });
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false });
         kill?.WaitForExit();
     }
 }
