@@ -50,6 +50,7 @@ internal static class PodiumCommand
         root.Subcommands.Add(DemoCommand.Create(output, error));
         root.Subcommands.Add(CompareCommand.Create(output));
         root.Subcommands.Add(ReproduceCommand.Create(output, error));
+        root.Subcommands.Add(ServeCommand.Create(output));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

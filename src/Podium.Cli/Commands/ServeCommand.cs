@@ -1,0 +1,49 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using Podium.Server;
+
+namespace Podium.Cli.Commands;
+
+/// <summary>podium serve: the REST API over a store, on loopback unless told otherwise.</summary>
+internal static class ServeCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var host = new Option<string>("--host") { Description = "The address to listen on; anything but loopback needs --token", DefaultValueFactory = _ => "127.0.0.1" };
+        var port = new Option<int>("--port") { Description = "The port (0 picks a free one)", DefaultValueFactory = _ => 5000 };
+        var token = new Option<string?>("--token") { Description = "Every API call must send Authorization: Bearer TOKEN (default: $PODIUM_TOKEN)" };
+        var command = new Command(
+            "serve",
+            """
+            Serve the store over HTTP: JSON under /api/ (experiments, runs searched with the query language,
+            leaderboard rows, metric history downsampled on the server, artifacts). Ctrl+C stops it.
+
+            Examples:
+              podium serve
+              podium serve --host 0.0.0.0 --port 8080 --token "$(openssl rand -hex 16)"
+              curl -s 'http://127.0.0.1:5000/api/runs?filter=metrics.val_accuracy%20%3E%200.9&limit=5'
+            """)
+        {
+            host, port, token,
+        };
+        command.SetAction(async (parsed, cancellation) =>
+        {
+            var app = PodiumServer.Create(new ServerOptions
+            {
+                Store = parsed.GetValue(PodiumCommand.Store),
+                Host = parsed.GetValue(host)!,
+                Port = parsed.GetValue(port),
+                Token = parsed.GetValue(token) ?? Environment.GetEnvironmentVariable("PODIUM_TOKEN"),
+            });
+            await using (app)
+            {
+                await app.StartAsync(cancellation);
+                output.WriteLine($"podium serve: listening on {string.Join(", ", app.Urls)} (Ctrl+C stops)");
+                await app.WaitForShutdownAsync(cancellation);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,168 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Podium.Tracking;
+using Podium.Tracking.Leaderboards;
+using Podium.Tracking.Query;
+
+namespace Podium.Server;
+
+/// <summary>
+/// The REST API over one tracking store: experiments, runs (search, get, leaderboard rows), metric history with
+/// server-side downsampling, and artifacts. It binds to loopback unless told otherwise, and refuses any other
+/// address without a token; with a token every call must carry it. Errors are RFC 9457 problem details.
+/// </summary>
+public static class PodiumServer
+{
+    /// <summary>The JSON the API speaks: snake_case names, enums as text.</summary>
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>Builds the server (not yet started) over the store the options name.</summary>
+    /// <exception cref="ArgumentException">A non-loopback address without a token, or a host that is not an address.</exception>
+    public static WebApplication Create(ServerOptions options)
+    {
+        var address = options.Host == "localhost" ? IPAddress.Loopback
+            : IPAddress.TryParse(options.Host, out var parsed) ? parsed
+            : throw new ArgumentException($"--host '{options.Host}' is not an IP address");
+        if (!IPAddress.IsLoopback(address) && string.IsNullOrEmpty(options.Token))
+        {
+            throw new ArgumentException($"refusing to listen on {options.Host} without --token: only loopback may go unauthenticated");
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(address, options.Port);
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes;
+        });
+        builder.Services.Configure<JsonOptions>(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = Json.PropertyNamingPolicy;
+            json.SerializerOptions.NumberHandling = Json.NumberHandling;
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        });
+        var store = TrackingStores.Open(options.Store, create: false);
+        builder.Services.AddSingleton(store);
+        var app = builder.Build();
+        app.Lifetime.ApplicationStopped.Register(store.Dispose);
+        app.Use(Problems);
+        if (!string.IsNullOrEmpty(options.Token))
+        {
+            var expected = SHA256.HashData(Encoding.UTF8.GetBytes("Bearer " + options.Token));
+            app.Use(async (context, next) =>
+            {
+                var given = SHA256.HashData(Encoding.UTF8.GetBytes(context.Request.Headers.Authorization.ToString()));
+                if (!CryptographicOperations.FixedTimeEquals(given, expected))
+                {
+                    context.Response.Headers.WWWAuthenticate = "Bearer";
+                    await Problem(context, StatusCodes.Status401Unauthorized, "a valid token is required: send Authorization: Bearer TOKEN");
+                    return;
+                }
+
+                await next(context);
+            });
+        }
+
+        Map(app);
+        return app;
+    }
+
+    private static void Map(WebApplication app)
+    {
+        var api = app.MapGroup("/api");
+        api.MapGet("/experiments", (ITrackingStore store) => store.ListExperiments());
+        api.MapGet("/runs", (ITrackingStore store, string? filter, string? order_by, int? limit) =>
+        {
+            var query = RunQuery.Parse(filter);
+            if (order_by is not null)
+            {
+                query = query with { OrderBy = RunQuery.ParseOrderBy(order_by) };
+            }
+
+            query = query with { Limit = Math.Clamp(limit ?? query.Limit ?? 100, 1, 10_000) };
+            return new { runs = store.SearchRuns(query), matching = store.CountRuns(query) };
+        });
+        api.MapGet("/runs/{id}", (ITrackingStore store, string id) => Find(store, id));
+        api.MapGet("/runs/{id}/metrics/{key}", (ITrackingStore store, string id, string key, int? max_points) =>
+        {
+            var run = Find(store, id);
+            var series = run.Metrics.ContainsKey(key) ? store.GetMetricHistory(run.Info.Id, key) : throw new KeyNotFoundException($"run {id} has no metric '{key}'");
+            var points = Downsampling.MinMax(series, Math.Clamp(max_points ?? 2000, 4, 100_000));
+            return new { key, total = series.Count, points };
+        });
+        api.MapGet("/runs/{id}/artifacts", (ITrackingStore store, string id) => store.ListArtifacts(Find(store, id).Info.Id));
+        api.MapGet("/runs/{id}/artifacts/{**path}", (ITrackingStore store, string id, string path) =>
+        {
+            // Only paths the store recorded are served, compared as written: "..", absolute paths and encoded
+            // separators never match one, so nothing outside the run's artifacts can be reached.
+            var run = Find(store, id);
+            var artifact = store.ListArtifacts(run.Info.Id).FirstOrDefault(a => a.Path == path)
+                ?? throw new KeyNotFoundException($"run {id} has no artifact '{path}'");
+            return Results.Stream(store.OpenArtifact(run.Info.Id, artifact.Path), ContentType(artifact.Path), Path.GetFileName(artifact.Path));
+        });
+        api.MapGet("/leaderboard", (ITrackingStore store, string? filter, string? order_by, string? columns, int? limit, string? experiment) =>
+        {
+            var table = LeaderboardTable.Build(store, filter, order_by, columns?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                Math.Clamp(limit ?? 100, 1, 10_000), experiment);
+            return Results.Text(table.ToJson(), "application/json");
+        });
+        app.MapFallback((HttpContext context) => Problem(context, StatusCodes.Status404NotFound, $"no such endpoint: {context.Request.Method} {context.Request.Path}"));
+    }
+
+    private static RunRecord Find(ITrackingStore store, string id) =>
+        store.GetRun(id) ?? throw new KeyNotFoundException($"no run '{id}'");
+
+    private static string ContentType(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".json" => "application/json",
+        ".csv" => "text/csv",
+        ".txt" or ".dot" => "text/plain; charset=utf-8",
+        ".svg" => "image/svg+xml",
+        ".png" => "image/png",
+        _ => "application/octet-stream",
+    };
+
+    /// <summary>Turns every error into a problem details answer: bad input 400, missing things 404, oversize 413; never a stack trace.</summary>
+    private static async Task Problems(HttpContext context, RequestDelegate next)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception error) when (!context.Response.HasStarted)
+        {
+            var (status, detail) = error switch
+            {
+                QueryException or ArgumentException or FormatException or JsonException => (StatusCodes.Status400BadRequest, error.Message),
+                BadHttpRequestException bad => (bad.StatusCode, bad.Message),
+                KeyNotFoundException or FileNotFoundException => (StatusCodes.Status404NotFound, error.Message),
+                _ => (StatusCodes.Status500InternalServerError, "the server failed to answer; see its log"),
+            };
+            await Problem(context, status, detail);
+        }
+    }
+
+    private static Task Problem(HttpContext context, int status, string detail)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/problem+json";
+        var title = ReasonPhrases(status);
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new { type = "about:blank", title, status, detail }, Json));
+    }
+
+    private static string ReasonPhrases(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
+}

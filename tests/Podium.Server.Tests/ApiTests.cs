@@ -1,0 +1,173 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Podium.Server;
+using Podium.Tests;
+using Podium.Tracking;
+using Xunit;
+
+namespace Podium.Server.Tests;
+
+/// <summary>The REST API on a real server on 127.0.0.1 with a free port, over a real SQLite store.</summary>
+public sealed class ApiTests : IAsyncLifetime
+{
+    private const string Token = "s3cret-token";
+    private readonly TempFolder _folder = new();
+    private readonly List<WebApplication> _servers = [];
+    private string _runId = "";
+
+    public Task InitializeAsync()
+    {
+        using var tracker = Tracker.Open(_folder.Path, new TrackerOptions { CaptureSource = false });
+        using (var run = tracker.StartRun("art", "<script>alert(1)</script>", seed: 1))
+        {
+            run.LogParams(new Dictionary<string, object> { ["optimizer"] = "adam", ["batch_size"] = 32 });
+            for (var step = 1; step <= 100_000; step++)
+            {
+                run.LogMetric("loss", Math.Sin(step / 1000.0) + (step == 54_321 ? 5 : 0), step);
+            }
+
+            run.LogMetric("val_accuracy", 0.9);
+            using var content = new MemoryStream("epoch,loss\n1,0.5\n"u8.ToArray());
+            run.LogArtifact("history.csv", content);
+            _runId = run.Id;
+        }
+
+        using (var other = tracker.StartRun("art", "sgd-run"))
+        {
+            other.LogParams(new Dictionary<string, object> { ["optimizer"] = "sgd" });
+            other.LogMetric("val_accuracy", 0.7);
+        }
+
+        File.WriteAllText(_folder.File("secret.txt"), "outside the artifact root");
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var server in _servers)
+        {
+            await server.StopAsync();
+            await server.DisposeAsync();
+        }
+
+        _folder.Dispose();
+    }
+
+    private async Task<HttpClient> Start(string? token = null)
+    {
+        var server = PodiumServer.Create(new ServerOptions { Store = _folder.Path, Port = 0, Token = token });
+        _servers.Add(server);
+        await server.StartAsync();
+        return new HttpClient { BaseAddress = new Uri(server.Urls.Single()) };
+    }
+
+    private static async Task<JsonElement> Json(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return JsonDocument.Parse(text).RootElement;
+    }
+
+    [Fact]
+    public async Task Runs_are_searched_with_the_query_language_and_come_back_as_json()
+    {
+        var client = await Start();
+
+        var response = await client.GetAsync("/api/runs?filter=" + Uri.EscapeDataString("params.optimizer = 'adam'"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await Json(response);
+        var run = Assert.Single(body.GetProperty("runs").EnumerateArray());
+        Assert.Equal(_runId, run.GetProperty("info").GetProperty("id").GetString());
+        Assert.Equal("<script>alert(1)</script>", run.GetProperty("info").GetProperty("name").GetString());
+        Assert.Equal("adam", run.GetProperty("params").GetProperty("optimizer").GetProperty("text").GetString());
+        Assert.Equal(1, body.GetProperty("matching").GetInt64());
+    }
+
+    [Fact]
+    public async Task The_leaderboard_ranks_runs()
+    {
+        var client = await Start();
+
+        var body = await Json(await client.GetAsync("/api/leaderboard?columns=run,val_accuracy"));
+
+        var names = body.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("run").GetString()).ToList();
+        Assert.Equal(["<script>alert(1)</script>", "sgd-run"], names);
+    }
+
+    [Fact]
+    public async Task A_long_series_is_downsampled_on_the_server_keeping_its_ends_and_extremes()
+    {
+        var client = await Start();
+
+        var body = await Json(await client.GetAsync($"/api/runs/{_runId[..8]}/metrics/loss?max_points=500"));
+
+        Assert.Equal(100_000, body.GetProperty("total").GetInt32());
+        var points = body.GetProperty("points").EnumerateArray().Select(p => (Step: p.GetProperty("step").GetInt64(), Value: p.GetProperty("value").GetDouble())).ToList();
+        Assert.InRange(points.Count, 400, 500);
+        Assert.Equal(1, points[0].Step);
+        Assert.Equal(100_000, points[^1].Step);
+        Assert.Contains(points, p => p.Step == 54_321); // the spike survives
+        Assert.Equal(points.OrderBy(p => p.Step), points);
+    }
+
+    [Fact]
+    public async Task Artifacts_are_listed_and_downloaded_and_paths_never_leave_the_artifact_root()
+    {
+        var client = await Start();
+
+        var list = await Json(await client.GetAsync($"/api/runs/{_runId}/artifacts"));
+        Assert.Equal("history.csv", Assert.Single(list.EnumerateArray()).GetProperty("path").GetString());
+        Assert.Equal("epoch,loss\n1,0.5\n", await client.GetStringAsync($"/api/runs/{_runId}/artifacts/history.csv"));
+
+        foreach (var attack in (string[])["../../secret.txt", "..%2F..%2Fsecret.txt", "%2e%2e/%2e%2e/secret.txt", "..%5C..%5Csecret.txt", "%2Fetc%2Fpasswd", "/etc/passwd", "history.csv%00"])
+        {
+            var response = await client.GetAsync($"/api/runs/{_runId}/artifacts/{attack}");
+            Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest, $"{attack}: {response.StatusCode}");
+            Assert.DoesNotContain("outside the artifact root", await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Bad_queries_and_unknown_runs_get_problem_details_never_a_500()
+    {
+        var client = await Start();
+
+        var bad = await client.GetAsync("/api/runs?filter=" + Uri.EscapeDataString("metrics.val_accuracy = 'high'"));
+        var missing = await client.GetAsync("/api/runs/ffffffff");
+        var nowhere = await client.GetAsync("/api/nothing-here");
+
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("application/problem+json", bad.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("metrics.val_accuracy is a number", (await Json(bad)).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(404, (await Json(missing)).GetProperty("status").GetInt32());
+        Assert.Equal(HttpStatusCode.NotFound, nowhere.StatusCode);
+    }
+
+    [Fact]
+    public async Task With_a_token_every_call_needs_it()
+    {
+        var client = await Start(Token);
+
+        var none = await client.GetAsync("/api/runs");
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "wrong");
+        var wrong = await client.GetAsync("/api/runs");
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        var right = await client.GetAsync("/api/runs");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Equal("application/problem+json", wrong.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+    }
+
+    [Fact]
+    public void Binding_beyond_loopback_without_a_token_is_refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => PodiumServer.Create(new ServerOptions { Store = _folder.Path, Host = "0.0.0.0", Port = 0 }));
+
+        Assert.Contains("refusing to listen on 0.0.0.0 without --token", error.Message, StringComparison.Ordinal);
+    }
+}
