@@ -188,9 +188,9 @@ public sealed record DataSpec
             return null;
         }
 
-        foreach (var key in Augment.Keys.Where(k => !AugmentFields.Contains(k)))
+        if (Augment.Keys.FirstOrDefault(k => !AugmentFields.Contains(k)) is { } unknown)
         {
-            throw Unknown("data.augment." + key, AugmentFields);
+            throw Unknown("data.augment." + unknown, AugmentFields);
         }
 
         bool On(string key) => Augment.TryGetValue(key, out var v) && Flag("data.augment." + key, v);

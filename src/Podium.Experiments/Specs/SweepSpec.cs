@@ -292,12 +292,14 @@ public sealed class SweepParameter
         var spec = Mapping(field, value);
         if (spec.TryGetValue("values", out var values))
         {
-            return Only(["values"]) ?? Checked(new SweepParameter(name, List(field + ".values", values), null, 0, 0));
+            Only(["values"]);
+            return Checked(new SweepParameter(name, List(field + ".values", values), null, 0, 0));
         }
 
         if (spec.TryGetValue("value", out var one))
         {
-            return Only(["value"]) ?? Checked(new SweepParameter(name, [one], null, 0, 0));
+            Only(["value"]);
+            return Checked(new SweepParameter(name, [one], null, 0, 0));
         }
 
         if (!spec.TryGetValue("distribution", out var kind))
@@ -305,7 +307,7 @@ public sealed class SweepParameter
             throw new SpecException(field, "give 'values', 'value', or a 'distribution' with 'min' and 'max'");
         }
 
-        _ = Only(["distribution", "min", "max"]);
+        Only(["distribution", "min", "max"]);
         var distribution = Text(field + ".distribution", kind);
         if (distribution is not ("uniform" or "log_uniform_values" or "log_uniform" or "int_uniform"))
         {
@@ -326,14 +328,12 @@ public sealed class SweepParameter
 
         return Checked(new SweepParameter(name, null, distribution, min, max));
 
-        SweepParameter? Only(string[] allowed)
+        void Only(string[] allowed)
         {
-            foreach (var key in spec.Keys.Where(k => !allowed.Contains(k)))
+            if (spec.Keys.FirstOrDefault(k => !allowed.Contains(k)) is { } extra)
             {
-                throw Unknown(field + "." + key, allowed);
+                throw Unknown(field + "." + extra, allowed);
             }
-
-            return null;
         }
     }
 
