@@ -55,6 +55,12 @@ public static class PodiumServer
             json.SerializerOptions.NumberHandling = Json.NumberHandling;
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         });
+        builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Podium";
+            document.Info.Description = "Experiment tracking and a model leaderboard: runs, metrics, datasets, models and artifacts.";
+            return Task.CompletedTask;
+        }));
         var store = TrackingStores.Open(options.Store, create: false);
         builder.Services.AddSingleton(store);
         var app = builder.Build();
@@ -84,6 +90,7 @@ public static class PodiumServer
     private static void Map(WebApplication app)
     {
         var api = app.MapGroup("/api");
+        app.MapOpenApi("/api/openapi.json");
         api.MapGet("/experiments", (ITrackingStore store) => store.ListExperiments());
         api.MapGet("/runs", (ITrackingStore store, string? filter, string? order_by, int? limit) =>
         {

@@ -170,4 +170,18 @@ public sealed class ApiTests : IAsyncLifetime
 
         Assert.Contains("refusing to listen on 0.0.0.0 without --token", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_api_describes_itself_in_an_openapi_document()
+    {
+        var client = await Start();
+
+        var document = await Json(await client.GetAsync("/api/openapi.json"));
+
+        Assert.StartsWith("3.", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("/api/runs", paths);
+        Assert.Contains("/api/runs/{id}/metrics/{key}", paths);
+        Assert.Contains("/api/leaderboard", paths);
+    }
 }
