@@ -49,6 +49,8 @@ public static class PodiumServer
             kestrel.Listen(address, options.Port);
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes;
         });
+        // Malformed or oversize bodies throw, so they get problem details like every other error.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.Configure<JsonOptions>(json =>
         {
             json.SerializerOptions.PropertyNamingPolicy = Json.PropertyNamingPolicy;
@@ -66,6 +68,19 @@ public static class PodiumServer
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(store.Dispose);
         app.Use(Problems);
+        app.Use(async (context, next) =>
+        {
+            // A declared length over the bound is answered before reading; Kestrel would answer an unread one
+            // itself, with an empty body.
+            if (context.Request.ContentLength > options.MaxRequestBytes)
+            {
+                context.Response.Headers.Connection = "close"; // the unread body makes the connection unusable
+                await Problem(context, StatusCodes.Status413PayloadTooLarge, $"the body is {context.Request.ContentLength:N0} bytes; the server takes at most {options.MaxRequestBytes:N0}");
+                return;
+            }
+
+            await next(context);
+        });
         if (!string.IsNullOrEmpty(options.Token))
         {
             var expected = SHA256.HashData(Encoding.UTF8.GetBytes("Bearer " + options.Token));
@@ -127,6 +142,31 @@ public static class PodiumServer
                 Math.Clamp(limit ?? 100, 1, 10_000), experiment);
             return Results.Text(table.ToJson(), "application/json");
         });
+        api.MapPost("/runs", (ITrackingStore store, CreateRunRequest request) =>
+        {
+            var info = store.CreateRun(new NewRun(
+                string.IsNullOrWhiteSpace(request.Experiment) ? throw new ArgumentException("experiment is required") : request.Experiment,
+                request.Name, request.Seed, request.ParentRunId,
+                request.Source ?? new RunSource(null, null, "remote"),
+                request.Environment ?? new RunEnvironment("unknown", "unknown", "unknown", "unknown", "remote"),
+                request.StartTime ?? DateTimeOffset.UtcNow));
+            return Results.Created($"/api/runs/{info.Id}", info);
+        });
+        api.MapPost("/runs/{id}/batch", (ITrackingStore store, string id, LogBatchRequest request) =>
+        {
+            store.LogBatch(Find(store, id).Info.Id, request.ToBatch(DateTimeOffset.UtcNow));
+            return Results.NoContent();
+        });
+        api.MapPost("/runs/{id}/end", (ITrackingStore store, string id, EndRunRequest request) =>
+        {
+            if (request.Status == RunStatus.Running)
+            {
+                throw new ArgumentException("a run ends finished, failed or killed, not running");
+            }
+
+            store.EndRun(Find(store, id).Info.Id, request.Status, request.EndTime ?? DateTimeOffset.UtcNow);
+            return Results.NoContent();
+        });
         app.MapFallback((HttpContext context) => Problem(context, StatusCodes.Status404NotFound, $"no such endpoint: {context.Request.Method} {context.Request.Path}"));
     }
 
@@ -154,6 +194,7 @@ public static class PodiumServer
         {
             var (status, detail) = error switch
             {
+                ParamConflictException => (StatusCodes.Status409Conflict, error.Message),
                 QueryException or ArgumentException or FormatException or JsonException => (StatusCodes.Status400BadRequest, error.Message),
                 BadHttpRequestException bad => (bad.StatusCode, bad.Message),
                 KeyNotFoundException or FileNotFoundException => (StatusCodes.Status404NotFound, error.Message),

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using Podium.Tracking;
+
+namespace Podium.Server;
+
+/// <summary>POST /api/runs: a run to create.</summary>
+/// <param name="Experiment">The experiment; created when new.</param>
+/// <param name="Name">The run's name; null for a generated one.</param>
+/// <param name="Seed">Its seed.</param>
+/// <param name="ParentRunId">The sweep run it belongs to.</param>
+/// <param name="Source">Where the client's code came from.</param>
+/// <param name="Environment">The client's machine (not the server's).</param>
+/// <param name="StartTime">When it started; null for now.</param>
+public sealed record CreateRunRequest(string Experiment, string? Name, long? Seed, string? ParentRunId, RunSource? Source, RunEnvironment? Environment, DateTimeOffset? StartTime);
+
+/// <summary>One metric point of a batch.</summary>
+/// <param name="Key">The metric.</param>
+/// <param name="Value">Its value.</param>
+/// <param name="Step">Its step.</param>
+/// <param name="Timestamp">When it was measured; null for now.</param>
+/// <param name="Epoch">Its epoch, if any.</param>
+public sealed record MetricRequest(string Key, double Value, long Step, DateTimeOffset? Timestamp, int? Epoch);
+
+/// <summary>POST /api/runs/ID/batch: params, metric points and tags, stored together or not at all.</summary>
+/// <param name="Params">Params by key: a number, text, true/false, or any other JSON (kept as JSON).</param>
+/// <param name="Metrics">Metric points.</param>
+/// <param name="Tags">Tags by key.</param>
+public sealed record LogBatchRequest(IReadOnlyDictionary<string, JsonElement>? Params, IReadOnlyList<MetricRequest>? Metrics, IReadOnlyDictionary<string, string>? Tags)
+{
+    /// <summary>The most metric points one batch may carry.</summary>
+    public const int MaxMetrics = 50_000;
+
+    /// <summary>The most params, and the most tags, one batch may carry.</summary>
+    public const int MaxParamsOrTags = 1_000;
+
+    /// <summary>The batch as the store takes it.</summary>
+    /// <exception cref="ArgumentException">It is over a bound, or a key is empty.</exception>
+    public RunBatch ToBatch(DateTimeOffset now)
+    {
+        Bound("metrics", Metrics?.Count ?? 0, MaxMetrics);
+        Bound("params", Params?.Count ?? 0, MaxParamsOrTags);
+        Bound("tags", Tags?.Count ?? 0, MaxParamsOrTags);
+        var batch = new RunBatch();
+        foreach (var (key, value) in Params ?? new Dictionary<string, JsonElement>())
+        {
+            batch.Params.Add(new(Key(key), value.ValueKind switch
+            {
+                JsonValueKind.Number => ParamValue.Of(value.GetDouble()),
+                JsonValueKind.String => ParamValue.Of(value.GetString()!),
+                JsonValueKind.True or JsonValueKind.False => ParamValue.Of(value.GetBoolean()),
+                _ => ParamValue.OfJson(value.GetRawText()),
+            }));
+        }
+
+        foreach (var metric in Metrics ?? [])
+        {
+            batch.Metrics.Add(new(Key(metric.Key), new MetricPoint(metric.Step, metric.Value, metric.Timestamp ?? now, metric.Epoch)));
+        }
+
+        foreach (var (key, value) in Tags ?? new Dictionary<string, string>())
+        {
+            batch.Tags.Add(new(Key(key), value ?? throw new ArgumentException($"tag '{key}' has no value")));
+        }
+
+        return batch;
+
+        static void Bound(string what, int count, int most)
+        {
+            if (count > most)
+            {
+                throw new ArgumentException($"a batch may carry at most {most:N0} {what}; this one has {count:N0}; send it in parts");
+            }
+        }
+
+        static string Key(string? key) => string.IsNullOrWhiteSpace(key) ? throw new ArgumentException("a key is empty") : key;
+    }
+}
+
+/// <summary>POST /api/runs/ID/end.</summary>
+/// <param name="Status">finished, failed or killed.</param>
+/// <param name="EndTime">When it ended; null for now.</param>
+public sealed record EndRunRequest(RunStatus Status, DateTimeOffset? EndTime);
