@@ -11,8 +11,9 @@ namespace Podium.Cli;
 /// batch count, ETA and the epoch's running loss and accuracy, ending as the epoch's summary line. Elsewhere (a
 /// pipe, a file, CI): one plain summary line per epoch, as Keras's verbose=2.
 /// </summary>
-internal sealed class KerasProgress(TextWriter output, bool terminal) : Callback
+internal sealed class KerasProgress(TextWriter output) : Callback
 {
+    private readonly bool _terminal = TerminalTable.IsTerminal(output);
     private const int BarWidth = 30;
     private readonly Stopwatch _epochClock = new();
     private long _lastDraw;
@@ -25,7 +26,7 @@ internal sealed class KerasProgress(TextWriter output, bool terminal) : Callback
     {
         _epochClock.Restart();
         _lastDraw = 0;
-        if (terminal)
+        if (_terminal)
         {
             output.WriteLine($"Epoch {epoch}/{_epochs}");
         }
@@ -36,7 +37,7 @@ internal sealed class KerasProgress(TextWriter output, bool terminal) : Callback
         // Redraw at most ten times a second; the last batch is drawn by the epoch's end.
         _batches = batches;
         var now = _epochClock.ElapsedMilliseconds;
-        if (!terminal || batch == batches || now - _lastDraw < 100)
+        if (!_terminal || batch == batches || now - _lastDraw < 100)
         {
             return;
         }
@@ -51,7 +52,7 @@ internal sealed class KerasProgress(TextWriter output, bool terminal) : Callback
     {
         var seconds = _epochClock.Elapsed.TotalSeconds;
         var line = new StringBuilder();
-        if (terminal)
+        if (_terminal)
         {
             var steps = _batches;
             line.Append('\r').Append(Bar(steps, steps)).Append(" - ").Append(Duration(seconds)).Append(' ')
@@ -67,7 +68,7 @@ internal sealed class KerasProgress(TextWriter output, bool terminal) : Callback
             line.Append(" - ").Append(key).Append(": ").Append(key == "learning_rate" ? value.ToString("G4", CultureInfo.InvariantCulture) : Four(value));
         }
 
-        output.WriteLine(terminal ? line + "\u001b[K" : line.ToString());
+        output.WriteLine(_terminal ? line + "\u001b[K" : line.ToString());
     }
 
     private static string Bar(int batch, int batches)

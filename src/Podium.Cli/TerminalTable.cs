@@ -29,9 +29,12 @@ internal static class TerminalTable
         Console(output).Write(table);
     }
 
+    /// <summary>Whether a writer is the console's output and that goes to a terminal (not a pipe or a file).</summary>
+    public static bool IsTerminal(TextWriter output) => ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected;
+
     public static IAnsiConsole Console(TextWriter output)
     {
-        var redirected = !ReferenceEquals(output, System.Console.Out) || System.Console.IsOutputRedirected;
+        var redirected = !IsTerminal(output);
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output),

@@ -23,12 +23,7 @@ namespace Podium.Server;
 public static class PodiumServer
 {
     /// <summary>The JSON the API speaks: snake_case names, enums as text.</summary>
-    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+    public static JsonSerializerOptions Json { get; } = Speak(new JsonSerializerOptions(JsonSerializerDefaults.Web));
 
     /// <summary>Builds the server (not yet started) over the store the options name.</summary>
     /// <exception cref="ArgumentException">A non-loopback address without a token, or a host that is not an address.</exception>
@@ -51,12 +46,7 @@ public static class PodiumServer
         });
         // Malformed or oversize bodies throw, so they get problem details like every other error.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
-        builder.Services.Configure<JsonOptions>(json =>
-        {
-            json.SerializerOptions.PropertyNamingPolicy = Json.PropertyNamingPolicy;
-            json.SerializerOptions.NumberHandling = Json.NumberHandling;
-            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
-        });
+        builder.Services.Configure<JsonOptions>(json => Speak(json.SerializerOptions));
         builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Podium";
@@ -208,9 +198,16 @@ public static class PodiumServer
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/problem+json";
-        var title = ReasonPhrases(status);
+        var title = Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
         return context.Response.WriteAsync(JsonSerializer.Serialize(new { type = "about:blank", title, status, detail }, Json));
     }
 
-    private static string ReasonPhrases(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
+    /// <summary>Sets the API's JSON conventions on options: snake_case names, enums as text, NaN and infinities allowed.</summary>
+    private static JsonSerializerOptions Speak(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        return options;
+    }
 }

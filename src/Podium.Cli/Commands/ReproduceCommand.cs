@@ -40,7 +40,7 @@ internal static class ReproduceCommand
             ReproductionReport report;
             try
             {
-                report = Reproduction.Run(board, original.Info.Id, [new KerasProgress(output, output == Console.Out && !Console.IsOutputRedirected)], interrupts.Token);
+                report = Reproduction.Run(board, original.Info.Id, [new KerasProgress(output)], interrupts.Token);
             }
             catch (OperationCanceledException)
             {

@@ -69,7 +69,7 @@ internal static class RunCommand
         try
         {
             run.Build();
-            run.Fit([new KerasProgress(output, IsTerminal(output))], cancellation).Evaluate();
+            run.Fit([new KerasProgress(output)], cancellation).Evaluate();
         }
         catch (OperationCanceledException)
         {
@@ -95,6 +95,4 @@ internal static class RunCommand
         var equals = text.IndexOf('=', StringComparison.Ordinal);
         return equals > 0 ? new(text[..equals], text[(equals + 1)..]) : throw new CliError($"--tag '{text}' is not KEY=VALUE");
     }
-
-    private static bool IsTerminal(TextWriter output) => output == Console.Out && !Console.IsOutputRedirected;
 }

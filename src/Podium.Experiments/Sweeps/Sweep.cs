@@ -115,7 +115,7 @@ public static class Sweep
                 ran += outcome.Ran;
                 failed += outcome.Failed;
                 options.Cancellation.ThrowIfCancellationRequested();
-                var results = Finished(tracker, spec, round).Values.OrderBy(r => r.Score, spec.Maximize ? Descending : Ascending).ToList();
+                var results = Finished(tracker, spec, round).Values.OrderBy(r => r.Score, BestFirst(spec.Maximize)).ToList();
                 best = results.FirstOrDefault();
                 var keep = (int)Math.Ceiling(candidates.Count / (double)spec.Factor);
                 var survivors = results.Take(keep).Select(r => r.Index).ToHashSet();
@@ -152,8 +152,9 @@ public static class Sweep
         }
     }
 
-    private static readonly IComparer<double> Descending = Comparer<double>.Create((a, b) => double.IsNaN(a) ? 1 : double.IsNaN(b) ? -1 : b.CompareTo(a));
-    private static readonly IComparer<double> Ascending = Comparer<double>.Create((a, b) => double.IsNaN(a) ? 1 : double.IsNaN(b) ? -1 : a.CompareTo(b));
+    /// <summary>Best score first for the sweep's goal; a trial that logged no score (NaN) last either way.</summary>
+    private static IComparer<double> BestFirst(bool maximize) =>
+        Comparer<double>.Create((a, b) => double.IsNaN(a) ? (double.IsNaN(b) ? 0 : 1) : double.IsNaN(b) ? -1 : maximize ? b.CompareTo(a) : a.CompareTo(b));
 
     /// <summary>The round's finished trials by index (the latest run of each, should a trial have finished twice).</summary>
     private static Dictionary<int, TrialResult> Finished(Tracker tracker, SweepSpec spec, int round)
