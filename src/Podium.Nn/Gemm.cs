@@ -29,10 +29,10 @@ internal static unsafe class Gemm
     public static int Threads { get; set; } = Environment.ProcessorCount;
 
     [ThreadStatic]
-    private static float[]? t_packA;
+    private static AlignedFloats? t_packA;
 
     [ThreadStatic]
-    private static float[]? t_packB;
+    private static AlignedFloats? t_packB;
 
     /// <summary>C[m×n] = alpha·op(A)·op(B) + beta·C where op(A) is m×k and op(B) is k×n; maxThreads 0 means <see cref="Threads"/>.</summary>
     public static void Multiply(bool transA, bool transB, int m, int n, int k, float alpha,
@@ -53,7 +53,40 @@ internal static unsafe class Gemm
 
     /// <summary>The same over raw pointers.</summary>
     public static void Multiply(bool transA, bool transB, int m, int n, int k, float alpha,
-        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, int maxThreads = 0)
+        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, int maxThreads = 0) =>
+        Multiply(new Left(transA, a, lda, alpha, null), transB, m, n, k, b, ldb, beta, c, ldc, maxThreads);
+
+    /// <summary>C[m×n] = A·op(B) + beta·C with A packed beforehand (see <see cref="PackedA"/>), so products that share A pack it once.</summary>
+    public static void Multiply(PackedA a, bool transB, int n, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc, int maxThreads = 0)
+    {
+        if (a.M == 0 || n == 0)
+        {
+            return;
+        }
+
+        fixed (float* pb = b)
+        fixed (float* pc = c)
+        {
+            Multiply(new Left(false, null, 0, 1f, a), transB, a.M, n, a.K, pb, ldb, beta, pc, ldc, maxThreads);
+        }
+    }
+
+    /// <summary>The left operand: op(A) as given (packed block by block as the product goes), or packed beforehand.</summary>
+    private readonly struct Left(bool trans, float* data, int ld, float alpha, PackedA? packed)
+    {
+        public bool Trans { get; } = trans;
+
+        public float* Data { get; } = data;
+
+        public int Ld { get; } = ld;
+
+        public float Alpha { get; } = alpha;
+
+        public PackedA? Packed { get; } = packed;
+    }
+
+    private static void Multiply(Left a, bool transB, int m, int n, int k,
+        float* b, int ldb, float beta, float* c, int ldc, int maxThreads)
     {
         if (beta != 1f && beta != 0f)
         {
@@ -69,7 +102,7 @@ internal static unsafe class Gemm
 
         // With beta = 0 the first K block writes C instead of adding to it, so C is never cleared separately.
         var overwrite = beta == 0f;
-        if (k == 0 || alpha == 0f)
+        if (k == 0 || a.Alpha == 0f)
         {
             if (overwrite)
             {
@@ -86,32 +119,30 @@ internal static unsafe class Gemm
         var threads = Math.Min(maxThreads > 0 ? maxThreads : Threads, Math.Max(1, (n + NR - 1) / NR));
         if (threads <= 1 || work < 2e6)
         {
-            Columns(transA, transB, m, 0, n, k, alpha, a, lda, b, ldb, c, ldc, overwrite);
+            Columns(a, transB, m, 0, n, k, b, ldb, c, ldc, overwrite);
             return;
         }
 
         // Split columns into NR-aligned ranges, one per thread; no two threads touch the same C element.
         var panels = (n + NR - 1) / NR;
         var per = (panels + threads - 1) / threads;
-        var (pa, pb, pc) = ((nint)a, (nint)b, (nint)c);
+        var (pb, pc) = ((nint)b, (nint)c);
         Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
         {
             var start = t * per * NR;
             var end = Math.Min(n, (t + 1) * per * NR);
             if (start < end)
             {
-                Columns(transA, transB, m, start, end, k, alpha, (float*)pa, lda, (float*)pb, ldb, (float*)pc, ldc, overwrite);
+                Columns(a, transB, m, start, end, k, (float*)pb, ldb, (float*)pc, ldc, overwrite);
             }
         });
     }
 
-    private static void Columns(bool transA, bool transB, int m, int n0, int n1, int k, float alpha,
-        float* a, int lda, float* b, int ldb, float* c, int ldc, bool overwrite)
+    private static void Columns(Left a, bool transB, int m, int n0, int n1, int k,
+        float* b, int ldb, float* c, int ldc, bool overwrite)
     {
-        var packB = t_packB ??= GC.AllocateUninitializedArray<float>(KC * (NC + NR), pinned: true);
-        var packA = t_packA ??= GC.AllocateUninitializedArray<float>(KC * (MC + MR), pinned: true);
-        fixed (float* pB = packB)
-        fixed (float* pA = packA)
+        var pB = (t_packB ??= new AlignedFloats(KC * (NC + NR))).Pointer;
+        var packA = (t_packA ??= new AlignedFloats(KC * (MC + MR))).Pointer;
         {
             for (var jc = n0; jc < n1; jc += NC)
             {
@@ -123,7 +154,11 @@ internal static unsafe class Gemm
                     for (var ic = 0; ic < m; ic += MC)
                     {
                         var mc = Math.Min(MC, m - ic);
-                        PackA(transA, a, lda, ic, pc, mc, kc, alpha, pA);
+                        var pA = a.Packed is null ? packA : a.Packed.Block(ic, pc, kc);
+                        if (a.Packed is null)
+                        {
+                            PackA(a.Trans, a.Data, a.Ld, ic, pc, mc, kc, a.Alpha, pA);
+                        }
                         for (var jr = 0; jr < nc; jr += NR)
                         {
                             var nr = Math.Min(NR, nc - jr);
@@ -139,6 +174,9 @@ internal static unsafe class Gemm
             }
         }
     }
+
+    /// <summary>The K-blocking every product uses; a <see cref="PackedA"/> is laid out by it.</summary>
+    internal static int KBlock => KC;
 
     /// <summary>Packs op(B)[pc..pc+kc, jc..jc+nc] into NR-wide panels, k-major, zero-padded to NR.</summary>
     private static void PackB(bool transB, float* b, int ldb, int pc, int jc, int kc, int nc, float* dst)
@@ -173,11 +211,20 @@ internal static unsafe class Gemm
             }
             else
             {
-                // op(B)[p, j] = B[j, p]: walk each row of B contiguously and scatter into the panel.
+                // op(B)[p, j] = B[j, p]: 8×8 blocks transposed in registers, then the ragged edges one by one.
+                var (j8, p8) = (Avx.IsSupported ? nr / 8 * 8 : 0, Avx.IsSupported ? kc / 8 * 8 : 0);
+                for (var j = 0; j < j8; j += 8)
+                {
+                    for (var p = 0; p < p8; p += 8)
+                    {
+                        Transpose8(b + (long)(jc + jr + j) * ldb + pc + p, ldb, panel + p * NR + j, NR);
+                    }
+                }
+
                 for (var j = 0; j < nr; j++)
                 {
                     var src = b + (long)(jc + jr + j) * ldb + pc;
-                    for (var p = 0; p < kc; p++)
+                    for (var p = j < j8 ? p8 : 0; p < kc; p++)
                     {
                         panel[p * NR + j] = src[p];
                     }
@@ -195,7 +242,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Packs alpha·op(A)[ic..ic+mc, pc..pc+kc] into MR-high panels, k-major, zero-padded to MR.</summary>
-    private static void PackA(bool transA, float* a, int lda, int ic, int pc, int mc, int kc, float alpha, float* dst)
+    internal static void PackA(bool transA, float* a, int lda, int ic, int pc, int mc, int kc, float alpha, float* dst)
     {
         for (var ir = 0; ir < mc; ir += MR)
         {
@@ -221,11 +268,17 @@ internal static unsafe class Gemm
             }
             else
             {
-                // Walk each row of A contiguously and scatter into the panel.
+                // A full panel with alpha 1 is 8×8 blocks transposed in registers; the rest is walked row by row.
+                var p8 = Avx.IsSupported && mr == MR && alpha == 1f ? kc / 8 * 8 : 0;
+                for (var p = 0; p < p8; p += 8)
+                {
+                    Transpose8(a + (long)(ic + ir) * lda + pc + p, lda, panel + p * MR, MR);
+                }
+
                 for (var i = 0; i < mr; i++)
                 {
                     var src = a + (long)(ic + ir + i) * lda + pc;
-                    for (var p = 0; p < kc; p++)
+                    for (var p = p8; p < kc; p++)
                     {
                         panel[p * MR + i] = alpha * src[p];
                     }
@@ -240,6 +293,48 @@ internal static unsafe class Gemm
                 }
             }
         }
+    }
+
+    /// <summary>dst[p·dstStride + r] = src[r·srcStride + p] for an 8×8 block: rows become columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8(float* src, int srcStride, float* dst, int dstStride)
+    {
+        var r0 = Avx.LoadVector256(src);
+        var r1 = Avx.LoadVector256(src + srcStride);
+        var r2 = Avx.LoadVector256(src + 2 * srcStride);
+        var r3 = Avx.LoadVector256(src + 3 * srcStride);
+        var r4 = Avx.LoadVector256(src + 4 * srcStride);
+        var r5 = Avx.LoadVector256(src + 5 * srcStride);
+        var r6 = Avx.LoadVector256(src + 6 * srcStride);
+        var r7 = Avx.LoadVector256(src + 7 * srcStride);
+
+        // Interleave pairs of rows, then pairs of pairs; each 128-bit lane then holds a 4×4 block's column.
+        var t0 = Avx.UnpackLow(r0, r1);
+        var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5);
+        var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7);
+        var t7 = Avx.UnpackHigh(r6, r7);
+        var u0 = Avx.Shuffle(t0, t2, 0x44);
+        var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44);
+        var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44);
+        var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44);
+        var u7 = Avx.Shuffle(t5, t7, 0xEE);
+
+        // Low lanes of rows 0–3 with low lanes of rows 4–7 give columns 0–3; the high lanes give columns 4–7.
+        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(dst + dstStride, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(dst + 2 * dstStride, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(dst + 3 * dstStride, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(dst + 4 * dstStride, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(dst + 5 * dstStride, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(dst + 6 * dstStride, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(dst + 7 * dstStride, Avx.Permute2x128(u3, u7, 0x31));
     }
 
     /// <summary>GFLOP/s of the micro-kernel alone on panels that stay in L1 (for the benchmark).</summary>

@@ -66,4 +66,36 @@ public sealed class GemmTests
 
         Assert.Equal(one, two);
     }
+
+    [Theory]
+    [InlineData(64, 196, 800, false, false)]
+    [InlineData(13, 97, 300, false, true)]
+    [InlineData(800, 130, 64, true, false)]
+    [InlineData(5, 20, 9, true, true)]
+    public void A_packed_once_gives_the_same_bits_as_packing_per_product(int m, int n, int k, bool transA, bool transB)
+    {
+        var rng = new Rng(3);
+        var a = Enumerable.Range(0, m * k).Select(_ => rng.NextFloat() - 0.5f).ToArray();
+        var b = Enumerable.Range(0, k * n).Select(_ => rng.NextFloat() - 0.5f).ToArray();
+        var (lda, ldb) = (transA ? m : k, transB ? k : n);
+        var expected = new float[m * n];
+        Gemm.Multiply(transA, transB, m, n, k, 1f, a, lda, b, ldb, 0f, expected, n);
+
+        var packed = new PackedA();
+        packed.Pack(transA, a, lda, m, k);
+        var actual = Enumerable.Repeat(float.NaN, m * n).ToArray();
+        Gemm.Multiply(packed, transB, n, b, ldb, 0f, actual, n);
+
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public unsafe void Aligned_buffers_start_on_a_cache_line()
+    {
+        for (var length = 1; length < 40; length += 7)
+        {
+            var buffer = new AlignedFloats(length);
+            Assert.Equal(0, (long)buffer.Pointer % 64);
+        }
+    }
 }

@@ -27,6 +27,11 @@ public sealed class Conv2D : Module
     private Parameter? _bias;
     private int _c, _h, _w, _oh, _ow, _padTop, _padLeft;
     private Scratch[] _scratch = [];
+
+    // The kernel as the left operand of every chunk's product, packed once per batch (forward), and transposed (backward).
+    private readonly PackedA _packedKernel = new();
+    private readonly PackedA _packedKernelT = new();
+
     private Tensor? _input;
     private Tensor? _output;
     private Tensor? _gradInput;
@@ -171,7 +176,8 @@ public sealed class Conv2D : Module
         var output = Reuse(ref _output, _batch, OutputShape!);
         var (k, p) = (Rows, Positions);
         var chunk = ChunkImages;
-        var (x, y, w, bias) = (input.Data, output.Data, _kernel!.Value.Data, _bias!.Value.Data);
+        var (x, y, bias) = (input.Data, output.Data, _bias!.Value.Data);
+        _packedKernel.Pack(false, _kernel!.Value.Data, k, Filters, k);
         ForEachPartition((part, start, count) =>
         {
             var scratch = _scratch[part];
@@ -182,7 +188,7 @@ public sealed class Conv2D : Module
                 var col = Scratch.Ensure(ref scratch.Col, k * columns);
                 var product = Scratch.Ensure(ref scratch.Product, Filters * columns);
                 Im2Col(x, first, images, col);
-                Gemm.Multiply(false, false, Filters, columns, k, 1f, w, k, col, columns, 0f, product, columns, maxThreads: 1);
+                Gemm.Multiply(_packedKernel, false, columns, col, columns, 0f, product, columns, maxThreads: 1);
                 for (var n = 0; n < images; n++)
                 {
                     for (var f = 0; f < Filters; f++)
@@ -207,11 +213,17 @@ public sealed class Conv2D : Module
     {
         var (k, p) = (Rows, Positions);
         var chunk = ChunkImages;
-        var (x, g, y, w) = (_input!.Data, gradOutput.Data, _output!.Data, _kernel!.Value.Data);
+        var (x, g, y) = (_input!.Data, gradOutput.Data, _output!.Data);
         var gradInput = Reuse(ref _gradInput, _batch, InputShape!);
         var dx = gradInput.Data;
         var trainable = Trainable;
         var needInput = !SkipInputGradient;
+        if (needInput)
+        {
+            // The columns' gradient is kernelᵀ·gradient: the kernel, transposed, packed once for every chunk.
+            _packedKernelT.Pack(true, _kernel!.Value.Data, k, k, Filters);
+        }
+
         ForEachPartition((part, start, count) =>
         {
             var scratch = _scratch[part];
@@ -258,7 +270,7 @@ public sealed class Conv2D : Module
                 if (needInput)
                 {
                     // The columns' gradient reuses the column buffer: im2col's values are no longer needed.
-                    Gemm.Multiply(true, false, k, columns, Filters, 1f, w, k, gt, columns, 0f, col, columns, maxThreads: 1);
+                    Gemm.Multiply(_packedKernelT, false, columns, gt, columns, 0f, col, columns, maxThreads: 1);
                     Col2Im(col, first, images, dx);
                 }
             }
@@ -267,7 +279,7 @@ public sealed class Conv2D : Module
         if (trainable)
         {
             // Partitions in a fixed order: the same sum on any number of threads.
-            var (gradKernel, gradBias) = (_kernel.Grad.Data, _bias!.Grad.Data);
+            var (gradKernel, gradBias) = (_kernel!.Grad.Data, _bias!.Grad.Data);
             var per = (_batch + Partitions - 1) / Partitions;
             for (var part = 0; part < Partitions && part * per < _batch; part++)
             {
