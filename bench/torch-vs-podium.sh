@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Podium and the PyTorch reference (../shared/bench/torch_basic_cnn.py), side by side in one go, on this
 # machine, with the same protocol: the prototype's basic_cnn (5x5 kernels), Adam 1e-3, 2 threads,
-# 10 warm-up steps, then steps timed for SECONDS. Prints images/s and the ratio Podium / PyTorch.
+# 10 warm-up steps, then steps timed for SECONDS. Prints images/s and the ratio Podium / PyTorch; then the
+# GEMM at the same shapes against oneDNN's (PyTorch's MkldnnLinear, an inner product: one float32 GEMM).
 #   bash bench/torch-vs-podium.sh [SECONDS]
 # Needs Debian's python3-torch and dataset-fashion-mnist (installed here when missing).
 set -euo pipefail
@@ -20,6 +21,31 @@ export MALLOC_MMAP_THRESHOLD_=1000000000000 MALLOC_TRIM_THRESHOLD_=100000000000
 /usr/bin/python3 "$reference" --kernel 5 --padding same --parts train32,infer256 --seconds "$seconds" --infer-seconds "$seconds" --json "$out/torch_same.json" >/dev/null
 /usr/bin/python3 "$reference" --kernel 5 --padding valid --parts rgb32 --seconds "$seconds" --infer-seconds "$seconds" --json "$out/torch_valid.json" >/dev/null
 DOTNET_gcServer=0 dotnet bench/Podium.Bench/bin/Release/net10.0/Podium.Bench.dll train --seconds "$seconds" --json "$out/podium.json" >/dev/null
+dotnet bench/Podium.Bench/bin/Release/net10.0/Podium.Bench.dll gemm --json "$out/podium_gemm.json" >/dev/null
+/usr/bin/python3 - "$out" <<'PY'
+# oneDNN's side of the GEMM comparison: the same shapes and thread counts, best of 10 after 3 warm-ups.
+import json, os, sys, time
+import torch
+import torch.utils.mkldnn as mkldnn
+out = sys.argv[1]
+rows = []
+for shape in json.load(open(os.path.join(out, "podium_gemm.json"))):
+    m, n, k = shape["m"], shape["n"], shape["k"]
+    torch.set_num_threads(shape["threads"])
+    # y (n x m) = x (n x k) . W^T, W m x k: 2mnk operations, like C = A.B with A m x k and B k x n.
+    layer = mkldnn.to_mkldnn(torch.nn.Linear(k, m, bias=False))
+    x = torch.randn(n, k).to_mkldnn()
+    with torch.no_grad():
+        for _ in range(3):
+            layer(x)
+        best = float("inf")
+        for _ in range(10):
+            start = time.perf_counter()
+            layer(x)
+            best = min(best, time.perf_counter() - start)
+    rows.append(dict(shape, gflops=round(2 * m * n * k / best / 1e9, 1)))
+json.dump(rows, open(os.path.join(out, "onednn_gemm.json"), "w"))
+PY
 
 /usr/bin/python3 - "$out" <<'PY'
 import json, sys, os
@@ -30,9 +56,16 @@ for name in ("torch_same.json", "torch_valid.json"):
 podium = json.load(open(os.path.join(out, "podium.json")))
 rows = [("train32", "train, Fashion-MNIST 1x28x28 same, batch 32"), ("infer256", "inference, Fashion-MNIST, batch 256"),
         ("rgb32", "train, synthetic 3x100x100 valid, batch 32"), ("rgb_infer256", "inference, synthetic 3x100x100, batch 256")]
-print(f"{'measurement':48} {'PyTorch img/s':>14} {'Podium img/s':>13} {'ratio':>7}")
+print(f"{'measurement':48} {'PyTorch img/s':>14} {'Podium img/s':>13} {'ratio':>7} {'Podium GFLOP/s':>15}")
 for key, label in rows:
     t, p = torch[key]["images_per_s"], podium[key]["images_per_s"]
-    print(f"{label:48} {t:14.1f} {p:13.1f} {p / t:7.2f}")
+    print(f"{label:48} {t:14.1f} {p:13.1f} {p / t:7.2f} {podium[key]['gflops']:15.1f}")
 print(f"Podium peak working set: {max(v.get('peak_working_set_mb', 0) for v in podium.values())} MB")
+print()
+print(f"{'GEMM (m x n x k)':48} {'oneDNN GFLOP/s':>14} {'Podium GFLOP/s':>14} {'ratio':>6}")
+ours = json.load(open(os.path.join(out, "podium_gemm.json")))
+theirs = json.load(open(os.path.join(out, "onednn_gemm.json")))
+for p, t in zip(ours, theirs):
+    label = f"{p['name']} ({p['m']}x{p['n']}x{p['k']})"
+    print(f"{label:48} {t['gflops']:14.1f} {p['gflops']:14.1f} {p['gflops'] / t['gflops']:6.2f}")
 PY

@@ -1,67 +1,69 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Podium.Nn;
 
-/// <summary>Podium's GEMM in GFLOP/s at the sizes the PyTorch reference measures (n = 1024, 2048; 1 and 2 threads), best of 5.</summary>
+/// <summary>
+/// Podium's GEMM in GFLOP/s, best of 10, at the shapes bench/torch-vs-podium.sh also gives oneDNN: squares on 1
+/// and 2 threads, and the three products of basic_cnn's second convolution at batch 32 on 2 threads.
+/// </summary>
 internal static class GemmBench
 {
-    public static void Run()
+    /// <summary>Name, threads, transposes and sizes of every measured product; the script's oneDNN side reads the same list from the JSON.</summary>
+    public static readonly (string Name, int Threads, bool TransA, bool TransB, int M, int N, int K)[] Shapes =
+    [
+        ("square 1024, 1 thread", 1, false, false, 1024, 1024, 1024),
+        ("square 1024, 2 threads", 2, false, false, 1024, 1024, 1024),
+        ("square 2048, 1 thread", 1, false, false, 2048, 2048, 2048),
+        ("square 2048, 2 threads", 2, false, false, 2048, 2048, 2048),
+        ("conv forward W·col", 2, false, false, 64, 6272, 800),
+        ("conv dW dY·colT", 2, false, true, 64, 800, 6272),
+        ("conv dcol WT·dY", 2, true, false, 800, 6272, 64),
+    ];
+
+    public static void Run(string? json)
     {
         foreach (var kc in new[] { 64, 128, 256 })
         {
             Console.WriteLine($"gemm: micro-kernel alone, kc={kc}, panels in L1: {Gemm.KernelGflops(kc, 200_000):F1} GFLOP/s");
         }
 
-        foreach (var n in new[] { 1024, 2048 })
+        var results = new List<Dictionary<string, object>>();
+        var threads = Gemm.Threads;
+        foreach (var (name, t, ta, tb, m, n, k) in Shapes)
         {
             var random = new Random(0);
-            var a = new float[n * n];
-            var b = new float[n * n];
-            var c = new float[n * n];
-            for (var i = 0; i < a.Length; i++)
-            {
-                a[i] = (float)(random.NextDouble() * 2 - 1);
-                b[i] = (float)(random.NextDouble() * 2 - 1);
-            }
-
-            foreach (var threads in new[] { 1, 2 })
-            {
-                Gemm.Threads = threads;
-                Gemm.Multiply(false, false, n, n, n, 1f, a, n, b, n, 0f, c, n);
-                var best = double.MaxValue;
-                for (var r = 0; r < 5; r++)
-                {
-                    var clock = Stopwatch.StartNew();
-                    Gemm.Multiply(false, false, n, n, n, 1f, a, n, b, n, 0f, c, n);
-                    best = Math.Min(best, clock.Elapsed.TotalSeconds);
-                }
-
-                Console.WriteLine($"gemm: n={n}, {threads} thread(s): {2.0 * n * n * n / best / 1e9:F1} GFLOP/s (best of 5, {best * 1000:F1} ms)");
-            }
-        }
-
-        Gemm.Threads = Environment.ProcessorCount;
-        // The three products of basic_cnn's second convolution at batch 32 (Fashion-MNIST, same padding).
-        foreach (var (name, ta, tb, m, n, k) in new[]
-        {
-            ("conv forward  W·col", false, false, 64, 6272, 800),
-            ("conv dW  dY·colT", false, true, 64, 800, 6272),
-            ("conv dcol  WT·dY", true, false, 800, 6272, 64),
-        })
-        {
             var a = new float[m * k];
             var b = new float[k * n];
             var c = new float[m * n];
-            new Random(1).NextBytes(new byte[1]);
+            for (var i = 0; i < a.Length; i++)
+            {
+                a[i] = (float)(random.NextDouble() * 2 - 1);
+            }
+
+            for (var i = 0; i < b.Length; i++)
+            {
+                b[i] = (float)(random.NextDouble() * 2 - 1);
+            }
+
+            Gemm.Threads = t;
             Gemm.Multiply(ta, tb, m, n, k, 1f, a, ta ? m : k, b, tb ? k : n, 0f, c, n);
             var best = double.MaxValue;
-            for (var r = 0; r < 5; r++)
+            for (var r = 0; r < 10; r++)
             {
                 var clock = Stopwatch.StartNew();
                 Gemm.Multiply(ta, tb, m, n, k, 1f, a, ta ? m : k, b, tb ? k : n, 0f, c, n);
                 best = Math.Min(best, clock.Elapsed.TotalSeconds);
             }
 
-            Console.WriteLine($"gemm: {name} m={m} n={n} k={k}: {best * 1000:F2} ms, {2.0 * m * n * k / best / 1e9:F1} GFLOP/s");
+            var gflops = 2.0 * m * n * k / best / 1e9;
+            Console.WriteLine($"gemm: {name} (m={m} n={n} k={k}): {best * 1000:F2} ms, {gflops:F1} GFLOP/s");
+            results.Add(new() { ["name"] = name, ["threads"] = t, ["m"] = m, ["n"] = n, ["k"] = k, ["gflops"] = Math.Round(gflops, 1) });
+        }
+
+        Gemm.Threads = threads;
+        if (json is not null)
+        {
+            File.WriteAllText(json, JsonSerializer.Serialize(results));
         }
     }
 }

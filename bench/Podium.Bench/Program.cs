@@ -5,7 +5,7 @@ using Podium.Tracking.Leaderboards;
 
 // Podium's tracking benchmarks. Timings live here, never in tests.
 //   dotnet run -c Release --project bench/Podium.Bench -- ingest
-//   dotnet run -c Release --project bench/Podium.Bench -- gemm
+//   dotnet run -c Release --project bench/Podium.Bench -- gemm [--json FILE]
 //   dotnet run -c Release --project bench/Podium.Bench -- augment
 //   dotnet run -c Release --project bench/Podium.Bench -- zca
 //   dotnet run -c Release --project bench/Podium.Bench -- folder [--store DIR]
@@ -22,7 +22,7 @@ if (mode is "ingest" or "all")
 
 if (mode is "gemm" or "all")
 {
-    GemmBench.Run();
+    GemmBench.Run(mode is "gemm" ? OptionText("--json") : null);
 }
 
 if (mode is "folder")

@@ -138,6 +138,7 @@ internal static class TrainBench
             ["input"] = input, ["batch"] = batch, ["timed_steps"] = times.Count, ["timed_seconds"] = Math.Round(total, 3),
             ["images_per_s"] = Math.Round(times.Count * batch / total, 1),
             ["median_step_ms"] = Math.Round(times[times.Count / 2] * 1000, 3), ["last_loss"] = Math.Round(lastLoss, 4),
+            ["gflops"] = Math.Round(times.Count * batch * Flops(model, training: true) / total / 1e9, 1),
             ["peak_working_set_mb"] = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1),
         };
     }
@@ -171,7 +172,34 @@ internal static class TrainBench
         {
             ["batch"] = batch, ["timed_steps"] = steps, ["timed_seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
             ["images_per_s"] = Math.Round(steps * batch / clock.Elapsed.TotalSeconds, 1),
+            ["gflops"] = Math.Round(steps * batch * Flops(model, training: false) / clock.Elapsed.TotalSeconds / 1e9, 1),
         };
+    }
+
+    /// <summary>
+    /// Multiply-adds ×2 per image in the convolutions and dense layers. Training adds the weight gradient
+    /// (as many again) and the input gradient (as many again, except the first layer, which has none).
+    /// </summary>
+    private static double Flops(Sequential model, bool training)
+    {
+        var total = 0.0;
+        var first = true;
+        foreach (var layer in model.Layers)
+        {
+            var forward = layer switch
+            {
+                Conv2D conv => 2.0 * conv.InputShape![0] * conv.KernelSize * conv.KernelSize * conv.OutputShape!.Aggregate(1, (a, b) => a * b),
+                Dense dense => 2.0 * dense.InputShape![0] * dense.Units,
+                _ => 0,
+            };
+            if (forward > 0)
+            {
+                total += training ? (first ? 2 : 3) * forward : forward;
+                first = false;
+            }
+        }
+
+        return total;
     }
 
     /// <summary>Fashion-MNIST through Podium.Vision, shuffled once with a fixed seed as the reference's pool is, labels one-hot.</summary>
