@@ -30,6 +30,9 @@ public sealed class ExperimentRun : IDisposable
     /// <summary>The artifact holding the spec a run was started from.</summary>
     public const string SpecArtifact = "spec.json";
 
+    /// <summary>The evaluation's confusion matrix and ROC curves as data, for the web UI's charts.</summary>
+    public const string EvaluationArtifact = "evaluation.json";
+
     internal ExperimentRun(Tracker tracker, RegisteredData data, RunSpec spec, string? parentRunId, IReadOnlyDictionary<string, string>? tags, string? specJson)
     {
         (_tracker, _data, Spec) = (tracker, data, spec);
@@ -192,6 +195,7 @@ public sealed class ExperimentRun : IDisposable
             }
 
             Text("predictions.csv", PredictionsCsv(report, probabilities, names.Count));
+            Text(EvaluationArtifact, EvaluationJson(report));
             var history = History.Values.ToDictionary(p => p.Key, p => (IReadOnlyList<double>)p.Value);
             Text("charts/learning_curves.svg", LearningCurveChart.Render(history, $"{Spec.DisplayName}: learning curves"));
             Text("charts/confusion_matrix.svg", ConfusionMatrixChart.Render(report.Confusion, $"{Spec.DisplayName}: confusion matrix (validation)"));
@@ -290,6 +294,23 @@ public sealed class ExperimentRun : IDisposable
         }
 
         return csv.ToString();
+    }
+
+    /// <summary>{classes, confusion (true class per row), roc: [{label, auc, fpr, tpr}], micro, macro}; undefined values (a class without samples) are null.</summary>
+    private static string EvaluationJson(ClassificationReport report)
+    {
+        var counts = report.Confusion.Counts;
+        var confusion = Enumerable.Range(0, counts.GetLength(0)).Select(i => Enumerable.Range(0, counts.GetLength(1)).Select(j => counts[i, j]).ToArray()).ToArray();
+        static object Curve(RocCurve c) => new Dictionary<string, object?>
+        {
+            ["label"] = c.Label, ["auc"] = Finite(c.Auc), ["fpr"] = c.FalsePositiveRate.Select(Finite), ["tpr"] = c.TruePositiveRate.Select(Finite),
+        };
+        static double? Finite(double v) => double.IsFinite(v) ? v : null;
+        return System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["classes"] = report.Confusion.ClassNames, ["confusion"] = confusion,
+            ["roc"] = report.Roc.Select(Curve).ToList(), ["micro"] = Curve(report.MicroRoc), ["macro"] = Curve(report.MacroRoc),
+        });
     }
 
     private static string PredictionsCsv(ClassificationReport report, Tensor probabilities, int classes)

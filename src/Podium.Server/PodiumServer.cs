@@ -9,15 +9,15 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Podium.Server.Apis;
 using Podium.Tracking;
-using Podium.Tracking.Leaderboards;
 using Podium.Tracking.Query;
 
 namespace Podium.Server;
 
 /// <summary>
-/// The REST API over one tracking store: experiments, runs (search, get, leaderboard rows), metric history with
-/// server-side downsampling, and artifacts. It binds to loopback unless told otherwise, and refuses any other
+/// The REST API over one tracking store (experiments; runs: search, get, create, log, end; leaderboard rows; metric
+/// history with server-side downsampling; datasets; artifacts) and the web UI built on it. It binds to loopback unless told otherwise, and refuses any other
 /// address without a token; with a token every call must carry it. Errors are RFC 9457 problem details.
 /// </summary>
 public static class PodiumServer
@@ -76,6 +76,12 @@ public static class PodiumServer
             var expected = SHA256.HashData(Encoding.UTF8.GetBytes("Bearer " + options.Token));
             app.Use(async (context, next) =>
             {
+                if (WebUi.IsUiFile(context.Request.Path))
+                {
+                    await next(context);
+                    return;
+                }
+
                 var given = SHA256.HashData(Encoding.UTF8.GetBytes(context.Request.Headers.Authorization.ToString()));
                 if (!CryptographicOperations.FixedTimeEquals(given, expected))
                 {
@@ -96,82 +102,12 @@ public static class PodiumServer
     {
         var api = app.MapGroup("/api");
         app.MapOpenApi("/api/openapi.json");
-        api.MapGet("/experiments", (ITrackingStore store) => store.ListExperiments());
-        api.MapGet("/runs", (ITrackingStore store, string? filter, string? order_by, int? limit) =>
-        {
-            var query = RunQuery.Parse(filter);
-            if (order_by is not null)
-            {
-                query = query with { OrderBy = RunQuery.ParseOrderBy(order_by) };
-            }
-
-            query = query with { Limit = Math.Clamp(limit ?? query.Limit ?? 100, 1, 10_000) };
-            return new { runs = store.SearchRuns(query), matching = store.CountRuns(query) };
-        });
-        api.MapGet("/runs/{id}", (ITrackingStore store, string id) => Find(store, id));
-        api.MapGet("/runs/{id}/metrics/{key}", (ITrackingStore store, string id, string key, int? max_points) =>
-        {
-            var run = Find(store, id);
-            var series = run.Metrics.ContainsKey(key) ? store.GetMetricHistory(run.Info.Id, key) : throw new KeyNotFoundException($"run {id} has no metric '{key}'");
-            var points = Downsampling.MinMax(series, Math.Clamp(max_points ?? 2000, 4, 100_000));
-            return new { key, total = series.Count, points };
-        });
-        api.MapGet("/runs/{id}/artifacts", (ITrackingStore store, string id) => store.ListArtifacts(Find(store, id).Info.Id));
-        api.MapGet("/runs/{id}/artifacts/{**path}", (ITrackingStore store, string id, string path) =>
-        {
-            // Only paths the store recorded are served, compared as written: "..", absolute paths and encoded
-            // separators never match one, so nothing outside the run's artifacts can be reached.
-            var run = Find(store, id);
-            var artifact = store.ListArtifacts(run.Info.Id).FirstOrDefault(a => a.Path == path)
-                ?? throw new KeyNotFoundException($"run {id} has no artifact '{path}'");
-            return Results.Stream(store.OpenArtifact(run.Info.Id, artifact.Path), ContentType(artifact.Path), Path.GetFileName(artifact.Path));
-        });
-        api.MapGet("/leaderboard", (ITrackingStore store, string? filter, string? order_by, string? columns, int? limit, string? experiment) =>
-        {
-            var table = LeaderboardTable.Build(store, filter, order_by, columns?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                Math.Clamp(limit ?? 100, 1, 10_000), experiment);
-            return Results.Text(table.ToJson(), "application/json");
-        });
-        api.MapPost("/runs", (ITrackingStore store, CreateRunRequest request) =>
-        {
-            var info = store.CreateRun(new NewRun(
-                string.IsNullOrWhiteSpace(request.Experiment) ? throw new ArgumentException("experiment is required") : request.Experiment,
-                request.Name, request.Seed, request.ParentRunId,
-                request.Source ?? new RunSource(null, null, "remote"),
-                request.Environment ?? new RunEnvironment("unknown", "unknown", "unknown", "unknown", "remote"),
-                request.StartTime ?? DateTimeOffset.UtcNow));
-            return Results.Created($"/api/runs/{info.Id}", info);
-        });
-        api.MapPost("/runs/{id}/batch", (ITrackingStore store, string id, LogBatchRequest request) =>
-        {
-            store.LogBatch(Find(store, id).Info.Id, request.ToBatch(DateTimeOffset.UtcNow));
-            return Results.NoContent();
-        });
-        api.MapPost("/runs/{id}/end", (ITrackingStore store, string id, EndRunRequest request) =>
-        {
-            if (request.Status == RunStatus.Running)
-            {
-                throw new ArgumentException("a run ends finished, failed or killed, not running");
-            }
-
-            store.EndRun(Find(store, id).Info.Id, request.Status, request.EndTime ?? DateTimeOffset.UtcNow);
-            return Results.NoContent();
-        });
+        api.MapRunsApi();
+        api.MapLeaderboardApi();
+        api.MapDatasetsApi();
+        app.MapWebUi();
         app.MapFallback((HttpContext context) => Problem(context, StatusCodes.Status404NotFound, $"no such endpoint: {context.Request.Method} {context.Request.Path}"));
     }
-
-    private static RunRecord Find(ITrackingStore store, string id) =>
-        store.GetRun(id) ?? throw new KeyNotFoundException($"no run '{id}'");
-
-    private static string ContentType(string path) => Path.GetExtension(path).ToLowerInvariant() switch
-    {
-        ".json" => "application/json",
-        ".csv" => "text/csv",
-        ".txt" or ".dot" => "text/plain; charset=utf-8",
-        ".svg" => "image/svg+xml",
-        ".png" => "image/png",
-        _ => "application/octet-stream",
-    };
 
     /// <summary>Turns every error into a problem details answer: bad input 400, missing things 404, oversize 413; never a stack trace.</summary>
     private static async Task Problems(HttpContext context, RequestDelegate next)

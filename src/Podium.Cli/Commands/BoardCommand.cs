@@ -62,7 +62,7 @@ internal static class BoardCommand
                 : kind == LeaderboardFormatKind.Table && parsed.GetValue(file) is null ? LeaderboardColumn.CompactNames : null;
             using var tracker = PodiumCommand.OpenTracker(parsed);
             var table = tracker.Leaderboard(parsed.GetValue(filter), parsed.GetValue(orderBy), chosen, parsed.GetValue(limit), parsed.GetValue(experiment),
-                parsed.GetValue(bestOfSweep) ? BestOfSweep : null);
+                parsed.GetValue(bestOfSweep) ? LeaderboardTable.BestOfSweep : null);
 
             if (parsed.GetValue(file) is { } path)
             {
@@ -79,9 +79,6 @@ internal static class BoardCommand
         });
         return command;
     }
-
-    /// <summary>Runs outside sweeps, and each sweep's best trial (tagged by the sweep when it ends).</summary>
-    public const string BestOfSweep = "(tags.sweep IS NULL AND tags.sweep_key IS NULL) OR tags.sweep_best = 'true'";
 
     /// <summary>The leaderboard as a terminal table, with a footer giving the count and the query.</summary>
     public static void WriteTable(TextWriter writer, LeaderboardTable table)

@@ -8,6 +8,9 @@ public sealed class LeaderboardTable
     /// <summary>The order when none is given: best validation accuracy first.</summary>
     public const string DefaultOrder = "metrics.val_accuracy DESC";
 
+    /// <summary>A scope for <see cref="Build"/>: runs outside sweeps, and each sweep's best trial (tagged by the sweep when it ends).</summary>
+    public const string BestOfSweep = "(tags.sweep IS NULL AND tags.sweep_key IS NULL) OR tags.sweep_best = 'true'";
+
     private readonly Lazy<long> _matching;
 
     private LeaderboardTable(string query, IReadOnlyList<LeaderboardColumn> columns, IReadOnlyList<RunRecord> runs, Func<long> matching)

@@ -1,0 +1,45 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Podium.Tracking;
+using Podium.Tracking.Query;
+
+namespace Podium.Server.Apis;
+
+/// <summary>Datasets as the runs recorded them (by content fingerprint), and which runs used each.</summary>
+internal static partial class DatasetsApi
+{
+    public static void MapDatasetsApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/datasets", (ITrackingStore store) =>
+            store.SearchRuns(RunQuery.All)
+                .SelectMany(run => run.Datasets.Select(use => (run, use)))
+                .GroupBy(x => x.use.Dataset.Fingerprint)
+                .Select(g => new DatasetSummary(g.First().use.Dataset, g.Select(x => x.run.Info.Id).Distinct().Count(), g.Select(x => x.use.Role).Distinct().Order().ToList()))
+                .OrderBy(d => d.Dataset.Name, StringComparer.Ordinal)
+                .ToList());
+        api.MapGet("/datasets/{fingerprint}", (ITrackingStore store, string fingerprint) =>
+        {
+            if (!Hex().IsMatch(fingerprint))
+            {
+                throw new ArgumentException($"'{fingerprint}' is not a dataset fingerprint (hexadecimal SHA-256)");
+            }
+
+            var runs = store.SearchRuns(RunQuery.Parse($"dataset.fingerprint = '{fingerprint.ToLowerInvariant()}' ORDER BY attributes.start_time DESC"));
+            var uses = runs.SelectMany(run => run.Datasets.Where(d => d.Dataset.Fingerprint == fingerprint.ToLowerInvariant()).Select(use => new DatasetRun(run.Info, use.Role, use.Augmentations,
+                run.Metrics.TryGetValue("val_accuracy", out var accuracy) ? accuracy.Last : null))).ToList();
+            var dataset = runs.SelectMany(r => r.Datasets).FirstOrDefault(d => d.Dataset.Fingerprint == fingerprint.ToLowerInvariant())?.Dataset
+                ?? throw new KeyNotFoundException($"no dataset with fingerprint {fingerprint}");
+            return new { dataset, runs = uses };
+        });
+    }
+
+    [GeneratedRegex("^[0-9a-fA-F]{8,64}$")]
+    private static partial Regex Hex();
+
+    /// <summary>A dataset with how many runs used it, and in which roles.</summary>
+    public sealed record DatasetSummary(DatasetRecord Dataset, int Runs, IReadOnlyList<string> Roles);
+
+    /// <summary>One run's use of a dataset.</summary>
+    public sealed record DatasetRun(RunInfo Run, string Role, string? Augmentations, double? ValAccuracy);
+}

@@ -1,0 +1,41 @@
+// Datasets by content fingerprint, and the runs that used each.
+import { el, fill, show, keyValues, card, link } from "./dom.js";
+import { get } from "./api.js";
+
+export async function datasetsPage(view, alive) {
+  const datasets = await get("datasets");
+  if (!alive()) return;
+  fill(view, el("h1", {}, "Datasets"),
+    el("table", { class: "plain", id: "datasets" },
+      el("thead", {}, el("tr", {}, ["name", "fingerprint", "source", "classes", "runs", "roles"].map((h) => el("th", {}, h)))),
+      el("tbody", {}, datasets.map((d) => el("tr", {},
+        el("td", {}, link(d.dataset.name, "datasets", d.dataset.fingerprint)),
+        el("td", {}, d.dataset.fingerprint.slice(0, 16) + "…"),
+        el("td", {}, d.dataset.source),
+        el("td", { class: "num" }, d.dataset.class_names.length),
+        el("td", { class: "num" }, d.runs),
+        el("td", {}, d.roles.join(", ")))))));
+}
+
+export async function datasetPage(view, fingerprint, alive) {
+  const { dataset, runs } = await get("datasets/" + encodeURIComponent(fingerprint));
+  if (!alive()) return;
+  fill(view,
+    el("h1", {}, dataset.name),
+    el("div", { class: "sub" }, `fingerprint ${dataset.fingerprint}`),
+    el("div", { class: "grid" },
+      card("Record", keyValues([
+        ["name", dataset.name], ["fingerprint", dataset.fingerprint], ["source", dataset.source],
+        ...Object.entries(dataset.splits).map(([split, shape]) => [`${split} shape`, `x (${shape.x.join(", ")}) · y (${shape.y.join(", ")})`]),
+        ["classes", `${dataset.class_names.length}: ${dataset.class_names.join(", ")}`],
+      ])),
+      el("section", { class: "card wide" }, el("h2", {}, `Runs that used it (${runs.length})`),
+        el("table", { class: "plain", id: "dataset-runs" },
+          el("thead", {}, el("tr", {}, ["run", "role", "status", "val_accuracy", "augmentations"].map((h) => el("th", {}, h)))),
+          el("tbody", {}, runs.map((r) => el("tr", {},
+            el("td", {}, link(r.run.name, "runs", r.run.id)),
+            el("td", {}, r.role),
+            el("td", {}, el("span", { class: "badge " + r.run.status }, r.run.status)),
+            el("td", { class: "num" }, show(r.val_accuracy)),
+            el("td", {}, r.augmentations ?? "none"))))))));
+}

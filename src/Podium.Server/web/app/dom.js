@@ -1,0 +1,74 @@
+// Building the page without markup strings: every value from the API becomes a text node, so a run name,
+// tag or param holding markup shows as text and never runs.
+
+/** An element: attributes (event handlers as functions only), then children (strings become text). */
+export function el(tag, attributes = {}, ...children) {
+  const node = tag === "svg" || tag === "path" ? document.createElementNS("http://www.w3.org/2000/svg", tag) : document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes ?? {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name.startsWith("on") && typeof value === "function") node.addEventListener(name.slice(2), value);
+    else if (name === "dataset") Object.assign(node.dataset, value);
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  append(node, children);
+  return node;
+}
+
+function append(node, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** Replaces a node's children. */
+export function fill(node, ...children) {
+  node.replaceChildren();
+  append(node, children);
+  return node;
+}
+
+/** A link inside the app: the route is built from encoded parts, never from raw text. */
+export function link(text, ...route) {
+  return el("a", { href: "#/" + route.map(encodeURIComponent).join("/") }, text);
+}
+
+/** A value as the tables show it: numbers to 4 significant decimals, null as an empty cell. */
+export function show(value) {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "number") return Number.isInteger(value) ? String(value) : value.toFixed(4);
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
+/** Seconds as 12.3s, 4m 05s or 1h 02m. */
+export function duration(seconds) {
+  if (seconds === null || seconds === undefined) return "";
+  if (seconds < 60) return seconds.toFixed(1) + "s";
+  const m = Math.floor(seconds / 60), s = Math.round(seconds % 60);
+  if (m < 60) return `${m}m ${String(s).padStart(2, "0")}s`;
+  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, "0")}m`;
+}
+
+/** A two-column table of key → value rows; rows whose key is in `marked` get the class "differs". */
+export function keyValues(entries, caption) {
+  return el("table", { class: "kv" },
+    caption ? el("caption", {}, caption) : null,
+    el("tbody", {}, entries.map(([key, value]) => el("tr", {}, el("th", {}, key), el("td", {}, value instanceof Node ? value : show(value))))));
+}
+
+/** A titled card. */
+export function card(title, ...children) {
+  return el("section", { class: "card" }, el("h2", {}, title), ...children);
+}
+
+/** Text for Plotly, which reads a little markup in names and labels: escaped so it shows as written. */
+export function plotText(value) {
+  return String(value).replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+}
+
+/** A param's value as stored: {kind: "number", number} or {kind, text}. */
+export function paramValue(param) {
+  if (param === null || param === undefined) return null;
+  return param.kind === "number" ? param.number : param.text;
+}

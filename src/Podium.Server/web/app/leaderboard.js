@@ -1,0 +1,169 @@
+// The leaderboard: the server ranks and filters with the query language; the table sorts, filters per
+// column and renders only the rows in view, so it stays quick with tens of thousands of runs.
+import { el, fill, show, duration } from "./dom.js";
+import { get, blob, save, query } from "./api.js";
+
+const state = {
+  filter: "",
+  bestOfSweep: false,
+  columns: null, // null: the server's defaults
+  limit: 10000,
+};
+
+let refresh = null;
+
+export async function leaderboardPage(view, alive) {
+  clearInterval(refresh);
+  const available = await get("leaderboard/columns");
+  const filter = el("input", { type: "search", id: "filter", value: state.filter, spellcheck: "false",
+    placeholder: "metrics.val_accuracy > 0.8 AND params.optimizer = 'adam' ORDER BY metrics.macro_f1 DESC" });
+  const bestOfSweep = el("input", { type: "checkbox", id: "best-of-sweep", checked: state.bestOfSweep });
+  const status = el("div", { class: "status", id: "status" });
+  const problem = el("div");
+  const compare = el("button", { id: "compare", disabled: true }, "Compare selected");
+  const holder = el("div", { id: "leaderboard" });
+  const menu = columnMenu(available, () => load());
+  fill(view,
+    el("h1", {}, "Leaderboard"),
+    el("div", { class: "toolbar" },
+      filter,
+      el("button", { class: "primary", id: "apply", onclick: () => load() }, "Apply"),
+      el("label", {}, bestOfSweep, " best of each sweep"),
+      menu,
+      compare,
+      el("button", { id: "export", onclick: () => exportCsv() }, "Export CSV")),
+    problem, status, holder);
+  filter.addEventListener("keydown", (event) => { if (event.key === "Enter") load(); });
+  bestOfSweep.addEventListener("change", () => load());
+
+  let table = null;
+  const parameters = () => ({
+    filter: state.filter, best_of_sweep: state.bestOfSweep, limit: state.limit,
+    columns: state.columns ? [...new Set([...state.columns, "run_id", "status"])].join(",") : null,
+  });
+
+  async function load() {
+    state.filter = filter.value.trim();
+    state.bestOfSweep = bestOfSweep.checked;
+    fill(problem);
+    let data;
+    try {
+      data = await get("leaderboard" + query(parameters()));
+    } catch (error) {
+      fill(problem, el("p", { class: "error", id: "query-error" }, error.message));
+      return;
+    }
+
+    if (!alive()) return;
+    fill(status, `${data.rows.length} of ${data.matching} runs · ${data.query}`);
+    const shown = state.columns ?? data.columns;
+    const columns = [
+      { formatter: "rowSelection", titleFormatter: "rowSelection", hozAlign: "center", headerSort: false, width: 40, frozen: true },
+      ...data.columns.map((name) => column(name, data.rows, shown.includes(name))),
+    ];
+    if (table) {
+      table.setColumns(columns);
+      table.replaceData(data.rows);
+    } else {
+      table = new Tabulator(holder, {
+        data: data.rows, columns, maxHeight: "72vh", layout: "fitDataStretch", index: "run_id",
+        nestedFieldSeparator: false, renderVertical: "virtual", selectableRows: true,
+        placeholder: "No runs match.",
+      });
+      table.on("rowSelectionChanged", (rows) => {
+        compare.disabled = rows.length < 2;
+      });
+      table.on("tableBuilt", () => { holder.dataset.ready = "true"; });
+    }
+
+    // Running runs change: fetch again every few seconds while any is running.
+    clearInterval(refresh);
+    if (data.rows.some((row) => row.status === "running")) {
+      refresh = setInterval(async () => {
+        if (!alive()) { clearInterval(refresh); return; }
+        try {
+          const again = await get("leaderboard" + query(parameters()));
+          table.updateOrAddData(again.rows);
+          fill(status, `${again.rows.length} of ${again.matching} runs · ${again.query} · live`);
+          if (!again.rows.some((row) => row.status === "running")) clearInterval(refresh);
+        } catch {
+          // keep the last rows on a failed refresh
+        }
+      }, 3000);
+    }
+  }
+
+  compare.addEventListener("click", () => {
+    const ids = table.getSelectedData().map((row) => row.run_id);
+    location.hash = "#/compare/" + ids.map(encodeURIComponent).join(",");
+  });
+
+  async function exportCsv() {
+    save(await blob("leaderboard" + query({ ...parameters(), format: "csv" })), "leaderboard.csv");
+  }
+
+  function columnMenu(names, changed) {
+    const box = el("div", { class: "menu", hidden: true });
+    const chosen = new Set(state.columns ?? names);
+    for (const name of names) {
+      const check = el("input", { type: "checkbox", checked: chosen.has(name), value: name });
+      check.addEventListener("change", () => {
+        if (check.checked) chosen.add(name); else chosen.delete(name);
+        state.columns = names.filter((n) => chosen.has(n)).concat([...chosen].filter((n) => !names.includes(n)));
+        changed();
+      });
+      box.append(el("label", {}, check, " ", name));
+    }
+
+    const extra = el("input", { type: "text", placeholder: "add: metrics.loss, params.seed", size: 24 });
+    extra.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter" || !extra.value.trim()) return;
+      for (const name of extra.value.split(",").map((n) => n.trim()).filter(Boolean)) chosen.add(name);
+      state.columns = names.filter((n) => chosen.has(n)).concat([...chosen].filter((n) => !names.includes(n)));
+      extra.value = "";
+      changed();
+    });
+    box.append(extra);
+    const toggle = el("button", { id: "columns", onclick: () => { box.hidden = !box.hidden; } }, "Columns");
+    return el("div", { class: "columns" }, toggle, box);
+  }
+
+  await load();
+}
+
+function column(name, rows, visible) {
+  const numeric = rows.some((row) => typeof row[name] === "number");
+  return {
+    title: name, field: name, visible,
+    titleFormatter: () => document.createTextNode(name),
+    sorter: numeric ? "number" : "string",
+    hozAlign: numeric ? "right" : "left",
+    headerFilter: "input", headerFilterPlaceholder: "filter",
+    headerFilterFunc: numeric ? numberFilter : "like",
+    formatter: (cell) => format(name, cell.getValue(), cell.getRow().getData()),
+  };
+}
+
+// A number column's filter: "> 0.8", "<= 10", "= 64", or a plain number for equality.
+function numberFilter(text, value) {
+  const match = /^\s*(<=|>=|<|>|=|!=)?\s*(-?[\d.]+(?:e-?\d+)?)\s*$/i.exec(text);
+  if (!match) return true;
+  const limit = Number(match[2]);
+  if (value === null || value === undefined) return false;
+  switch (match[1] ?? "=") {
+    case "<": return value < limit;
+    case "<=": return value <= limit;
+    case ">": return value > limit;
+    case ">=": return value >= limit;
+    case "!=": return value !== limit;
+    default: return value === limit;
+  }
+}
+
+function format(name, value, row) {
+  if (name === "run" && row.run_id) return el("a", { href: "#/runs/" + encodeURIComponent(row.run_id) }, show(value));
+  if (name === "run_id" && value) return el("a", { href: "#/runs/" + encodeURIComponent(value) }, value.slice(0, 8));
+  if (name === "status" && value) return el("span", { class: "badge " + value }, value);
+  if (name === "duration_s" && typeof value === "number") return document.createTextNode(duration(value));
+  return document.createTextNode(show(value));
+}
