@@ -6,12 +6,15 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the tests use: the real Fashion-MNIST files; libpng and libjpeg-turbo, which Podium
 # decodes images with; NumPy, SciPy, PIL and scikit-learn, which write test files and check Podium
-# against what Keras and scikit-learn compute (scipy's affine_transform, PIL's decoding, sklearn's metrics).
+# against what Keras and scikit-learn compute (scipy's affine_transform, PIL's decoding, sklearn's metrics);
+# Node.js and npm, which fetch the web UI's libraries at build time; Chromium, which the browser tests drive.
 if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || [ ! -e /usr/lib/x86_64-linux-gnu/libturbojpeg.so.0 ] \
-   || ! /usr/bin/python3 -c 'import numpy, scipy.ndimage, PIL, sklearn' 2>/dev/null; then
+   || ! /usr/bin/python3 -c 'import numpy, scipy.ndimage, PIL, sklearn' 2>/dev/null \
+   || ! command -v npm >/dev/null || [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
   $apt_get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq dataset-fashion-mnist libpng16-16 libturbojpeg0 python3-numpy python3-scipy python3-pil python3-sklearn >/dev/null
+  DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq dataset-fashion-mnist libpng16-16 libturbojpeg0 python3-numpy python3-scipy python3-pil python3-sklearn \
+    nodejs npm chromium >/dev/null
 fi
 
 results=$(mktemp -d)

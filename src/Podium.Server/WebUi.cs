@@ -20,9 +20,10 @@ internal static class WebUi
         .Select(name => name[Prefix.Length..])
         .ToFrozenSet(StringComparer.Ordinal);
 
-    // Scripts only from this server: data shown by the UI can never run as a script, even if it reached the page
-    // as markup. Plotly sets inline styles; Graphviz runs as WebAssembly.
-    private const string Policy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    // Scripts only from this server, and no inline scripts or event attributes: data shown by the UI could never run
+    // as a script, even if it reached the page as markup. Plotly sets inline styles, and its WebGL charts (parallel
+    // coordinates) compile their drawing code at run time ('unsafe-eval'); Graphviz runs as WebAssembly.
+    private const string Policy = "default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
         + "img-src 'self' data: blob:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
     /// <summary>Whether the front-end libraries were built in (npm was available at build time).</summary>

@@ -13,6 +13,9 @@ namespace Podium.Server.Tests;
 public sealed class ApiTests : IAsyncLifetime
 {
     private const string Token = "s3cret-token";
+    private static readonly DatasetRecord Shapes = new("shapes", new string('a', 64),
+        new Dictionary<string, SplitShape> { ["train"] = new([90, 3, 16, 16], [90]) }, ["circle", "square"], "synthetic");
+
     private readonly TempFolder _folder = new();
     private readonly List<WebApplication> _servers = [];
     private string _runId = "";
@@ -29,6 +32,10 @@ public sealed class ApiTests : IAsyncLifetime
             }
 
             run.LogMetric("val_accuracy", 0.9);
+            run.LogMetric("gradient_norm/conv2d", 0.5, 1);
+            run.LogMetric("gradient_norm/conv2d", 0.25, 2);
+            run.LogDataset(Shapes, "train");
+            run.LogDataset(Shapes, "validation");
             using var content = new MemoryStream("epoch,loss\n1,0.5\n"u8.ToArray());
             run.LogArtifact("history.csv", content);
             _runId = run.Id;
@@ -38,6 +45,7 @@ public sealed class ApiTests : IAsyncLifetime
         {
             other.LogParams(new Dictionary<string, object> { ["optimizer"] = "sgd" });
             other.LogMetric("val_accuracy", 0.7);
+            other.LogDataset(Shapes, "train", "{\"horizontal_flip\":true}");
         }
 
         File.WriteAllText(_folder.File("secret.txt"), "outside the artifact root");
@@ -183,5 +191,67 @@ public sealed class ApiTests : IAsyncLifetime
         Assert.Contains("/api/runs", paths);
         Assert.Contains("/api/runs/{id}/metrics/{key}", paths);
         Assert.Contains("/api/leaderboard", paths);
+    }
+
+    [Fact]
+    public async Task Datasets_are_listed_once_each_with_the_runs_and_roles_that_used_them()
+    {
+        var client = await Start();
+
+        var list = await Json(await client.GetAsync("/api/datasets"));
+        var detail = await Json(await client.GetAsync("/api/datasets/" + Shapes.Fingerprint));
+        var notHex = await client.GetAsync("/api/datasets/zz'or'1");
+        var unknown = await client.GetAsync("/api/datasets/" + new string('b', 64));
+
+        var only = Assert.Single(list.EnumerateArray());
+        Assert.Equal("shapes", only.GetProperty("dataset").GetProperty("name").GetString());
+        Assert.Equal(2, only.GetProperty("runs").GetInt32());
+        Assert.Equal(["train", "validation"], only.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        var uses = detail.GetProperty("runs").EnumerateArray().Select(u => (u.GetProperty("run").GetProperty("name").GetString(), u.GetProperty("role").GetString())).Order().ToList();
+        Assert.Equal([("<script>alert(1)</script>", "train"), ("<script>alert(1)</script>", "validation"), ("sgd-run", "train")], uses);
+        Assert.Equal(HttpStatusCode.BadRequest, notHex.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_metric_key_holding_a_slash_is_addressed_as_a_path()
+    {
+        var client = await Start();
+
+        var body = await Json(await client.GetAsync($"/api/runs/{_runId}/metrics/gradient_norm/conv2d"));
+
+        Assert.Equal(2, body.GetProperty("total").GetInt32());
+        Assert.Equal([0.5, 0.25], body.GetProperty("points").EnumerateArray().Select(p => p.GetProperty("value").GetDouble()));
+    }
+
+    [Fact]
+    public async Task The_leaderboard_exports_as_csv_and_can_show_only_the_best_of_each_sweep()
+    {
+        var client = await Start();
+
+        var csv = await client.GetAsync("/api/leaderboard?columns=rank,run,val_accuracy&format=csv");
+        var text = await csv.Content.ReadAsStringAsync();
+
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("rank,run,val_accuracy\r\n1,<script>alert(1)</script>,0.9\r\n2,sgd-run,0.7\r\n", text);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/api/leaderboard?format=xml")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_ui_files_are_served_without_the_token_under_a_script_policy_while_the_api_still_needs_it()
+    {
+        var client = await Start(Token);
+
+        var page = await client.GetAsync("/");
+        var script = await client.GetAsync("/ui/app.js");
+        var escape = await client.GetAsync("/ui/..%2Fapp.js");
+        var api = await client.GetAsync("/api/runs");
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("script-src 'self'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, escape.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
     }
 }

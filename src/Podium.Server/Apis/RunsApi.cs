@@ -24,7 +24,7 @@ internal static class RunsApi
             return new { runs = store.SearchRuns(query), matching = store.CountRuns(query) };
         });
         api.MapGet("/runs/{id}", (ITrackingStore store, string id) => Find(store, id));
-        api.MapGet("/runs/{id}/metrics/{key}", (ITrackingStore store, string id, string key, int? max_points) =>
+        api.MapGet("/runs/{id}/metrics/{**key}", (ITrackingStore store, string id, string key, int? max_points) =>
         {
             var run = Find(store, id);
             var series = run.Metrics.ContainsKey(key) ? store.GetMetricHistory(run.Info.Id, key) : throw new KeyNotFoundException($"run {id} has no metric '{key}'");

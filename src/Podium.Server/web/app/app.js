@@ -11,6 +11,7 @@ let generation = 0;
 async function route() {
   const parts = location.hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
   const mine = ++generation;
+  delete document.body.dataset.ready;
   const section = parts[0] ?? "leaderboard";
   for (const a of document.querySelectorAll("nav a")) {
     a.classList.toggle("active", a.dataset.route === (section === "datasets" ? "datasets" : "leaderboard"));

@@ -12,9 +12,15 @@ export function lines(title, series, { xTitle = "epoch", yTitle = "", logY = fal
   const node = el("div", { class: "chart" });
   Plotly.newPlot(node, series.map((s) => ({ type: "scatter", mode: s.x.length > 60 ? "lines" : "lines+markers", name: plotText(s.name), x: s.x, y: s.y })), {
     ...layoutBase, title: { text: plotText(title), font: { size: 14 } },
-    xaxis: { title: { text: xTitle } }, yaxis: { title: { text: plotText(yTitle) }, type: logY ? "log" : "linear" },
+    xaxis: { title: { text: xTitle }, ...(fewSteps(series) ? { dtick: 1 } : {}) }, yaxis: { title: { text: plotText(yTitle) }, type: logY ? "log" : "linear" },
   }, config);
   return node;
+}
+
+// A handful of whole-numbered steps (epochs): one tick each, not 1.2, 1.4, ...
+function fewSteps(series) {
+  const xs = series.flatMap((s) => s.x);
+  return xs.length > 0 && xs.every(Number.isInteger) && Math.max(...xs) - Math.min(...xs) <= 20;
 }
 
 /** A confusion matrix as a heatmap, true classes down, predicted across, counts in the cells. */

@@ -1,6 +1,6 @@
 // Two or more runs side by side: params and metrics with the differing rows marked, a metric's curves
 // overlaid, and parallel coordinates over the params that vary.
-import { el, fill, show, link, paramValue } from "./dom.js";
+import { el, fill, show, link, paramValue, path } from "./dom.js";
 import { get } from "./api.js";
 import { lines, parallel } from "./charts.js";
 
@@ -32,7 +32,7 @@ export async function comparePage(view, ids, alive) {
     const key = choice.value;
     if (!key) return;
     const series = await Promise.all(runs.filter((r) => r.metrics[key]).map(async (r) => {
-      const data = await get(`runs/${encodeURIComponent(r.info.id)}/metrics/${encodeURIComponent(key)}?max_points=1000`);
+      const data = await get(`runs/${encodeURIComponent(r.info.id)}/metrics/${path(key)}?max_points=1000`);
       return { name: r.info.name, x: data.points.map((p) => p.step), y: data.points.map((p) => p.value) };
     }));
     fill(curves, lines(key, series, { yTitle: key }));

@@ -72,3 +72,8 @@ export function paramValue(param) {
   if (param === null || param === undefined) return null;
   return param.kind === "number" ? param.number : param.text;
 }
+
+/** A key or artifact path for a URL: each segment encoded, the slashes kept (the API takes them as a path). */
+export function path(text) {
+  return String(text).split("/").map(encodeURIComponent).join("/");
+}

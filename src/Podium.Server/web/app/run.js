@@ -1,5 +1,5 @@
 // A run: what it was (params, data, network, environment) and how it went (curves, evaluation, gradients, artifacts).
-import { el, fill, show, duration, keyValues, card, link, paramValue } from "./dom.js";
+import { el, fill, show, duration, keyValues, card, link, paramValue, path } from "./dom.js";
 import { get, blob, save, query } from "./api.js";
 import { lines, confusion, roc } from "./charts.js";
 
@@ -22,22 +22,29 @@ export async function runPage(view, id, alive) {
   for (const use of run.datasets) grid.append(dataCard(use));
   if (run.model) grid.append(networkCard(run.model));
 
+  // The charts load their data separately; one that fails says so in its place and the rest still show.
   const curves = el("section", { class: "card wide" }, el("h2", {}, "Learning curves"));
   grid.append(curves);
-  await learningCurves(curves, run);
+  await guarded(curves, () => learningCurves(curves, run));
 
-  const evaluation = artifacts.find((a) => a.path === "evaluation.json");
-  if (evaluation) {
-    const report = await get(`runs/${encodeURIComponent(info.id)}/artifacts/evaluation.json`);
-    grid.append(card("Confusion matrix", confusion(report.classes, report.confusion)));
-    grid.append(card("ROC curves", roc([...report.roc, report.micro, report.macro].filter(Boolean))));
+  if (artifacts.some((a) => a.path === "evaluation.json")) {
+    const holder = el("div", { class: "grid card wide" });
+    grid.append(holder);
+    await guarded(holder, async () => {
+      const report = await get(`runs/${encodeURIComponent(info.id)}/artifacts/evaluation.json`);
+      holder.append(card("Confusion matrix", confusion(report.classes, report.confusion)),
+        card("ROC curves", roc([...report.roc, report.micro, report.macro].filter(Boolean))));
+    });
   }
 
   const norms = Object.keys(run.metrics).filter((k) => k.startsWith("gradient_norm/")).sort();
   if (norms.length > 0) {
-    const series = await Promise.all(norms.map((k) => history(info.id, k)));
-    grid.append(el("section", { class: "card wide" }, el("h2", {}, "Gradient norms per layer"),
-      lines("gradient norm (L2) per layer", series.map((s, i) => ({ ...s, name: norms[i].slice("gradient_norm/".length) })), { logY: true, yTitle: "norm" })));
+    const holder = el("section", { class: "card wide" }, el("h2", {}, "Gradient norms per layer"));
+    grid.append(holder);
+    await guarded(holder, async () => {
+      const series = await Promise.all(norms.map((k) => history(info.id, k)));
+      holder.append(lines("gradient norm (L2) per layer", series.map((s, i) => ({ ...s, name: norms[i].slice("gradient_norm/".length) })), { logY: true, yTitle: "norm" }));
+    });
   }
 
   grid.append(card("Tags", keyValues(Object.entries(run.tags).sort(([a], [b]) => a.localeCompare(b)))));
@@ -51,6 +58,14 @@ export async function runPage(view, id, alive) {
       grid.prepend(el("section", { class: "card wide" }, el("h2", {}, "Sweep"),
         el("p", {}, `${trials.runs.length} trials. `, link("Compare them", "compare", trials.runs.map((r) => r.info.id).join(",")))));
     }
+  }
+}
+
+async function guarded(holder, draw) {
+  try {
+    await draw();
+  } catch (error) {
+    holder.append(el("p", { class: "error" }, error.message));
   }
 }
 
@@ -102,7 +117,7 @@ function networkCard(model) {
 
 /** One metric's history, downsampled by the server to at most 1,000 points (min and max per bucket). */
 async function history(runId, key) {
-  const data = await get(`runs/${encodeURIComponent(runId)}/metrics/${encodeURIComponent(key)}?max_points=1000`);
+  const data = await get(`runs/${encodeURIComponent(runId)}/metrics/${path(key)}?max_points=1000`);
   return { name: key, x: data.points.map((p) => p.step), y: data.points.map((p) => p.value), total: data.total };
 }
 
@@ -135,7 +150,7 @@ function artifactTable(runId, artifacts) {
     el("tbody", {}, artifacts.map((a) => el("tr", {},
       el("td", {}, el("a", { href: "#", onclick: async (event) => {
         event.preventDefault();
-        save(await blob(`runs/${encodeURIComponent(runId)}/artifacts/${a.path.split("/").map(encodeURIComponent).join("/")}`), a.path.split("/").pop());
+        save(await blob(`runs/${encodeURIComponent(runId)}/artifacts/${path(a.path)}`), a.path.split("/").pop());
       } }, a.path)),
       el("td", { class: "num" }, a.size.toLocaleString()),
       el("td", {}, a.sha256.slice(0, 12) + "…")))));

@@ -1,0 +1,132 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Playwright;
+using Podium.Experiments;
+using Podium.Experiments.Specs;
+using Podium.Tests;
+using Podium.Tracking;
+using Xunit;
+
+namespace Podium.Web.Tests;
+
+/// <summary>
+/// One store for the browser tests: two runs trained for real on tiny data (so every card of the run page has
+/// something to show), and one run whose name, param and tag are markup meant to run. A real server on a free
+/// loopback port serves it, and Debian's Chromium, driven by Playwright, visits it.
+/// </summary>
+public sealed class WebFixture : IAsyncLifetime
+{
+    /// <summary>Markup that would run if the UI put run data into the page as HTML.</summary>
+    public const string ScriptName = "<script>window.__pwned = 1</script>";
+    public const string ImageParam = "\"><img src=x onerror=\"window.__pwned = 2\">";
+    public const string ImageTag = "<img src=x onerror=window.__pwned=3>";
+
+    private readonly TempFolder _folder = new();
+    private WebApplication? _server;
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public string Url { get; private set; } = "";
+
+    public string AdamRun { get; private set; } = "";
+
+    public string SgdRun { get; private set; } = "";
+
+    public string MarkupRun { get; private set; } = "";
+
+    /// <summary>Where screenshots go: $PODIUM_SCREENSHOTS, or podium-screenshots under the temp folder.</summary>
+    public static string Screenshots { get; } = Environment.GetEnvironmentVariable("PODIUM_SCREENSHOTS") is { Length: > 0 } given
+        ? given : Path.Combine(Path.GetTempPath(), "podium-screenshots");
+
+    public async Task InitializeAsync()
+    {
+        using (var board = Leaderboard.Open(_folder.Path, new TrackerOptions { CaptureSource = false }))
+        {
+            AdamRun = Train(board, "adam");
+            SgdRun = Train(board, "sgd");
+        }
+
+        using (var tracker = Tracker.Open(_folder.Path, new TrackerOptions { CaptureSource = false }))
+        using (var run = tracker.StartRun("web", ScriptName, seed: 3))
+        {
+            run.LogParams(new Dictionary<string, object> { ["note"] = ImageParam, ["optimizer"] = "rmsprop" });
+            run.SetTag("comment", ImageTag);
+            // A long series: the run page must draw it without fetching every point.
+            for (var step = 1; step <= 100_000; step++)
+            {
+                run.LogMetric("loss", 1.0 / Math.Sqrt(step), step);
+            }
+
+            run.LogMetric("val_accuracy", 0.5, 1);
+            MarkupRun = run.Id;
+        }
+
+        _server = Podium.Server.PodiumServer.Create(new Podium.Server.ServerOptions { Store = _folder.Path, Port = 0 });
+        await _server.StartAsync();
+        Url = _server.Urls.Single();
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("PODIUM_CHROMIUM") ?? "/usr/bin/chromium",
+            Headless = true,
+            // As root Chromium needs --no-sandbox; SwiftShader gives Plotly's parallel coordinates WebGL without a GPU;
+            // the rest keep Chromium from calling out to a network it cannot reach.
+            Args = ["--no-sandbox", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        Directory.CreateDirectory(Screenshots);
+    }
+
+    private static string Train(Leaderboard board, string optimizer)
+    {
+        var file = RunFile.Parse($$"""
+            name: web-{{optimizer}}
+            experiment: web
+            data: {source: shapes, count: 120, size: 16, classes: 3, validation_split: 0.25, augment: {horizontal_flip: true} }
+            model: basic_cnn
+            padding: same
+            optimizer: {{optimizer}}
+            batch_size: 16
+            epochs: 2
+            fit_mode: nostop
+            seed: 5
+            """);
+        using var run = board.StartRun(file);
+        run.Build().Fit().Evaluate().Outputs();
+        return run.Run.Id;
+    }
+
+    /// <summary>A fresh page (its own context) at the UI, with a console error collector.</summary>
+    public async Task<(IPage Page, List<string> Errors)> Open(string route = "")
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                errors.Add(message.Text);
+            }
+        };
+        page.PageError += (_, error) => errors.Add(error);
+        await page.GotoAsync(Url + "/" + route);
+        return (page, errors);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_server is not null)
+        {
+            await _server.StopAsync();
+            await _server.DisposeAsync();
+        }
+
+        _folder.Dispose();
+    }
+}
