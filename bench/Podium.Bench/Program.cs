@@ -11,6 +11,7 @@ using Podium.Tracking.Leaderboards;
 //   dotnet run -c Release --project bench/Podium.Bench -- folder [--store DIR]
 //   dotnet run -c Release --project bench/Podium.Bench -- train [--seconds 20] [--parts train32,infer256,rgb32]
 //   dotnet run -c Release --project bench/Podium.Bench -- leaderboard [--runs 100000] [--store DIR]
+//   dotnet run -c Release --project bench/Podium.Bench -- web [--store DIR]   (podium serve: HTTP ingestion, pages in headless Chromium)
 var mode = args.Length > 0 ? args[0] : "all";
 var runs = Option("--runs", 100_000);
 var storeArgument = OptionText("--store");
@@ -54,6 +55,11 @@ if (mode is "train")
 {
     var seconds = OptionText("--seconds") is { } text ? double.Parse(text, CultureInfo.InvariantCulture) : 20;
     TrainBench.Print(TrainBench.Run(seconds, OptionText("--parts") ?? "train32,infer256,rgb32"), OptionText("--json") ?? "podium_basic_cnn.json");
+}
+
+if (mode is "web")
+{
+    await WebBench.Run(storeArgument);
 }
 
 if (mode is "leaderboard" or "all")
@@ -181,7 +187,7 @@ internal static class LeaderboardBench
         Console.WriteLine($"leaderboard: counting all matches (the \"of N\" total, done on demand): median {counts[counts.Count / 2]:F1} ms (10 repeats)");
     }
 
-    private static void Generate(Tracker tracker, int runs)
+    public static void Generate(Tracker tracker, int runs)
     {
         var random = new Random(1);
         var clock = Stopwatch.StartNew();

@@ -1,6 +1,28 @@
 // Plotly charts. Names and labels from runs go through plotText, since Plotly reads a little markup in them.
 import { el, plotText } from "./dom.js";
 
+const loading = new Map();
+
+/** Loads a library's script once, when a page first needs it: the leaderboard never waits for Plotly or Graphviz. */
+export function library(src) {
+  if (!loading.has(src)) {
+    loading.set(src, new Promise((resolve, reject) => {
+      const script = el("script", { src });
+      script.addEventListener("load", resolve);
+      script.addEventListener("error", () => reject(new Error("could not load " + src)));
+      document.head.append(script);
+    }));
+  }
+
+  return loading.get(src);
+}
+
+/** Plotly, loaded; call before drawing any chart. */
+export const plotly = () => library("/ui/plotly.min.js");
+
+/** Graphviz (viz.js), loaded. */
+export const graphviz = () => library("/ui/viz-global.js").then(() => Viz.instance());
+
 const layoutBase = {
   margin: { l: 55, r: 15, t: 35, b: 45 }, paper_bgcolor: "#fff", plot_bgcolor: "#fff",
   font: { family: "system-ui, sans-serif", size: 12 }, legend: { orientation: "h", y: -0.2 },

@@ -2,10 +2,10 @@
 // overlaid, and parallel coordinates over the params that vary.
 import { el, fill, show, link, paramValue, path } from "./dom.js";
 import { get } from "./api.js";
-import { lines, parallel } from "./charts.js";
+import { lines, parallel, plotly } from "./charts.js";
 
 export async function comparePage(view, ids, alive) {
-  const runs = await Promise.all(ids.map((id) => get("runs/" + encodeURIComponent(id))));
+  const [runs] = await Promise.all([Promise.all(ids.map((id) => get("runs/" + encodeURIComponent(id)))), plotly()]);
   if (!alive()) return;
   const value = paramValue;
   const paramKeys = [...new Set(runs.flatMap((r) => Object.keys(r.params)))].sort();

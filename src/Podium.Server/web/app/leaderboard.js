@@ -42,28 +42,48 @@ export async function leaderboardPage(view, alive) {
     columns: state.columns ? [...new Set([...state.columns, "run_id", "status"])].join(",") : null,
   });
 
+  // The first rows come alone, so the ranking is on screen at once; the rest follow and replace them.
+  const firstRows = 500;
+  let loads = 0;
+
   async function load() {
     state.filter = filter.value.trim();
     state.bestOfSweep = bestOfSweep.checked;
+    const mine = ++loads;
     fill(problem);
+    const all = parameters();
     let data;
     try {
-      data = await get("leaderboard" + query(parameters()));
+      data = await get("leaderboard" + query({ ...all, limit: Math.min(firstRows, state.limit) }));
     } catch (error) {
       fill(problem, el("p", { class: "error", id: "query-error" }, error.message));
       return;
     }
 
-    if (!alive()) return;
-    fill(status, `${data.rows.length} of ${data.matching} runs · ${data.query}`);
+    if (!alive() || mine !== loads) return;
+    display(data, data.matching > data.rows.length && state.limit > firstRows);
+    if (data.matching > data.rows.length && state.limit > firstRows) {
+      try {
+        const rest = await get("leaderboard" + query(all));
+        if (alive() && mine === loads) display(rest, false);
+      } catch (error) {
+        fill(problem, el("p", { class: "error" }, error.message));
+      }
+    }
+  }
+
+  function display(data, partial) {
+    fill(status, `${data.rows.length} of ${data.matching} runs · ${data.query}`, partial ? " · loading the rest…" : "");
     const shown = state.columns ?? data.columns;
     const columns = [
       { formatter: "rowSelection", titleFormatter: "rowSelection", hozAlign: "center", headerSort: false, width: 40, frozen: true },
       ...data.columns.map((name) => column(name, data.rows, shown.includes(name))),
     ];
+    // Marks for the benchmark: when the first rows, and then all of them, are in the table.
+    const mark = () => performance.mark(partial ? "podium:first-rows" : "podium:all-rows");
     if (table) {
       table.setColumns(columns);
-      table.replaceData(data.rows);
+      table.replaceData(data.rows).then(mark);
     } else {
       table = new Tabulator(holder, {
         data: data.rows, columns, maxHeight: "72vh", layout: "fitDataStretch", index: "run_id",
@@ -73,24 +93,28 @@ export async function leaderboardPage(view, alive) {
       table.on("rowSelectionChanged", (rows) => {
         compare.disabled = rows.length < 2;
       });
-      table.on("tableBuilt", () => { holder.dataset.ready = "true"; });
+      table.on("tableBuilt", mark);
     }
 
-    // Running runs change: fetch again every few seconds while any is running.
+    holder.dataset.complete = String(!partial);
+    if (!partial) live(data);
+  }
+
+  // Running runs change: fetch again every few seconds while any is running.
+  function live(data) {
     clearInterval(refresh);
-    if (data.rows.some((row) => row.status === "running")) {
-      refresh = setInterval(async () => {
-        if (!alive()) { clearInterval(refresh); return; }
-        try {
-          const again = await get("leaderboard" + query(parameters()));
-          table.updateOrAddData(again.rows);
-          fill(status, `${again.rows.length} of ${again.matching} runs · ${again.query} · live`);
-          if (!again.rows.some((row) => row.status === "running")) clearInterval(refresh);
-        } catch {
-          // keep the last rows on a failed refresh
-        }
-      }, 3000);
-    }
+    if (!data.rows.some((row) => row.status === "running")) return;
+    refresh = setInterval(async () => {
+      if (!alive()) { clearInterval(refresh); return; }
+      try {
+        const again = await get("leaderboard" + query(parameters()));
+        table.updateOrAddData(again.rows);
+        fill(status, `${again.rows.length} of ${again.matching} runs · ${again.query} · live`);
+        if (!again.rows.some((row) => row.status === "running")) clearInterval(refresh);
+      } catch {
+        // keep the last rows on a failed refresh
+      }
+    }, 3000);
   }
 
   compare.addEventListener("click", () => {

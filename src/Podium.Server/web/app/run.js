@@ -1,10 +1,10 @@
 // A run: what it was (params, data, network, environment) and how it went (curves, evaluation, gradients, artifacts).
 import { el, fill, show, duration, keyValues, card, link, paramValue, path } from "./dom.js";
 import { get, blob, save, query } from "./api.js";
-import { lines, confusion, roc } from "./charts.js";
+import { lines, confusion, roc, plotly, graphviz } from "./charts.js";
 
 export async function runPage(view, id, alive) {
-  const run = await get("runs/" + encodeURIComponent(id));
+  const [run] = await Promise.all([get("runs/" + encodeURIComponent(id)), plotly()]);
   const artifacts = await get(`runs/${encodeURIComponent(run.info.id)}/artifacts`);
   if (!alive()) return;
   const info = run.info;
@@ -101,7 +101,7 @@ function networkCard(model) {
   let architecture = null;
   try { architecture = JSON.parse(model.architecture_json); } catch { /* shown without the summary */ }
   const graph = el("div", { class: "graph", id: "model-graph" }, "drawing the graph…");
-  Viz.instance().then((viz) => fill(graph, viz.renderSVGElement(model.dot))).catch((error) => fill(graph, el("p", { class: "error" }, "graph: " + error.message)));
+  graphviz().then((viz) => fill(graph, viz.renderSVGElement(model.dot))).catch((error) => fill(graph, el("p", { class: "error" }, "graph: " + error.message)));
   const rows = (architecture?.layers ?? []).flatMap(function flat(layer) {
     return [layer, ...(layer.body ?? []).flatMap(flat), ...(layer.projection ?? []).flatMap(flat)];
   });

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Podium.Server;
+using Podium.Tracking;
+
+/// <summary>
+/// podium serve's figures: ingestion over HTTP from one client (batches of 10,000 points on one kept-alive
+/// connection), the leaderboard page with 10,000 runs in headless Chromium, and a run page over a 100,000-point series.
+/// </summary>
+internal static class WebBench
+{
+    public static async Task Run(string? store)
+    {
+        const int Runs = 10_000;
+        store ??= Path.Combine(Path.GetTempPath(), $"podium-bench-web-{Runs}");
+        using (var tracker = Tracker.Open(store, new TrackerOptions { CaptureSource = false }))
+        {
+            if (tracker.Store.CountRuns(Podium.Tracking.Query.RunQuery.All) == 0)
+            {
+                LeaderboardBench.Generate(tracker, Runs);
+            }
+        }
+
+        var server = PodiumServer.Create(new ServerOptions { Store = store, Port = 0 });
+        await server.StartAsync();
+        var url = server.Urls.Single();
+        try
+        {
+            var longRun = await Ingest(url);
+            await Pages(url, longRun);
+        }
+        finally
+        {
+            await server.StopAsync();
+            await server.DisposeAsync();
+        }
+    }
+
+    /// <summary>1,000,000 metric points in batches of 10,000; returns the run, which holds a 100,000-point series.</summary>
+    private static async Task<string> Ingest(string url)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(url) };
+        var created = await client.PostAsJsonAsync("/api/runs", new { experiment = "ingest", name = "http-ingest" });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        const int Batch = 10_000, Batches = 100;
+        var clock = Stopwatch.StartNew();
+        for (var b = 0; b < Batches; b++)
+        {
+            // Ten keys of 1,000 steps each per batch: 100,000 steps per key in all.
+            var metrics = Enumerable.Range(0, Batch).Select(i => new
+            {
+                key = "metric_" + (i % 10), value = Math.Sin((b * 1000 + i / 10) / 500.0), step = b * 1000 + i / 10,
+            });
+            var response = await client.PostAsJsonAsync($"/api/runs/{id}/batch", new { metrics });
+            response.EnsureSuccessStatusCode();
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"web: HTTP ingestion, one client, batches of {Batch:N0}: {Batch * Batches / seconds:N0} points/s ({Batch * Batches:N0} points in {seconds:F2} s)");
+        await client.PostAsJsonAsync($"/api/runs/{id}/end", new { status = "finished" });
+        return id;
+    }
+
+    private static async Task Pages(string url, string longRun)
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("PODIUM_CHROMIUM") ?? "/usr/bin/chromium",
+            Args = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        var board = new List<double>();
+        var whole = new List<double>();
+        var sort = new List<double>();
+        var run = new List<double>();
+        for (var i = 0; i < 4; i++)
+        {
+            var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+            var page = await context.NewPageAsync();
+            var clock = Stopwatch.StartNew();
+            await page.GotoAsync(url + "/");
+            await page.WaitForSelectorAsync("#leaderboard .tabulator-row");
+            var loaded = clock.Elapsed.TotalMilliseconds;
+            await page.WaitForSelectorAsync("#leaderboard[data-complete='true']", new PageWaitForSelectorOptions { Timeout = 60_000 });
+            var complete = clock.Elapsed.TotalMilliseconds;
+            // In the page, from the navigation's start (what the user waits for once the browser is up).
+            var first = await page.EvaluateAsync<double>("() => performance.getEntriesByName('podium:first-rows')[0].startTime");
+            var all = await page.EvaluateAsync<double>("() => performance.getEntriesByName('podium:all-rows')[0].startTime");
+            Console.WriteLine($"web:   leaderboard: first 500 rows in the table {first:F0} ms after navigation start, all 10,000 {all:F0} ms; wall clock from Playwright's goto: {loaded:F0} / {complete:F0} ms");
+            clock.Restart();
+            var top = await page.InnerTextAsync("#leaderboard .tabulator-row .tabulator-cell[tabulator-field='run']");
+            await page.ClickAsync(".tabulator-col[tabulator-field='run'] .tabulator-col-title");
+            await page.WaitForFunctionAsync("f => document.querySelector(\"#leaderboard .tabulator-row .tabulator-cell[tabulator-field='run']\").innerText !== f", top);
+            var sorted = clock.Elapsed.TotalMilliseconds;
+            var rows = await page.InnerTextAsync("#status");
+
+            clock.Restart();
+            await page.GotoAsync(url + "/#/runs/" + longRun);
+            await page.WaitForSelectorAsync("body[data-ready='runs']");
+            var runPage = clock.Elapsed.TotalMilliseconds;
+            var drawn = await page.InnerTextAsync("[data-metric='metric_0'] .status");
+            if (i > 0)
+            {
+                // The first visit warms the server's JIT and Chromium's caches; the rest are measured.
+                board.Add(first);
+                whole.Add(all);
+                sort.Add(sorted);
+                run.Add(runPage);
+            }
+            else
+            {
+                Console.WriteLine($"web: leaderboard page shows \"{rows}\"; run page: \"{drawn}\"");
+            }
+
+            await context.CloseAsync();
+        }
+
+        Console.WriteLine($"web: leaderboard page, 10,000 runs, first 500 rows in the table, from navigation start: median {Median(board):F0} ms (of {string.Join(", ", board.Select(t => t.ToString("F0")))})");
+        Console.WriteLine($"web: leaderboard page, 10,000 runs, all rows in the table, from navigation start: median {Median(whole):F0} ms");
+        Console.WriteLine($"web: sorting those 10,000 rows by a column in the browser: median {Median(sort):F0} ms");
+        Console.WriteLine($"web: run page with a 100,000-point series per metric, to fully drawn: median {Median(run):F0} ms");
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+}
