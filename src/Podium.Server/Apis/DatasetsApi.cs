@@ -25,16 +25,18 @@ internal static partial class DatasetsApi
                 throw new ArgumentException($"'{fingerprint}' is not a dataset fingerprint (hexadecimal SHA-256)");
             }
 
-            var runs = store.SearchRuns(RunQuery.Parse($"dataset.fingerprint = '{fingerprint.ToLowerInvariant()}' ORDER BY attributes.start_time DESC"));
-            var uses = runs.SelectMany(run => run.Datasets.Where(d => d.Dataset.Fingerprint == fingerprint.ToLowerInvariant()).Select(use => new DatasetRun(run.Info, use.Role, use.Augmentations,
-                run.Metrics.TryGetValue("val_accuracy", out var accuracy) ? accuracy.Last : null))).ToList();
-            var dataset = runs.SelectMany(r => r.Datasets).FirstOrDefault(d => d.Dataset.Fingerprint == fingerprint.ToLowerInvariant())?.Dataset
-                ?? throw new KeyNotFoundException($"no dataset with fingerprint {fingerprint}");
-            return new { dataset, runs = uses };
+            var wanted = fingerprint.ToLowerInvariant();
+            var uses = store.SearchRuns(RunQuery.Parse($"dataset.fingerprint = '{wanted}' ORDER BY attributes.start_time DESC"))
+                .SelectMany(run => run.Datasets.Where(d => d.Dataset.Fingerprint == wanted).Select(use => (run, use)))
+                .ToList();
+            var dataset = uses.Count > 0 ? uses[0].use.Dataset : throw new KeyNotFoundException($"no dataset with fingerprint {fingerprint}");
+            var runs = uses.Select(x => new DatasetRun(x.run.Info, x.use.Role, x.use.Augmentations,
+                x.run.Metrics.TryGetValue("val_accuracy", out var accuracy) ? accuracy.Last : null)).ToList();
+            return new { dataset, runs };
         });
     }
 
-    [GeneratedRegex("^[0-9a-fA-F]{8,64}$")]
+    [GeneratedRegex("^[0-9a-fA-F]{64}$")]
     private static partial Regex Hex();
 
     /// <summary>A dataset with how many runs used it, and in which roles.</summary>

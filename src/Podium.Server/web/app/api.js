@@ -1,3 +1,5 @@
+import { path } from "./dom.js";
+
 // The API, with the bearer token when the server asks for one (kept for this tab only).
 
 const tokenKey = "podium-token";
@@ -59,4 +61,10 @@ export function query(parameters) {
 
   const text = search.toString();
   return text ? "?" + text : "";
+}
+
+/** A metric's history as chart series, downsampled by the server to at most 1,000 points (min and max per bucket). */
+export async function history(runId, key, name = key) {
+  const data = await get(`runs/${encodeURIComponent(runId)}/metrics/${path(key)}?max_points=1000`);
+  return { name, x: data.points.map((p) => p.step), y: data.points.map((p) => p.value), total: data.total };
 }

@@ -1,7 +1,7 @@
 // Two or more runs side by side: params and metrics with the differing rows marked, a metric's curves
 // overlaid, and parallel coordinates over the params that vary.
-import { el, fill, show, link, paramValue, path } from "./dom.js";
-import { get } from "./api.js";
+import { el, fill, show, link, paramValue, isNorm } from "./dom.js";
+import { get, history } from "./api.js";
 import { lines, parallel, plotly } from "./charts.js";
 
 export async function comparePage(view, ids, alive) {
@@ -10,7 +10,7 @@ export async function comparePage(view, ids, alive) {
   const value = paramValue;
   const paramKeys = [...new Set(runs.flatMap((r) => Object.keys(r.params)))].sort();
   const metricKeys = [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))]
-    .filter((k) => !k.startsWith("gradient_norm/") && !k.startsWith("weight_norm/")).sort();
+    .filter((k) => !isNorm(k)).sort();
   const differs = (values) => new Set(values.map((v) => JSON.stringify(v ?? null))).size > 1;
 
   const head = el("tr", {}, el("th", {}, ""), runs.map((r) => el("th", {}, link(r.info.name, "runs", r.info.id))));
@@ -31,10 +31,7 @@ export async function comparePage(view, ids, alive) {
   const drawCurves = async () => {
     const key = choice.value;
     if (!key) return;
-    const series = await Promise.all(runs.filter((r) => r.metrics[key]).map(async (r) => {
-      const data = await get(`runs/${encodeURIComponent(r.info.id)}/metrics/${path(key)}?max_points=1000`);
-      return { name: r.info.name, x: data.points.map((p) => p.step), y: data.points.map((p) => p.value) };
-    }));
+    const series = await Promise.all(runs.filter((r) => r.metrics[key]).map((r) => history(r.info.id, key, r.info.name)));
     fill(curves, lines(key, series, { yTitle: key }));
   };
   choice.addEventListener("change", drawCurves);

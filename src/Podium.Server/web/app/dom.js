@@ -77,3 +77,8 @@ export function paramValue(param) {
 export function path(text) {
   return String(text).split("/").map(encodeURIComponent).join("/");
 }
+
+/** Whether a metric is a per-layer norm (drawn as its own chart, left out of metric tables). */
+export function isNorm(key) {
+  return key.startsWith("gradient_norm/") || key.startsWith("weight_norm/");
+}

@@ -1,6 +1,6 @@
 // A run: what it was (params, data, network, environment) and how it went (curves, evaluation, gradients, artifacts).
-import { el, fill, show, duration, keyValues, card, link, paramValue, path } from "./dom.js";
-import { get, blob, save, query } from "./api.js";
+import { el, fill, show, duration, keyValues, card, link, paramValue, path, isNorm } from "./dom.js";
+import { get, blob, save, query, history } from "./api.js";
 import { lines, confusion, roc, plotly, graphviz } from "./charts.js";
 
 export async function runPage(view, id, alive) {
@@ -70,7 +70,7 @@ async function guarded(holder, draw) {
 }
 
 function metricsTable(metrics) {
-  const keys = Object.keys(metrics).filter((k) => !k.startsWith("gradient_norm/") && !k.startsWith("weight_norm/")).sort();
+  const keys = Object.keys(metrics).filter((k) => !isNorm(k)).sort();
   return el("table", { class: "plain" },
     el("thead", {}, el("tr", {}, el("th", {}, "metric"), el("th", {}, "last"), el("th", {}, "min"), el("th", {}, "max"), el("th", {}, "points"))),
     el("tbody", {}, keys.map((k) => {
@@ -113,12 +113,6 @@ function networkCard(model) {
         el("tbody", {}, rows.map((l) => el("tr", {}, el("td", {}, l.name), el("td", {}, l.class_name),
           el("td", {}, "(" + (l.output_shape ?? []).join(", ") + ")"), el("td", { class: "num" }, show(l.params)))))),
       graph));
-}
-
-/** One metric's history, downsampled by the server to at most 1,000 points (min and max per bucket). */
-async function history(runId, key) {
-  const data = await get(`runs/${encodeURIComponent(runId)}/metrics/${path(key)}?max_points=1000`);
-  return { name: key, x: data.points.map((p) => p.step), y: data.points.map((p) => p.value), total: data.total };
 }
 
 async function learningCurves(holder, run) {
