@@ -20,7 +20,7 @@ internal static class PodiumCommand
 
     public static readonly Option<string?> Store = new("--store")
     {
-        Description = "The store: a folder or .db file (default: $PODIUM_TRACKING_URI, else ./.podium)",
+        Description = "The store: a folder, a .db file or a podium serve address http://HOST:PORT (default: $PODIUM_TRACKING_URI, else ./.podium)",
         Recursive = true,
     };
 

@@ -6,6 +6,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -23,7 +24,7 @@ namespace Podium.Server;
 public static class PodiumServer
 {
     /// <summary>The JSON the API speaks: snake_case names, enums as text.</summary>
-    public static JsonSerializerOptions Json { get; } = Speak(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+    public static JsonSerializerOptions Json => TrackingJson.Options;
 
     /// <summary>Builds the server (not yet started) over the store the options name.</summary>
     /// <exception cref="ArgumentException">A non-loopback address without a token, or a host that is not an address.</exception>
@@ -42,18 +43,25 @@ public static class PodiumServer
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(address, options.Port);
-            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes;
+            kestrel.Limits.MaxRequestBodySize = Math.Max(options.MaxRequestBytes, options.MaxArtifactBytes);
         });
         // Malformed or oversize bodies throw, so they get problem details like every other error.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
-        builder.Services.Configure<JsonOptions>(json => Speak(json.SerializerOptions));
+        builder.Services.Configure<JsonOptions>(json => TrackingJson.Apply(json.SerializerOptions));
         builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Podium";
             document.Info.Description = "Experiment tracking and a model leaderboard: runs, metrics, datasets, models and artifacts.";
             return Task.CompletedTask;
         }));
-        var store = TrackingStores.Open(options.Store, create: false);
+        var location = TrackingStores.Resolve(options.Store);
+        if (TrackingStores.IsServer(location))
+        {
+            throw new ArgumentException($"the server keeps a local store (a folder or .db file), not another server: '{location}'"
+                + (options.Store is null ? $" comes from {TrackingStores.UriVariable}; give --store" : ""));
+        }
+
+        var store = TrackingStores.Open(location, create: options.CreateStore);
         builder.Services.AddSingleton(store);
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(store.Dispose);
@@ -62,11 +70,17 @@ public static class PodiumServer
         {
             // A declared length over the bound is answered before reading; Kestrel would answer an unread one
             // itself, with an empty body.
-            if (context.Request.ContentLength > options.MaxRequestBytes)
+            var most = RunsApi.IsArtifactUpload(context.Request) ? options.MaxArtifactBytes : options.MaxRequestBytes;
+            if (context.Request.ContentLength > most)
             {
                 context.Response.Headers.Connection = "close"; // the unread body makes the connection unusable
-                await Problem(context, StatusCodes.Status413PayloadTooLarge, $"the body is {context.Request.ContentLength:N0} bytes; the server takes at most {options.MaxRequestBytes:N0}");
+                await Problem(context, StatusCodes.Status413PayloadTooLarge, $"the body is {context.Request.ContentLength:N0} bytes; the server takes at most {most:N0}");
                 return;
+            }
+
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+            {
+                bodyLimit.MaxRequestBodySize = most;
             }
 
             await next(context);
@@ -126,24 +140,34 @@ public static class PodiumServer
                 KeyNotFoundException or FileNotFoundException => (StatusCodes.Status404NotFound, error.Message),
                 _ => (StatusCodes.Status500InternalServerError, "the server failed to answer; see its log"),
             };
-            await Problem(context, status, detail);
+            await Problem(context, status, detail, Extensions(error));
         }
     }
 
-    private static Task Problem(HttpContext context, int status, string detail)
+    /// <summary>What a client needs to raise the same error again: a query error's place, a param conflict's values.</summary>
+    private static Dictionary<string, object>? Extensions(Exception error) => error switch
+    {
+        QueryException query => new() { ["problem"] = query.Problem, ["column"] = query.Column, ["token"] = query.Token },
+        ParamConflictException conflict => new() { ["key"] = conflict.Key, ["stored"] = conflict.Stored, ["refused"] = conflict.Refused },
+        _ => null,
+    };
+
+    private static Task Problem(HttpContext context, int status, string detail, Dictionary<string, object>? extensions = null)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/problem+json";
-        var title = Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
-        return context.Response.WriteAsync(JsonSerializer.Serialize(new { type = "about:blank", title, status, detail }, Json));
-    }
+        var problem = new Dictionary<string, object>
+        {
+            ["type"] = "about:blank",
+            ["title"] = Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status),
+            ["status"] = status,
+            ["detail"] = detail,
+        };
+        foreach (var (key, value) in extensions ?? [])
+        {
+            problem[key] = value;
+        }
 
-    /// <summary>Sets the API's JSON conventions on options: snake_case names, enums as text, NaN and infinities allowed.</summary>
-    private static JsonSerializerOptions Speak(JsonSerializerOptions options)
-    {
-        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-        options.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
-        return options;
+        return context.Response.WriteAsync(JsonSerializer.Serialize(problem, Json));
     }
 }

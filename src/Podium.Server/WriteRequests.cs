@@ -21,11 +21,19 @@ public sealed record CreateRunRequest(string Experiment, string? Name, long? See
 /// <param name="Epoch">Its epoch, if any.</param>
 public sealed record MetricRequest(string Key, double Value, long Step, DateTimeOffset? Timestamp, int? Epoch);
 
+/// <summary>A param with its kind stated, so that every value (NaN, a JSON number) keeps its type exactly.</summary>
+/// <param name="Key">The param.</param>
+/// <param name="Kind">number, string, bool or json.</param>
+/// <param name="Text">The value as text.</param>
+public sealed record TypedParamRequest(string Key, string Kind, string Text);
+
 /// <summary>POST /api/runs/ID/batch: params, metric points and tags, stored together or not at all.</summary>
 /// <param name="Params">Params by key: a number, text, true/false, or any other JSON (kept as JSON).</param>
 /// <param name="Metrics">Metric points.</param>
 /// <param name="Tags">Tags by key.</param>
-public sealed record LogBatchRequest(IReadOnlyDictionary<string, JsonElement>? Params, IReadOnlyList<MetricRequest>? Metrics, IReadOnlyDictionary<string, string>? Tags)
+/// <param name="TypedParams">Params with their kinds, as the remote store sends them; stored after <paramref name="Params"/>.</param>
+public sealed record LogBatchRequest(
+    IReadOnlyDictionary<string, JsonElement>? Params, IReadOnlyList<MetricRequest>? Metrics, IReadOnlyDictionary<string, string>? Tags, IReadOnlyList<TypedParamRequest>? TypedParams = null)
 {
     /// <summary>The most metric points one batch may carry.</summary>
     public const int MaxMetrics = 50_000;
@@ -38,7 +46,7 @@ public sealed record LogBatchRequest(IReadOnlyDictionary<string, JsonElement>? P
     public RunBatch ToBatch(DateTimeOffset now)
     {
         Bound("metrics", Metrics?.Count ?? 0, MaxMetrics);
-        Bound("params", Params?.Count ?? 0, MaxParamsOrTags);
+        Bound("params", (Params?.Count ?? 0) + (TypedParams?.Count ?? 0), MaxParamsOrTags);
         Bound("tags", Tags?.Count ?? 0, MaxParamsOrTags);
         var batch = new RunBatch();
         foreach (var (key, value) in Params ?? new Dictionary<string, JsonElement>())
@@ -50,6 +58,11 @@ public sealed record LogBatchRequest(IReadOnlyDictionary<string, JsonElement>? P
                 JsonValueKind.True or JsonValueKind.False => ParamValue.Of(value.GetBoolean()),
                 _ => ParamValue.OfJson(value.GetRawText()),
             }));
+        }
+
+        foreach (var param in TypedParams ?? [])
+        {
+            batch.Params.Add(new(Key(param.Key), ParamValue.Parse(param.Kind ?? "", param.Text ?? throw new ArgumentException($"param '{param.Key}' has no text"))));
         }
 
         foreach (var metric in Metrics ?? [])
@@ -75,6 +88,26 @@ public sealed record LogBatchRequest(IReadOnlyDictionary<string, JsonElement>? P
         static string Key(string? key) => string.IsNullOrWhiteSpace(key) ? throw new ArgumentException("a key is empty") : key;
     }
 }
+
+/// <summary>POST /api/runs/search and /api/runs/count: a query, as the query language writes it.</summary>
+/// <param name="Filter">Filter, ORDER BY and LIMIT, e.g. <c>metrics.acc &gt; 0.8 ORDER BY metrics.acc DESC LIMIT 10</c>; null for every run.</param>
+/// <param name="Experiment">Only runs of this experiment.</param>
+public sealed record SearchRequest(string? Filter, string? Experiment)
+{
+    /// <summary>The most runs one search without a LIMIT answers with.</summary>
+    public const int MostRuns = 100_000;
+
+    /// <summary>The query as the store takes it.</summary>
+    /// <exception cref="Podium.Tracking.Query.QueryException">The filter is not a valid query.</exception>
+    public Podium.Tracking.Query.RunQuery ToQuery() =>
+        Podium.Tracking.Query.RunQuery.Parse(Filter) with { Experiment = string.IsNullOrEmpty(Experiment) ? null : Experiment };
+}
+
+/// <summary>POST /api/runs/ID/datasets: a dataset the run uses.</summary>
+/// <param name="Dataset">The dataset's record.</param>
+/// <param name="Role">train, validation or test.</param>
+/// <param name="Augmentations">The augmentation applied to it, as JSON text; null for none.</param>
+public sealed record LogDatasetRequest(DatasetRecord? Dataset, string? Role, string? Augmentations);
 
 /// <summary>POST /api/runs/ID/end.</summary>
 /// <param name="Status">finished, failed or killed.</param>

@@ -22,5 +22,5 @@ public sealed class ParamConflictException : InvalidOperationException
     public ParamValue Refused { get; }
 
     private static string Describe(ParamValue value) =>
-        value.Kind == ParamKind.String ? $"'{value.Text}'" : $"{value.Text} ({value.Kind.ToString().ToLowerInvariant()})";
+        value.Kind == ParamKind.String ? $"'{value.Text}'" : $"{value.Text} ({ParamValue.KindName(value.Kind)})";
 }

@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Podium.Tracking;
 
 /// <summary>A typed param value: a number, a string, a bool or a JSON document.</summary>
+[JsonConverter(typeof(ParamValueJsonConverter))]
 public readonly record struct ParamValue
 {
     private ParamValue(ParamKind kind, string text, double? number)
@@ -69,6 +71,45 @@ public readonly record struct ParamValue
         ParamKind.Number => new(kind, text, double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture)),
         _ => new(kind, text, null),
     };
+
+    /// <summary>Reads a value from its kind's name (number, string, bool, json) and its text, checking that the text fits the kind.</summary>
+    /// <exception cref="FormatException">An unknown kind, or text that is not of that kind.</exception>
+    public static ParamValue Parse(string kind, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return kind switch
+        {
+            "number" => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+                ? Of(number) : throw new FormatException($"param text '{text}' is not a number"),
+            "string" => Of(text),
+            "bool" => text is "true" or "false" ? Of(text == "true") : throw new FormatException($"param text '{text}' is not true or false"),
+            "json" => IsJson(text) ? OfJson(text) : throw new FormatException($"param text '{text}' is not JSON"),
+            _ => throw new FormatException($"param kind '{kind}' is not number, string, bool or json"),
+        };
+    }
+
+    /// <summary>A kind's name on the wire and in output: number, string, bool, json.</summary>
+    public static string KindName(ParamKind kind) => kind switch
+    {
+        ParamKind.Number => "number",
+        ParamKind.String => "string",
+        ParamKind.Bool => "bool",
+        ParamKind.Json => "json",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    private static bool IsJson(string text)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Numbers in the shortest text that round-trips, with NaN and ±Inf spelled out.</summary>
     internal static string FormatNumber(double value) => value switch

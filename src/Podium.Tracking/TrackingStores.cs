@@ -2,11 +2,14 @@ using Podium.Tracking.Stores;
 
 namespace Podium.Tracking;
 
-/// <summary>Opens a store from a location: a folder or .db path (SQLite); later postgresql:// and http(s)://.</summary>
+/// <summary>Opens a store from a location: a folder or .db path (SQLite), or http(s)://host:port (a Podium server).</summary>
 public static class TrackingStores
 {
     /// <summary>The environment variable that names the default store.</summary>
     public const string UriVariable = "PODIUM_TRACKING_URI";
+
+    /// <summary>The environment variable holding a remote server's token (PODIUM_TOKEN, which podium serve reads, is used when it is unset).</summary>
+    public const string TokenVariable = "PODIUM_TRACKING_TOKEN";
 
     /// <summary>The store used when nothing names one: ./.podium in the working directory.</summary>
     public const string DefaultLocation = ".podium";
@@ -17,6 +20,10 @@ public static class TrackingStores
         : Environment.GetEnvironmentVariable(UriVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment
         : DefaultLocation;
 
+    /// <summary>Whether a location names a Podium server (http:// or https://) rather than a local store.</summary>
+    public static bool IsServer(string location) =>
+        location.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || location.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Opens the store a location names; with <paramref name="create"/> false, a missing store is an error instead of a new one.</summary>
     /// <exception cref="StoreException">The location is not a store this build can open.</exception>
     public static ITrackingStore Open(string? location = null, bool create = true)
@@ -26,10 +33,19 @@ public static class TrackingStores
         {
             resolved = new Uri(resolved).LocalPath;
         }
+        else if (IsServer(resolved))
+        {
+            if (!Uri.TryCreate(resolved, UriKind.Absolute, out var server) || server.Query.Length > 0 || server.Fragment.Length > 0 || server.UserInfo.Length > 0)
+            {
+                throw new StoreException($"store '{resolved}' is not a server address such as http://127.0.0.1:5000");
+            }
+
+            return new HttpStore(server, Environment.GetEnvironmentVariable(TokenVariable) is { Length: > 0 } token ? token : Environment.GetEnvironmentVariable("PODIUM_TOKEN"));
+        }
         else if (resolved.Contains("://", StringComparison.Ordinal))
         {
             var scheme = resolved[..resolved.IndexOf("://", StringComparison.Ordinal)];
-            throw new StoreException($"store '{resolved}': the {scheme}:// scheme is not supported by this build; give a folder or a .db file");
+            throw new StoreException($"store '{resolved}': the {scheme}:// scheme is not supported by this build; give a folder, a .db file or an http(s):// server");
         }
 
         return SqliteStore.Open(resolved, create);

@@ -5,9 +5,13 @@ namespace Podium.Cli.Tests;
 /// <summary>Runs the real podium command as a child process.</summary>
 public static class PodiumProcess
 {
-    public static (int ExitCode, string Out, string Err) Run(string workingDirectory, params string[] arguments)
+    public static (int ExitCode, string Out, string Err) Run(string workingDirectory, params string[] arguments) =>
+        RunWith(workingDirectory, new Dictionary<string, string>(), arguments);
+
+    /// <summary>Runs podium with environment variables set (PODIUM_TRACKING_URI, PODIUM_TRACKING_TOKEN).</summary>
+    public static (int ExitCode, string Out, string Err) RunWith(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        using var process = Start(workingDirectory, arguments);
+        using var process = Start(workingDirectory, arguments, environment);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
@@ -20,9 +24,13 @@ public static class PodiumProcess
     }
 
     /// <summary>Starts podium without waiting, collecting its output as it comes (so a full pipe never stalls it).</summary>
-    public static Background StartInBackground(string workingDirectory, params string[] arguments)
+    public static Background StartInBackground(string workingDirectory, params string[] arguments) =>
+        StartInBackground(workingDirectory, new Dictionary<string, string>(), arguments);
+
+    /// <summary>Starts podium without waiting, with environment variables set.</summary>
+    public static Background StartInBackground(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        var process = Start(workingDirectory, arguments);
+        var process = Start(workingDirectory, arguments, environment);
         var background = new Background(process);
         process.OutputDataReceived += (_, e) => background.Add(e.Data);
         process.ErrorDataReceived += (_, e) => background.Add(e.Data);
@@ -32,7 +40,7 @@ public static class PodiumProcess
     }
 
     /// <summary>Starts podium without waiting, its output redirected.</summary>
-    private static Process Start(string workingDirectory, params string[] arguments)
+    private static Process Start(string workingDirectory, string[] arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -48,6 +56,12 @@ public static class PodiumProcess
         }
 
         start.Environment.Remove("PODIUM_TRACKING_URI");
+        start.Environment.Remove("PODIUM_TRACKING_TOKEN");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         return Process.Start(start)!;
     }
 

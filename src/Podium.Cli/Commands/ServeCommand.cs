@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Podium.Tracking;
 using Podium.Server;
 
 namespace Podium.Cli.Commands;
@@ -15,13 +17,15 @@ internal static class ServeCommand
         var command = new Command(
             "serve",
             """
-            Serve the store over HTTP: JSON under /api/ (experiments, runs searched with the query language,
-            leaderboard rows, metric history downsampled on the server, artifacts). Ctrl+C stops it.
+            Serve the store over HTTP (creating it when missing): the web UI at /, JSON under /api/, and remote
+            tracking: with PODIUM_TRACKING_URI=http://HOST:PORT (and PODIUM_TRACKING_TOKEN when --token is set),
+            podium run, sweep and the Podium.Tracking library log through this server. Ctrl+C stops it.
 
             Examples:
               podium serve
               podium serve --host 0.0.0.0 --port 8080 --token "$(openssl rand -hex 16)"
               curl -s 'http://127.0.0.1:5000/api/runs?filter=metrics.val_accuracy%20%3E%200.9&limit=5'
+              PODIUM_TRACKING_URI=http://127.0.0.1:5000 podium run spec.yaml
             """)
         {
             host, port, token,
@@ -31,6 +35,7 @@ internal static class ServeCommand
             var app = PodiumServer.Create(new ServerOptions
             {
                 Store = parsed.GetValue(PodiumCommand.Store),
+                CreateStore = true,
                 Host = parsed.GetValue(host)!,
                 Port = parsed.GetValue(port),
                 Token = parsed.GetValue(token) ?? Environment.GetEnvironmentVariable("PODIUM_TOKEN"),
@@ -38,7 +43,8 @@ internal static class ServeCommand
             await using (app)
             {
                 await app.StartAsync(cancellation);
-                output.WriteLine($"podium serve: listening on {string.Join(", ", app.Urls)} (Ctrl+C stops)");
+                var store = app.Services.GetRequiredService<ITrackingStore>().Location;
+                output.WriteLine($"podium serve: listening on {string.Join(", ", app.Urls)} over the store {store} (Ctrl+C stops)");
                 await app.WaitForShutdownAsync(cancellation);
             }
 

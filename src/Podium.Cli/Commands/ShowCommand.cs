@@ -53,7 +53,7 @@ internal static class ShowCommand
         {
             output.WriteLine();
             TerminalTable.Write(output, [("param", false), ("value", false), ("type", false)],
-                run.Params.Select(p => (IReadOnlyList<string>)[p.Key, p.Value.Text, p.Value.Kind.ToString().ToLowerInvariant()]));
+                run.Params.Select(p => (IReadOnlyList<string>)[p.Key, p.Value.Text, ParamValue.KindName(p.Value.Kind)]));
         }
 
         if (run.Metrics.Count > 0)

@@ -24,11 +24,24 @@ internal static class RunsApi
             return new { runs = store.SearchRuns(query), matching = store.CountRuns(query) };
         });
         api.MapGet("/runs/{id}", (ITrackingStore store, string id) => Find(store, id));
-        api.MapGet("/runs/{id}/metrics/{**key}", (ITrackingStore store, string id, string key, int? max_points) =>
+        api.MapPost("/runs/search", (ITrackingStore store, SearchRequest request) =>
+        {
+            var query = request.ToQuery();
+            if (query.Limit is not null)
+            {
+                return new { runs = store.SearchRuns(query) };
+            }
+
+            var runs = store.SearchRuns(query with { Limit = SearchRequest.MostRuns + 1 });
+            return runs.Count <= SearchRequest.MostRuns ? new { runs }
+                : throw new ArgumentException($"more than {SearchRequest.MostRuns:N0} runs match; add a LIMIT or narrow the filter");
+        });
+        api.MapPost("/runs/count", (ITrackingStore store, SearchRequest request) => new { matching = store.CountRuns(request.ToQuery()) });
+        api.MapGet("/runs/{id}/metrics/{**key}", (ITrackingStore store, string id, string key, int? max_points, bool? full) =>
         {
             var run = Find(store, id);
             var series = run.Metrics.ContainsKey(key) ? store.GetMetricHistory(run.Info.Id, key) : throw new KeyNotFoundException($"run {id} has no metric '{key}'");
-            var points = Downsampling.MinMax(series, Math.Clamp(max_points ?? 2000, 4, 100_000));
+            var points = full == true ? series : Downsampling.MinMax(series, Math.Clamp(max_points ?? 2000, 4, 100_000));
             return new { key, total = series.Count, points };
         });
         api.MapGet("/runs/{id}/artifacts", (ITrackingStore store, string id) => store.ListArtifacts(Find(store, id).Info.Id));
@@ -40,6 +53,32 @@ internal static class RunsApi
             var artifact = store.ListArtifacts(run.Info.Id).FirstOrDefault(a => a.Path == path)
                 ?? throw new KeyNotFoundException($"run {id} has no artifact '{path}'");
             return Results.Stream(store.OpenArtifact(run.Info.Id, artifact.Path), ContentTypes.Of(artifact.Path), Path.GetFileName(artifact.Path));
+        });
+        api.MapPut("/runs/{id}/artifacts/{**path}", async (ITrackingStore store, HttpContext context, string id, string path) =>
+        {
+            var run = Find(store, id);
+            // The whole upload is on disk before the store sees it, so a broken upload stores nothing.
+            await using var upload = new FileStream(
+                System.IO.Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+            await context.Request.Body.CopyToAsync(upload, context.RequestAborted);
+            upload.Position = 0;
+            return Results.Ok(store.LogArtifact(run.Info.Id, path, upload));
+        });
+        api.MapPost("/runs/{id}/datasets", (ITrackingStore store, string id, LogDatasetRequest request) =>
+        {
+            store.LogDataset(Find(store, id).Info.Id, request.Dataset ?? throw new ArgumentException("dataset is required"),
+                string.IsNullOrWhiteSpace(request.Role) ? throw new ArgumentException("role is required") : request.Role, request.Augmentations);
+            return Results.NoContent();
+        });
+        api.MapPut("/runs/{id}/model", (ITrackingStore store, string id, ModelRecord model) =>
+        {
+            store.LogModel(Find(store, id).Info.Id, model);
+            return Results.NoContent();
+        });
+        api.MapPost("/runs/{id}/resume", (ITrackingStore store, string id) =>
+        {
+            store.ResumeRun(Find(store, id).Info.Id);
+            return Results.NoContent();
         });
         api.MapPost("/runs", (ITrackingStore store, CreateRunRequest request) =>
         {
@@ -67,6 +106,12 @@ internal static class RunsApi
             return Results.NoContent();
         });
     }
+
+    /// <summary>Whether a request uploads an artifact (PUT /api/runs/ID/artifacts/PATH), which may be larger than other bodies.</summary>
+    public static bool IsArtifactUpload(HttpRequest request) =>
+        HttpMethods.IsPut(request.Method)
+        && request.Path.StartsWithSegments("/api/runs", StringComparison.Ordinal, out var rest)
+        && rest.Value is { } tail && tail.IndexOf("/artifacts/", StringComparison.Ordinal) is > 0 and var at && tail.LastIndexOf('/', at - 1) == 0;
 
     /// <summary>A run by id or unique prefix.</summary>
     /// <exception cref="KeyNotFoundException">No run matches (answered 404).</exception>

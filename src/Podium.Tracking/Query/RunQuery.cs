@@ -19,4 +19,7 @@ public sealed record RunQuery(Expr? Filter, IReadOnlyList<OrderTerm> OrderBy, in
 
     /// <summary>Parses one field, e.g. <c>metrics.val_loss.min</c>.</summary>
     public static Field ParseField(string text) => new Parser(text).ParseSingleField();
+
+    /// <summary>The filter, order and limit as query text that parses back to the same query (the experiment is not part of it).</summary>
+    public override string ToString() => QueryText.Format(this);
 }

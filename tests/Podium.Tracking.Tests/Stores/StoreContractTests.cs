@@ -10,11 +10,12 @@ public abstract class StoreContractTests<TFactory> : IDisposable
     where TFactory : IStoreFactory, new()
 {
     private readonly TempFolder _folder = new();
+    private readonly TFactory _factory = new();
     private readonly ManualClock _clock = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
 
     protected StoreContractTests()
     {
-        Store = new TFactory().Create(_folder);
+        Store = _factory.Create(_folder);
         Tracker = Tracker.Over(Store, new TrackerOptions { Clock = _clock, CaptureSource = false });
     }
 
@@ -25,6 +26,7 @@ public abstract class StoreContractTests<TFactory> : IDisposable
     public void Dispose()
     {
         Store.Dispose();
+        (_factory as IDisposable)?.Dispose();
         _folder.Dispose();
         GC.SuppressFinalize(this);
     }

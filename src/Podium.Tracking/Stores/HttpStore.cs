@@ -1,0 +1,298 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Podium.Tracking.Query;
+
+namespace Podium.Tracking.Stores;
+
+/// <summary>
+/// A store kept by a Podium server (<c>podium serve</c>), reached over HTTP: PODIUM_TRACKING_URI=http://host:port.
+/// Every call is one request on a kept-alive connection; a run's buffered points go in one batch request.
+/// Errors come back as the same exceptions a local store throws (a param conflict, a bad query, a bad artifact path).
+/// </summary>
+internal sealed class HttpStore : ITrackingStore
+{
+    private static readonly MediaTypeHeaderValue JsonType = new("application/json");
+    private readonly HttpClient _http;
+
+    public HttpStore(Uri server, string? token)
+    {
+        Location = server.ToString().TrimEnd('/');
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
+            AutomaticDecompression = DecompressionMethods.None,
+        };
+        _http = new HttpClient(handler)
+        {
+            BaseAddress = new Uri(Location + "/api/"),
+            Timeout = TimeSpan.FromMinutes(30),
+        };
+        if (!string.IsNullOrEmpty(token))
+        {
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+    }
+
+    public string Location { get; }
+
+    public IReadOnlyList<Experiment> ListExperiments() => Get<List<Experiment>>("experiments");
+
+    public RunInfo CreateRun(NewRun run) =>
+        Send<RunInfo>(HttpMethod.Post, "runs", Json(new
+        {
+            experiment = run.Experiment,
+            name = run.Name,
+            seed = run.Seed,
+            parent_run_id = run.ParentRunId,
+            source = run.Source,
+            environment = run.Environment,
+            start_time = run.StartTime,
+        }));
+
+    public void LogBatch(string runId, RunBatch batch)
+    {
+        if (!batch.IsEmpty)
+        {
+            Send(HttpMethod.Post, Run(runId, "batch"), BatchBody(batch));
+        }
+    }
+
+    public void EndRun(string runId, RunStatus status, DateTimeOffset endTime) =>
+        Send(HttpMethod.Post, Run(runId, "end"), Json(new { status, end_time = endTime }));
+
+    public void ResumeRun(string runId) => Send(HttpMethod.Post, Run(runId, "resume"), null);
+
+    public void LogDataset(string runId, DatasetRecord dataset, string role, string? augmentationsJson) =>
+        Send(HttpMethod.Post, Run(runId, "datasets"), Json(new { dataset, role, augmentations = augmentationsJson }));
+
+    public void LogModel(string runId, ModelRecord model) => Send(HttpMethod.Put, Run(runId, "model"), Json(model));
+
+    public ArtifactInfo LogArtifact(string runId, string path, Stream content)
+    {
+        var relative = ArtifactPath.Normalize(path);
+        using var body = new StreamContent(content);
+        body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        // Expect: 100-continue lets the server refuse an oversize upload before a byte of it is sent.
+        using var response = Call(HttpMethod.Put, Run(runId, "artifacts/" + Segments(relative)), body, expectContinue: true);
+        return Read<ArtifactInfo>(response);
+    }
+
+    public IReadOnlyList<ArtifactInfo> ListArtifacts(string runId) => Get<List<ArtifactInfo>>(Run(runId, "artifacts"));
+
+    public Stream OpenArtifact(string runId, string path)
+    {
+        var relative = ArtifactPath.Normalize(path);
+        var response = Call(HttpMethod.Get, Run(runId, "artifacts/" + Segments(relative)), null, missing: Missing.FileNotFound);
+        return response.Content.ReadAsStream();
+    }
+
+    public RunRecord? GetRun(string runIdOrPrefix)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runIdOrPrefix);
+        using var response = Call(HttpMethod.Get, "runs/" + Uri.EscapeDataString(runIdOrPrefix), null, missing: Missing.Null);
+        return response.StatusCode == HttpStatusCode.NotFound ? null : Read<RunRecord>(response);
+    }
+
+    public IReadOnlyList<MetricPoint> GetMetricHistory(string runId, string key)
+    {
+        using var response = Call(HttpMethod.Get, Run(runId, "metrics/" + Segments(key)) + "?full=true", null, missing: Missing.Null);
+        return response.StatusCode == HttpStatusCode.NotFound ? [] : Read<History>(response).Points;
+    }
+
+    public IReadOnlyList<RunRecord> SearchRuns(RunQuery query) =>
+        Send<Found>(HttpMethod.Post, "runs/search", Json(new { filter = query.ToString(), experiment = query.Experiment })).Runs;
+
+    public long CountRuns(RunQuery query) =>
+        Send<Counted>(HttpMethod.Post, "runs/count", Json(new { filter = (query with { Limit = null }).ToString(), experiment = query.Experiment })).Matching;
+
+    public void Dispose() => _http.Dispose();
+
+    /// <summary>A batch as the server's batch endpoint takes it, written directly: params with their kinds, metrics, tags (last write per key).</summary>
+    internal static ReadOnlyMemoryContent BatchBody(RunBatch batch)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256 + (batch.Metrics.Count * 96));
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("typed_params");
+            foreach (var (key, value) in batch.Params)
+            {
+                json.WriteStartObject();
+                json.WriteString("key", key);
+                json.WriteString("kind", ParamValue.KindName(value.Kind));
+                json.WriteString("text", value.Text);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("metrics");
+            foreach (var (key, point) in batch.Metrics)
+            {
+                json.WriteStartObject();
+                json.WriteString("key", key);
+                if (double.IsFinite(point.Value))
+                {
+                    json.WriteNumber("value", point.Value);
+                }
+                else
+                {
+                    json.WriteString("value", ParamValue.FormatNumber(point.Value));
+                }
+
+                json.WriteNumber("step", point.Step);
+                json.WriteString("timestamp", point.Timestamp);
+                if (point.Epoch is { } epoch)
+                {
+                    json.WriteNumber("epoch", epoch);
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartObject("tags");
+            var last = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (key, value) in batch.Tags)
+            {
+                last.Remove(key); // keeps the order of last writes
+                last[key] = value;
+            }
+
+            foreach (var (key, value) in last)
+            {
+                json.WriteString(key, value);
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        var content = new ReadOnlyMemoryContent(buffer.WrittenMemory);
+        content.Headers.ContentType = JsonType;
+        return content;
+    }
+
+    private static string Run(string runId, string rest) => "runs/" + Uri.EscapeDataString(runId) + "/" + rest;
+
+    /// <summary>A key or artifact path in a URL: each '/'-separated part escaped, the slashes kept.</summary>
+    private static string Segments(string text) => string.Join('/', text.Split('/').Select(Uri.EscapeDataString));
+
+    private static ByteArrayContent Json<T>(T value)
+    {
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(value, TrackingJson.Options));
+        content.Headers.ContentType = JsonType;
+        return content;
+    }
+
+    private T Get<T>(string path)
+    {
+        using var response = Call(HttpMethod.Get, path, null);
+        return Read<T>(response);
+    }
+
+    private T Send<T>(HttpMethod method, string path, HttpContent? body)
+    {
+        using var response = Call(method, path, body);
+        return Read<T>(response);
+    }
+
+    private void Send(HttpMethod method, string path, HttpContent? body)
+    {
+        using var response = Call(method, path, body);
+    }
+
+    private T Read<T>(HttpResponseMessage response)
+    {
+        using var stream = response.Content.ReadAsStream();
+        return JsonSerializer.Deserialize<T>(stream, TrackingJson.Options)
+            ?? throw new StoreException($"the Podium server at {Location} answered {response.RequestMessage?.RequestUri?.AbsolutePath} with nothing");
+    }
+
+    /// <summary>Sends one request; a problem answer is thrown as the exception the server caught, except a 404 that <paramref name="missing"/> lets through.</summary>
+    private HttpResponseMessage Call(HttpMethod method, string path, HttpContent? body, Missing missing = Missing.Error, bool expectContinue = false)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body };
+        request.Headers.ExpectContinue = expectContinue;
+        HttpResponseMessage response;
+        try
+        {
+            response = _http.Send(request, HttpCompletionOption.ResponseHeadersRead);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new StoreException($"cannot reach the Podium server at {Location}: {e.Message}", e);
+        }
+        catch (TaskCanceledException e)
+        {
+            throw new StoreException($"the Podium server at {Location} did not answer {method} /api/{path} within {_http.Timeout.TotalMinutes:0} minutes", e);
+        }
+
+        if (response.IsSuccessStatusCode || (response.StatusCode == HttpStatusCode.NotFound && missing == Missing.Null))
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            throw Failure(response, method, path, missing);
+        }
+    }
+
+    private Exception Failure(HttpResponseMessage response, HttpMethod method, string path, Missing missing)
+    {
+        var problem = ReadProblem(response);
+        var detail = problem?.Detail ?? $"{(int)response.StatusCode} {response.ReasonPhrase}";
+        return response.StatusCode switch
+        {
+            HttpStatusCode.BadRequest when problem is { Column: { } column } => new QueryException(problem.Problem ?? detail, column, problem.Token ?? ""),
+            HttpStatusCode.BadRequest => new ArgumentException(detail),
+            HttpStatusCode.Conflict when problem is { Key: { } key, Stored: { } stored, Refused: { } refused } => new ParamConflictException(key, stored, refused),
+            HttpStatusCode.NotFound when missing == Missing.FileNotFound => new FileNotFoundException(detail),
+            HttpStatusCode.NotFound when problem is not null => new KeyNotFoundException(detail),
+            HttpStatusCode.Unauthorized => new StoreException($"the Podium server at {Location} wants a token: set {TrackingStores.TokenVariable} to the token it was started with (--token)"),
+            HttpStatusCode.RequestEntityTooLarge => new ArgumentException(detail),
+            _ => new StoreException($"the Podium server at {Location} answered {method} /api/{path} with {(int)response.StatusCode}: {detail}"),
+        };
+    }
+
+    private static ProblemDetails? ReadProblem(HttpResponseMessage response)
+    {
+        if (response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<ProblemDetails>(response.Content.ReadAsStream(), TrackingJson.Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>What a 404 means for a call.</summary>
+    private enum Missing
+    {
+        /// <summary>An error: the run (or endpoint) does not exist.</summary>
+        Error,
+
+        /// <summary>An answer: nothing by that name (GetRun gives null).</summary>
+        Null,
+
+        /// <summary>An artifact that is not there.</summary>
+        FileNotFound,
+    }
+
+    private sealed record ProblemDetails(string? Detail, string? Problem, int? Column, string? Token, string? Key, ParamValue? Stored, ParamValue? Refused);
+
+    private sealed record History(List<MetricPoint> Points);
+
+    private sealed record Found(List<RunRecord> Runs);
+
+    private sealed record Counted(long Matching);
+}

@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Builder;
+using Podium.Tests;
+using Podium.Tracking;
+using Podium.Tracking.Tests.Stores;
+
+namespace Podium.Server.Tests;
+
+/// <summary>The remote store passes the same contract as SQLite, against a real server on 127.0.0.1 over a real SQLite store.</summary>
+public sealed class HttpStoreContractTests : StoreContractTests<ServedStoreFactory>;
+
+/// <summary>Starts <c>podium serve</c>'s server on a free loopback port over a new SQLite store, and opens the store by its http:// address.</summary>
+public sealed class ServedStoreFactory : IStoreFactory, IDisposable
+{
+    private WebApplication? _server;
+
+    public ITrackingStore Create(TempFolder folder)
+    {
+        var (server, url) = Serve(folder.File("store"));
+        _server = server;
+        return TrackingStores.Open(url);
+    }
+
+    /// <summary>Creates a SQLite store at a path and serves it; returns the running server and its address.</summary>
+    public static (WebApplication Server, string Url) Serve(string storePath, ServerOptions? options = null)
+    {
+        TrackingStores.Open(storePath).Dispose();
+        var server = PodiumServer.Create((options ?? new ServerOptions()) with { Store = storePath, Port = 0 });
+        server.StartAsync().GetAwaiter().GetResult();
+        return (server, server.Urls.Single());
+    }
+
+    public void Dispose()
+    {
+        if (_server is { } server)
+        {
+            server.StopAsync().GetAwaiter().GetResult();
+            server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+}
