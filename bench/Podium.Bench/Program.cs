@@ -12,6 +12,7 @@ using Podium.Tracking.Leaderboards;
 //   dotnet run -c Release --project bench/Podium.Bench -- train [--seconds 20] [--parts train32,infer256,rgb32]
 //   dotnet run -c Release --project bench/Podium.Bench -- leaderboard [--runs 100000] [--store DIR]
 //   dotnet run -c Release --project bench/Podium.Bench -- web [--store DIR]   (podium serve: HTTP ingestion, pages in headless Chromium)
+//   dotnet run -c Release --project bench/Podium.Bench -- web-ingest          (only the ingestion: raw batches and the library's remote store)
 var mode = args.Length > 0 ? args[0] : "all";
 var runs = Option("--runs", 100_000);
 var storeArgument = OptionText("--store");
@@ -57,9 +58,9 @@ if (mode is "train")
     TrainBench.Print(TrainBench.Run(seconds, OptionText("--parts") ?? "train32,infer256,rgb32"), OptionText("--json") ?? "podium_basic_cnn.json");
 }
 
-if (mode is "web")
+if (mode is "web" or "web-ingest")
 {
-    await WebBench.Run(storeArgument);
+    await WebBench.Run(storeArgument, pages: mode is "web");
 }
 
 if (mode is "leaderboard" or "all")

@@ -11,7 +11,7 @@ using Podium.Tracking;
 /// </summary>
 internal static class WebBench
 {
-    public static async Task Run(string? store)
+    public static async Task Run(string? store, bool pages = true)
     {
         const int Runs = 10_000;
         store ??= Path.Combine(Path.GetTempPath(), $"podium-bench-web-{Runs}");
@@ -29,7 +29,11 @@ internal static class WebBench
         try
         {
             var longRun = await Ingest(url);
-            await Pages(url, longRun);
+            ThroughTheLibrary(url);
+            if (pages)
+            {
+                await Pages(url, longRun);
+            }
         }
         finally
         {
@@ -62,6 +66,30 @@ internal static class WebBench
         await client.PostAsJsonAsync($"/api/runs/{id}/end", new { status = "finished" });
         return id;
     }
+
+    /// <summary>1,000,000 points through the library's remote store: Run.LogMetric, buffered and sent in batches (PODIUM_TRACKING_URI).</summary>
+    private static void ThroughTheLibrary(string url)
+    {
+        using var tracker = Tracker.Open(url, new TrackerOptions { CaptureSource = false });
+        for (var repeat = 0; repeat < 3; repeat++)
+        {
+            var clock = Stopwatch.StartNew();
+            using var run = tracker.StartRun("ingest", "library-ingest");
+            for (var step = 0; step < 100_000; step++)
+            {
+                for (var key = 0; key < 10; key++)
+                {
+                    run.LogMetric(Keys[key], Math.Cos(step / 700.0) + key, step);
+                }
+            }
+
+            run.End();
+            var seconds = clock.Elapsed.TotalSeconds;
+            Console.WriteLine($"web: remote store (Tracker over {url}), Run.LogMetric: {1_000_000 / seconds:N0} points/s (1,000,000 points in {seconds:F2} s, batches of {tracker.Options.FlushPoints:N0})");
+        }
+    }
+
+    private static readonly string[] Keys = Enumerable.Range(0, 10).Select(k => "metric_" + k).ToArray();
 
     private static async Task Pages(string url, string longRun)
     {

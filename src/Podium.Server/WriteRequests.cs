@@ -21,6 +21,14 @@ public sealed record CreateRunRequest(string Experiment, string? Name, long? See
 /// <param name="Epoch">Its epoch, if any.</param>
 public sealed record MetricRequest(string Key, double Value, long Step, DateTimeOffset? Timestamp, int? Epoch);
 
+/// <summary>Points of one metric as parallel arrays: the compact form the remote store sends.</summary>
+/// <param name="Key">The metric.</param>
+/// <param name="Steps">Each point's step.</param>
+/// <param name="Values">Each point's value ("NaN", "Infinity" and "-Infinity" as strings).</param>
+/// <param name="Timestamps">Each point's time in Unix milliseconds; null for now.</param>
+/// <param name="Epochs">Each point's epoch (null entries for none); null for none at all.</param>
+public sealed record SeriesRequest(string Key, long[] Steps, double[] Values, long[]? Timestamps, int?[]? Epochs);
+
 /// <summary>A param with its kind stated, so that every value (NaN, a JSON number) keeps its type exactly.</summary>
 /// <param name="Key">The param.</param>
 /// <param name="Kind">number, string, bool or json.</param>
@@ -32,8 +40,13 @@ public sealed record TypedParamRequest(string Key, string Kind, string Text);
 /// <param name="Metrics">Metric points.</param>
 /// <param name="Tags">Tags by key.</param>
 /// <param name="TypedParams">Params with their kinds, as the remote store sends them; stored after <paramref name="Params"/>.</param>
+/// <param name="Series">Metric points by series, as the remote store sends them; stored after <paramref name="Metrics"/>.</param>
 public sealed record LogBatchRequest(
-    IReadOnlyDictionary<string, JsonElement>? Params, IReadOnlyList<MetricRequest>? Metrics, IReadOnlyDictionary<string, string>? Tags, IReadOnlyList<TypedParamRequest>? TypedParams = null)
+    IReadOnlyDictionary<string, JsonElement>? Params,
+    IReadOnlyList<MetricRequest>? Metrics,
+    IReadOnlyDictionary<string, string>? Tags,
+    IReadOnlyList<TypedParamRequest>? TypedParams = null,
+    IReadOnlyList<SeriesRequest>? Series = null)
 {
     /// <summary>The most metric points one batch may carry.</summary>
     public const int MaxMetrics = 50_000;
@@ -45,7 +58,7 @@ public sealed record LogBatchRequest(
     /// <exception cref="ArgumentException">It is over a bound, or a key is empty.</exception>
     public RunBatch ToBatch(DateTimeOffset now)
     {
-        Bound("metrics", Metrics?.Count ?? 0, MaxMetrics);
+        Bound("metrics", (Metrics?.Count ?? 0) + (Series?.Sum(series => (long)(series.Steps?.Length ?? 0)) ?? 0), MaxMetrics);
         Bound("params", (Params?.Count ?? 0) + (TypedParams?.Count ?? 0), MaxParamsOrTags);
         Bound("tags", Tags?.Count ?? 0, MaxParamsOrTags);
         var batch = new RunBatch();
@@ -70,6 +83,22 @@ public sealed record LogBatchRequest(
             batch.Metrics.Add(new(Key(metric.Key), new MetricPoint(metric.Step, metric.Value, metric.Timestamp ?? now, metric.Epoch)));
         }
 
+        foreach (var series in Series ?? [])
+        {
+            var key = Key(series.Key);
+            var count = series.Steps?.Length ?? 0;
+            if (series.Values?.Length != count || (series.Timestamps is { } times && times.Length != count) || (series.Epochs is { } epochs && epochs.Length != count))
+            {
+                throw new ArgumentException($"series '{key}': steps, values, timestamps and epochs must be equally long");
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                var at = series.Timestamps is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms[i]) : now;
+                batch.Metrics.Add(new(key, new MetricPoint(series.Steps![i], series.Values[i], at, series.Epochs?[i])));
+            }
+        }
+
         foreach (var (key, value) in Tags ?? new Dictionary<string, string>())
         {
             batch.Tags.Add(new(Key(key), value ?? throw new ArgumentException($"tag '{key}' has no value")));
@@ -77,7 +106,7 @@ public sealed record LogBatchRequest(
 
         return batch;
 
-        static void Bound(string what, int count, int most)
+        static void Bound(string what, long count, int most)
         {
             if (count > most)
             {

@@ -91,6 +91,9 @@ public sealed class WriteApiTests : IAsyncLifetime
     [InlineData("{\"params\": {\"a\": ", HttpStatusCode.BadRequest)]
     [InlineData("[1, 2, 3]", HttpStatusCode.BadRequest)]
     [InlineData("{\"metrics\": [{\"key\": \"\", \"value\": 1, \"step\": 1}]}", HttpStatusCode.BadRequest)]
+    [InlineData("{\"series\": [{\"key\": \"loss\", \"steps\": [1, 2], \"values\": [0.5]}]}", HttpStatusCode.BadRequest)]
+    [InlineData("{\"typed_params\": [{\"key\": \"lr\", \"kind\": \"number\", \"text\": \"fast\"}]}", HttpStatusCode.BadRequest)]
+    [InlineData("{\"typed_params\": [{\"key\": \"lr\", \"kind\": \"float\", \"text\": \"1\"}]}", HttpStatusCode.BadRequest)]
     public async Task A_malformed_batch_is_a_4xx_problem_and_changes_nothing(string body, HttpStatusCode status)
     {
         var id = await CreateRun();

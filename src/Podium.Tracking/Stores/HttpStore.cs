@@ -110,7 +110,7 @@ internal sealed class HttpStore : ITrackingStore
 
     public void Dispose() => _http.Dispose();
 
-    /// <summary>A batch as the server's batch endpoint takes it, written directly: params with their kinds, metrics, tags (last write per key).</summary>
+    /// <summary>A batch as the server's batch endpoint takes it, written directly: params with their kinds, metric series, tags (last write per key).</summary>
     internal static ReadOnlyMemoryContent BatchBody(RunBatch batch)
     {
         var buffer = new ArrayBufferWriter<byte>(256 + (batch.Metrics.Count * 96));
@@ -128,25 +128,56 @@ internal sealed class HttpStore : ITrackingStore
             }
 
             json.WriteEndArray();
-            json.WriteStartArray("metrics");
-            foreach (var (key, point) in batch.Metrics)
+            // Points go as one set of parallel arrays per series: about 40 bytes a point instead of 100.
+            json.WriteStartArray("series");
+            foreach (var (key, points) in BySeries(batch.Metrics))
             {
                 json.WriteStartObject();
                 json.WriteString("key", key);
-                if (double.IsFinite(point.Value))
+                json.WriteStartArray("steps");
+                foreach (var point in points)
                 {
-                    json.WriteNumber("value", point.Value);
-                }
-                else
-                {
-                    json.WriteString("value", ParamValue.FormatNumber(point.Value));
+                    json.WriteNumberValue(point.Step);
                 }
 
-                json.WriteNumber("step", point.Step);
-                json.WriteString("timestamp", point.Timestamp);
-                if (point.Epoch is { } epoch)
+                json.WriteEndArray();
+                json.WriteStartArray("values");
+                foreach (var point in points)
                 {
-                    json.WriteNumber("epoch", epoch);
+                    if (double.IsFinite(point.Value))
+                    {
+                        json.WriteNumberValue(point.Value);
+                    }
+                    else
+                    {
+                        json.WriteStringValue(ParamValue.FormatNumber(point.Value));
+                    }
+                }
+
+                json.WriteEndArray();
+                json.WriteStartArray("timestamps");
+                foreach (var point in points)
+                {
+                    json.WriteNumberValue(point.Timestamp.ToUnixTimeMilliseconds());
+                }
+
+                json.WriteEndArray();
+                if (points.Any(point => point.Epoch is not null))
+                {
+                    json.WriteStartArray("epochs");
+                    foreach (var point in points)
+                    {
+                        if (point.Epoch is { } epoch)
+                        {
+                            json.WriteNumberValue(epoch);
+                        }
+                        else
+                        {
+                            json.WriteNullValue();
+                        }
+                    }
+
+                    json.WriteEndArray();
                 }
 
                 json.WriteEndObject();
@@ -173,6 +204,23 @@ internal sealed class HttpStore : ITrackingStore
         var content = new ReadOnlyMemoryContent(buffer.WrittenMemory);
         content.Headers.ContentType = JsonType;
         return content;
+    }
+
+    /// <summary>The points of each series in logging order, series in order of first appearance.</summary>
+    private static Dictionary<string, List<MetricPoint>> BySeries(List<KeyValuePair<string, MetricPoint>> metrics)
+    {
+        var series = new Dictionary<string, List<MetricPoint>>(StringComparer.Ordinal);
+        foreach (var (key, point) in metrics)
+        {
+            if (!series.TryGetValue(key, out var points))
+            {
+                series[key] = points = [];
+            }
+
+            points.Add(point);
+        }
+
+        return series;
     }
 
     private static string Run(string runId, string rest) => "runs/" + Uri.EscapeDataString(runId) + "/" + rest;
