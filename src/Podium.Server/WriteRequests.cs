@@ -121,7 +121,8 @@ public sealed record LogBatchRequest(
 /// <summary>POST /api/runs/search and /api/runs/count: a query, as the query language writes it.</summary>
 /// <param name="Filter">Filter, ORDER BY and LIMIT, e.g. <c>metrics.acc &gt; 0.8 ORDER BY metrics.acc DESC LIMIT 10</c>; null for every run.</param>
 /// <param name="Experiment">Only runs of this experiment.</param>
-public sealed record SearchRequest(string? Filter, string? Experiment)
+/// <param name="Only">Which params and metrics to load into each run; null for all.</param>
+public sealed record SearchRequest(string? Filter, string? Experiment, Podium.Tracking.Query.RunProjection? Only = null)
 {
     /// <summary>The most runs one search without a LIMIT answers with.</summary>
     public const int MostRuns = 100_000;
@@ -129,7 +130,7 @@ public sealed record SearchRequest(string? Filter, string? Experiment)
     /// <summary>The query as the store takes it.</summary>
     /// <exception cref="Podium.Tracking.Query.QueryException">The filter is not a valid query.</exception>
     public Podium.Tracking.Query.RunQuery ToQuery() =>
-        Podium.Tracking.Query.RunQuery.Parse(Filter) with { Experiment = string.IsNullOrEmpty(Experiment) ? null : Experiment };
+        Podium.Tracking.Query.RunQuery.Parse(Filter) with { Experiment = string.IsNullOrEmpty(Experiment) ? null : Experiment, Only = Only };
 }
 
 /// <summary>POST /api/runs/ID/datasets: a dataset the run uses.</summary>

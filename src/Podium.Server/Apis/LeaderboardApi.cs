@@ -17,7 +17,7 @@ internal static class LeaderboardApi
                 Math.Clamp(limit ?? 100, 1, 100_000), experiment, best_of_sweep == true ? LeaderboardTable.BestOfSweep : null);
             return format?.ToLowerInvariant() switch
             {
-                null or "json" => Results.Text(table.ToJson(), "application/json"),
+                null or "json" => Results.Text(table.ToJson(indented: false), "application/json"),
                 "csv" => Results.Text(table.ToCsv(), "text/csv; charset=utf-8"),
                 _ => throw new ArgumentException($"format '{format}' is not json or csv"),
             };

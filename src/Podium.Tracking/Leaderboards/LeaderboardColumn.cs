@@ -11,6 +11,9 @@ namespace Podium.Tracking.Leaderboards;
 /// <param name="Read">Reads the value (string, double, long or null) from a run and its rank.</param>
 public sealed record LeaderboardColumn(string Name, string Header, ColumnKind Kind, Func<RunRecord, int, object?> Read)
 {
+    /// <summary>The params and metrics the column reads; a leaderboard loads only those of each run.</summary>
+    public RunProjection Reads { get; init; } = RunProjection.None;
+
     /// <summary>The heading in exact formats (CSV, JSON), where durations are seconds: duration_s.</summary>
     public string ExactHeader => Kind == ColumnKind.Seconds ? Header + "_s" : Header;
 
@@ -39,14 +42,23 @@ public sealed record LeaderboardColumn(string Name, string Header, ColumnKind Ki
         ["start_time"] = () => new("start_time", "start_time", ColumnKind.Text, (r, _) => r.Info.StartTime.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
         ["duration"] = () => new("duration", "duration", ColumnKind.Seconds, (r, _) => r.Info.Duration?.TotalSeconds),
         ["data"] = () => new("data", "data", ColumnKind.Text, (r, _) => Training(r)?.Dataset.Name),
-        ["model"] = () => new("model", "model", ColumnKind.Text, (r, _) => r.Model?.Name ?? Param(r, StandardKeys.Model) as string),
+        ["model"] = () => new("model", "model", ColumnKind.Text, (r, _) => r.Model?.Name ?? Param(r, StandardKeys.Model) as string) { Reads = RunProjection.Param(StandardKeys.Model) },
         ["augmentations"] = () => new("augmentations", "augmentations", ColumnKind.Text, (r, _) => Training(r) is { } use ? Compact(use.Augmentations) ?? "none" : null),
         ["train_shape"] = () => new("train_shape", "train_shape", ColumnKind.Text, (r, _) => Shape(r, "train")),
         ["val_shape"] = () => new("val_shape", "val_shape", ColumnKind.Text, (r, _) => Shape(r, "validation")),
         ["test_shape"] = () => new("test_shape", "test_shape", ColumnKind.Text, (r, _) => Shape(r, "test")),
-        ["classes"] = () => new("classes", "classes", ColumnKind.Integer, (r, _) => Training(r) is { } use ? (long)use.Dataset.ClassNames.Count : Param(r, "num_classes") is double d ? (long)d : null),
-        ["precision"] = () => new("precision", "precision", ColumnKind.Text, (r, _) => PerClass(r, StandardKeys.PrecisionPrefix)),
-        ["recall"] = () => new("recall", "recall", ColumnKind.Text, (r, _) => PerClass(r, StandardKeys.RecallPrefix)),
+        ["classes"] = () => new("classes", "classes", ColumnKind.Integer, (r, _) => Training(r) is { } use ? (long)use.Dataset.ClassNames.Count : Param(r, "num_classes") is double d ? (long)d : null)
+        {
+            Reads = RunProjection.Param("num_classes"),
+        },
+        ["precision"] = () => new("precision", "precision", ColumnKind.Text, (r, _) => PerClass(r, StandardKeys.PrecisionPrefix))
+        {
+            Reads = RunProjection.MetricsStartingWith(StandardKeys.PrecisionPrefix),
+        },
+        ["recall"] = () => new("recall", "recall", ColumnKind.Text, (r, _) => PerClass(r, StandardKeys.RecallPrefix))
+        {
+            Reads = RunProjection.MetricsStartingWith(StandardKeys.RecallPrefix),
+        },
         ["val_accuracy"] = () => Metric("val_accuracy", StandardKeys.ValAccuracy),
         ["mean_precision"] = () => Metric("mean_precision", StandardKeys.PrecisionMacro),
         ["mean_recall"] = () => Metric("mean_recall", StandardKeys.RecallMacro),
@@ -84,8 +96,11 @@ public sealed record LeaderboardColumn(string Name, string Header, ColumnKind Ki
         var field = RunQuery.ParseField(trimmed);
         return field.Kind switch
         {
-            FieldKind.Metric => new(trimmed, field.Canonical["metrics.".Length..], ColumnKind.Number, (r, _) => MetricValue(r, field.Key, field.Aggregate)),
-            FieldKind.Param => new(trimmed, field.Key, ColumnKind.Text, (r, _) => Param(r, field.Key)),
+            FieldKind.Metric => new(trimmed, field.Canonical["metrics.".Length..], ColumnKind.Number, (r, _) => MetricValue(r, field.Key, field.Aggregate))
+            {
+                Reads = RunProjection.Metric(field.Key),
+            },
+            FieldKind.Param => new(trimmed, field.Key, ColumnKind.Text, (r, _) => Param(r, field.Key)) { Reads = RunProjection.Param(field.Key) },
             FieldKind.Tag => new(trimmed, field.Key, ColumnKind.Text, (r, _) => r.Tags.GetValueOrDefault(field.Key)),
             FieldKind.Attribute => AttributeColumn(trimmed, field.Key),
             FieldKind.Dataset => new(trimmed, "dataset." + field.Key, field.Key == "classes" ? ColumnKind.Integer : ColumnKind.Text, (r, _) => DatasetValue(r, field.Key)),
@@ -94,13 +109,16 @@ public sealed record LeaderboardColumn(string Name, string Header, ColumnKind Ki
     }
 
     private static LeaderboardColumn Metric(string name, string key) =>
-        new(name, name, ColumnKind.Number, (r, _) => MetricValue(r, key, MetricAggregate.Last));
+        new(name, name, ColumnKind.Number, (r, _) => MetricValue(r, key, MetricAggregate.Last)) { Reads = RunProjection.Metric(key) };
 
     private static LeaderboardColumn MetricInteger(string name, string key) =>
-        new(name, name, ColumnKind.Integer, (r, _) => MetricValue(r, key, MetricAggregate.Last) is double d && double.IsFinite(d) ? (long)d : null);
+        new(name, name, ColumnKind.Integer, (r, _) => MetricValue(r, key, MetricAggregate.Last) is double d && double.IsFinite(d) ? (long)d : null)
+        {
+            Reads = RunProjection.Metric(key),
+        };
 
     private static LeaderboardColumn ParamColumn(string name, string key) =>
-        new(name, name, ColumnKind.Text, (r, _) => Param(r, key));
+        new(name, name, ColumnKind.Text, (r, _) => Param(r, key)) { Reads = RunProjection.Param(key) };
 
     private static LeaderboardColumn AttributeColumn(string name, string key) => key switch
     {

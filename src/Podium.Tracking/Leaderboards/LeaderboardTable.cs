@@ -28,7 +28,7 @@ public sealed class LeaderboardTable
     /// <summary>The columns, in order.</summary>
     public IReadOnlyList<LeaderboardColumn> Columns { get; }
 
-    /// <summary>The ranked runs.</summary>
+    /// <summary>The ranked runs, each loaded with only the params and metrics the columns read.</summary>
     public IReadOnlyList<RunRecord> Runs { get; }
 
     /// <summary>Cell values (string, double, long or null), one array per run, aligned with <see cref="Columns"/>.</summary>
@@ -59,7 +59,7 @@ public sealed class LeaderboardTable
         }
 
         var resolved = (columns is { Count: > 0 } ? columns : LeaderboardColumn.DefaultNames).Select(LeaderboardColumn.Resolve).ToList();
-        query = query with { OrderBy = order, Limit = limit ?? query.Limit, Experiment = experiment };
+        query = query with { OrderBy = order, Limit = limit ?? query.Limit, Experiment = experiment, Only = RunProjection.Union(resolved.Select(c => c.Reads)) };
         var runs = store.SearchRuns(query);
         var counted = query;
         Func<long> matching = query.Limit is null || runs.Count < query.Limit ? () => runs.Count : () => store.CountRuns(counted);
@@ -94,8 +94,13 @@ public sealed class LeaderboardTable
     /// <summary>The table as CSV (RFC 4180).</summary>
     public string ToCsv() => Render(LeaderboardFormatKind.Csv);
 
-    /// <summary>The table as JSON.</summary>
-    public string ToJson() => Render(LeaderboardFormatKind.Json);
+    /// <summary>The table as JSON; indented for reading, or compact for sending.</summary>
+    public string ToJson(bool indented = true)
+    {
+        using var writer = new StringWriter();
+        LeaderboardWriters.Json(this, writer, indented);
+        return writer.ToString();
+    }
 
     /// <summary>The table as a Markdown pipe table.</summary>
     public string ToMarkdown() => Render(LeaderboardFormatKind.Markdown);

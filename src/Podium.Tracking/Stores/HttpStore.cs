@@ -103,7 +103,7 @@ internal sealed class HttpStore : ITrackingStore
     }
 
     public IReadOnlyList<RunRecord> SearchRuns(RunQuery query) =>
-        Send<Found>(HttpMethod.Post, "runs/search", Json(new { filter = query.ToString(), experiment = query.Experiment })).Runs;
+        Send<Found>(HttpMethod.Post, "runs/search", Json(new { filter = query.ToString(), experiment = query.Experiment, only = query.Only })).Runs;
 
     public long CountRuns(RunQuery query) =>
         Send<Counted>(HttpMethod.Post, "runs/count", Json(new { filter = (query with { Limit = null }).ToString(), experiment = query.Experiment })).Matching;

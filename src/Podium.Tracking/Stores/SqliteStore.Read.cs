@@ -51,7 +51,7 @@ internal sealed partial class SqliteStore
                 throw new ArgumentException($"run id prefix '{runIdOrPrefix}' matches more than one run ({found[0].Id}, {found[1].Id}, …); give more characters");
             }
 
-            return found.Count == 0 ? null : LoadRecords([found[0].Pk])[0];
+            return found.Count == 0 ? null : LoadRecords(_connection, [found[0].Pk], null)[0];
         }
     }
 
@@ -126,14 +126,21 @@ internal sealed partial class SqliteStore
                 }
             }
 
-            var records = new List<RunRecord>(keys.Count);
-            // Bounded pieces keep each IN-list query small on a store of 100,000 runs.
-            foreach (var piece in keys.Chunk(2000))
+            if (keys.Count <= ParallelFrom)
             {
-                records.AddRange(LoadRecords(piece));
+                return LoadRecords(_connection, keys, query.Only);
             }
 
-            return records;
+            // Many runs load in pieces on read-only connections in parallel: a 10,000-run leaderboard reads
+            // some 400,000 param and metric rows, and the work is in stepping through them.
+            var pieces = keys.Chunk(Math.Max(500, keys.Count / (2 * Environment.ProcessorCount) + 1)).ToArray();
+            var loaded = new List<RunRecord>[pieces.Length];
+            Parallel.For(0, pieces.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+            {
+                using var reader = OpenReader();
+                loaded[i] = LoadRecords(reader, pieces[i], query.Only);
+            });
+            return loaded.SelectMany(piece => piece).ToList();
         }
     }
 
@@ -153,10 +160,32 @@ internal sealed partial class SqliteStore
         }
     }
 
+    /// <summary>More runs than this load in parallel pieces.</summary>
+    private const int ParallelFrom = 1000;
+
+    /// <summary>A second, read-only connection to the database, for reading in parallel with the store's own.</summary>
+    private SqliteConnection OpenReader()
+    {
+        var reader = new SqliteConnection(new SqliteConnectionStringBuilder(_connection.ConnectionString) { Mode = SqliteOpenMode.ReadOnly }.ToString());
+        reader.Open();
+        using var command = reader.CreateCommand();
+        command.CommandText = "PRAGMA busy_timeout = 60000;";
+        command.ExecuteNonQuery();
+        return reader;
+    }
+
     /// <summary>Loads whole records for run keys, in the given order, with one query per table.</summary>
-    private List<RunRecord> LoadRecords(IReadOnlyList<long> keys)
+    private static List<RunRecord> LoadRecords(SqliteConnection connection, IReadOnlyList<long> keys, RunProjection? only)
     {
         var ids = JsonSerializer.Serialize(keys);
+        (string, object)[] projection = only is null ? [] :
+        [
+            ("@params", JsonSerializer.Serialize(only.Params)), ("@metrics", JsonSerializer.Serialize(only.Metrics)),
+            ("@prefixes", JsonSerializer.Serialize(only.MetricPrefixes)),
+        ];
+        var onlyParams = only is null ? "" : " AND key IN (SELECT value FROM json_each(@params))";
+        var onlyMetrics = only is null ? "" :
+            " AND (k.key IN (SELECT value FROM json_each(@metrics)) OR EXISTS (SELECT 1 FROM json_each(@prefixes) p WHERE substr(k.key, 1, length(p.value)) = p.value))";
         var infos = new Dictionary<long, RunInfo>();
         var parameters = keys.ToDictionary(k => k, _ => new Dictionary<string, ParamValue>(StringComparer.Ordinal));
         var metrics = keys.ToDictionary(k => k, _ => new Dictionary<string, MetricSummary>(StringComparer.Ordinal));
@@ -165,7 +194,7 @@ internal sealed partial class SqliteStore
         var models = new Dictionary<long, ModelRecord>();
 
         const string InKeys = "IN (SELECT value FROM json_each(@keys))";
-        Read($"""
+        Read(connection, $"""
             SELECT r.pk, r.id, r.name, e.name, r.status, r.start_time, r.end_time, r.seed, r.parent_run_id,
                    r.git_commit, r.git_dirty, r.command_line, r.env_os, r.env_cpu, r.env_runtime, r.env_podium, r.env_host
             FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.pk {InKeys};
@@ -180,19 +209,19 @@ internal sealed partial class SqliteStore
                 new RunSource(r.IsDBNull(9) ? null : r.GetString(9), r.IsDBNull(10) ? null : r.GetInt64(10) != 0, r.GetString(11)),
                 new RunEnvironment(r.GetString(12), r.GetString(13), r.GetString(14), r.GetString(15), r.GetString(16)));
         });
-        Read($"SELECT run_pk, key, kind, text FROM params WHERE run_pk {InKeys} ORDER BY run_pk, key;", ids, r =>
-            parameters[r.GetInt64(0)][r.GetString(1)] = ParamValue.FromStored((ParamKind)r.GetInt32(2), r.GetString(3)));
-        Read($"""
+        Read(connection, $"SELECT run_pk, key, kind, text FROM params WHERE run_pk {InKeys}{onlyParams} ORDER BY run_pk, key;", ids, r =>
+            parameters[r.GetInt64(0)][r.GetString(1)] = ParamValue.FromStored((ParamKind)r.GetInt32(2), r.GetString(3)), projection);
+        Read(connection, $"""
             SELECT s.run_pk, k.key, s.last, s.last_step, s.min, s.min_step, s.max, s.max_step, s.count
-            FROM metric_summaries s JOIN metric_keys k ON k.id = s.key_id WHERE s.run_pk {InKeys} ORDER BY s.run_pk, k.key;
+            FROM metric_summaries s JOIN metric_keys k ON k.id = s.key_id WHERE s.run_pk {InKeys}{onlyMetrics} ORDER BY s.run_pk, k.key;
             """, ids, r =>
         {
             var key = r.GetString(1);
             metrics[r.GetInt64(0)][key] = new MetricSummary(key, Real(r, 2), r.GetInt64(3), Real(r, 4), r.GetInt64(5), Real(r, 6), r.GetInt64(7), r.GetInt64(8));
-        });
-        Read($"SELECT run_pk, key, value FROM tags WHERE run_pk {InKeys} ORDER BY run_pk, key;", ids, r =>
+        }, projection);
+        Read(connection, $"SELECT run_pk, key, value FROM tags WHERE run_pk {InKeys} ORDER BY run_pk, key;", ids, r =>
             tags[r.GetInt64(0)][r.GetString(1)] = r.GetString(2));
-        Read($"""
+        Read(connection, $"""
             SELECT rd.run_pk, rd.role, rd.augmentations, d.name, d.fingerprint, d.splits, d.class_names, d.source
             FROM run_datasets rd JOIN datasets d ON d.id = rd.dataset_id WHERE rd.run_pk {InKeys}
             ORDER BY rd.run_pk, CASE rd.role WHEN 'train' THEN 0 WHEN 'validation' THEN 1 WHEN 'test' THEN 2 ELSE 3 END, rd.role, d.name;
@@ -205,15 +234,21 @@ internal sealed partial class SqliteStore
                 r.GetString(7));
             datasets[r.GetInt64(0)].Add(new DatasetUse(record, r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2)));
         });
-        Read($"SELECT run_pk, name, architecture, total_params, trainable_params, weight_bytes, dot FROM models WHERE run_pk {InKeys};", ids, r =>
+        Read(connection, $"SELECT run_pk, name, architecture, total_params, trainable_params, weight_bytes, dot FROM models WHERE run_pk {InKeys};", ids, r =>
             models[r.GetInt64(0)] = new ModelRecord(r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetString(6)));
 
         return keys.Select(k => new RunRecord(infos[k], parameters[k], metrics[k], tags[k], datasets[k], models.GetValueOrDefault(k))).ToList();
     }
 
-    private void Read(string sql, string keys, Action<SqliteDataReader> row)
+    private static void Read(SqliteConnection connection, string sql, string keys, Action<SqliteDataReader> row, (string Name, object Value)[]? extra = null)
     {
-        using var command = Command(sql);
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in extra ?? [])
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
         command.Parameters.AddWithValue("@keys", keys);
         using var reader = command.ExecuteReader();
         while (reader.Read())

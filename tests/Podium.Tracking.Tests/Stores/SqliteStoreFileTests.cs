@@ -11,6 +11,31 @@ public sealed class SqliteStoreFileTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     [Fact]
+    public void A_search_over_thousands_of_runs_loads_in_parallel_pieces_the_same_records_in_the_same_order_as_one_by_one()
+    {
+        using var tracker = Tracker.Open(_folder.File("many"), new TrackerOptions { CaptureSource = false });
+        for (var i = 0; i < 2_345; i++)
+        {
+            using var run = tracker.StartRun(i % 3 == 0 ? "a" : "b", $"run-{i}");
+            run.LogParams(new Dictionary<string, object> { ["i"] = i, ["optimizer"] = i % 2 == 0 ? "adam" : "sgd" });
+            run.LogMetric("acc", (i * 7919 % 1000) / 1000.0);
+            run.LogMetric("precision/cat", i / 3000.0);
+            run.SetTag("parity", (i % 2).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            run.End();
+        }
+
+        var all = tracker.Store.SearchRuns(Podium.Tracking.Query.RunQuery.Parse("ORDER BY metrics.acc DESC, params.i ASC"));
+
+        Assert.Equal(2_345, all.Count);
+        var expected = all.Select(r => Dump(tracker.Store.GetRun(r.Info.Id)!)).ToList();
+        Assert.Equal(expected, all.Select(Dump).ToList());
+        var accuracies = all.Select(r => r.Metrics["acc"].Last).ToList();
+        Assert.Equal(accuracies.OrderDescending(), accuracies);
+
+        static string Dump(RunRecord record) => System.Text.Json.JsonSerializer.Serialize(record, TrackingJson.Options);
+    }
+
+    [Fact]
     public void A_file_that_is_not_a_database_is_refused_and_left_byte_for_byte()
     {
         var path = _folder.File("notes.db");

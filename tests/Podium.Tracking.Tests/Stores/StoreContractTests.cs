@@ -322,6 +322,30 @@ public abstract class StoreContractTests<TFactory> : IDisposable
     }
 
     [Fact]
+    public void A_projection_loads_only_the_named_params_and_metrics_while_the_filter_sees_them_all()
+    {
+        using (var run = Tracker.StartRun("exp", "projected"))
+        {
+            run.LogParams(new Dictionary<string, object> { ["optimizer"] = "adam", ["lr"] = 0.01, ["seed_text"] = "x" });
+            foreach (var key in new[] { "val_accuracy", "loss", "precision/cat", "precision/dog", "recall/cat", "precision" })
+            {
+                run.LogMetric(key, 0.5);
+            }
+
+            run.SetTag("stage", "dev");
+            run.End();
+        }
+
+        var only = new RunProjection(["optimizer", "absent"], ["val_accuracy"], ["precision/"]);
+        var found = Assert.Single(Store.SearchRuns(RunQuery.Parse("params.lr = 0.01 AND metrics.loss < 1") with { Only = only }));
+
+        Assert.Equal(["optimizer"], found.Params.Keys);
+        Assert.Equal(["precision/cat", "precision/dog", "val_accuracy"], found.Metrics.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("dev", found.Tags["stage"]);
+        Assert.Equal(3, Store.SearchRuns(RunQuery.All).Single().Params.Count);
+    }
+
+    [Fact]
     public void NaN_infinities_and_missing_values_sort_last_both_ways()
     {
         var values = new Dictionary<string, double?>
