@@ -45,6 +45,7 @@ export async function leaderboardPage(view, alive) {
   // The first rows come alone, so the ranking is on screen at once; the rest follow and replace them.
   const firstRows = 500;
   let loads = 0;
+  let shownColumns = "";
 
   async function load() {
     state.filter = filter.value.trim();
@@ -61,8 +62,10 @@ export async function leaderboardPage(view, alive) {
     }
 
     if (!alive() || mine !== loads) return;
-    display(data, data.matching > data.rows.length && state.limit > firstRows);
-    if (data.matching > data.rows.length && state.limit > firstRows) {
+    // The rest is asked for once the first rows are drawn, so the server and the browser do not
+    // compete for the same cores while the user waits for the first screen.
+    await display(data, data.matching > data.rows.length && state.limit > firstRows);
+    if (data.matching > data.rows.length && state.limit > firstRows && alive() && mine === loads) {
       try {
         const rest = await get("leaderboard" + query(all));
         if (alive() && mine === loads) display(rest, false);
@@ -75,14 +78,20 @@ export async function leaderboardPage(view, alive) {
   function display(data, partial) {
     fill(status, `${data.rows.length} of ${data.matching} runs · ${data.query}`, partial ? " · loading the rest…" : "");
     const shown = state.columns ?? data.columns;
+    const names = JSON.stringify([data.columns, shown]);
+    // Columns get their widths from the rows at hand: Tabulator measuring every column itself takes
+    // most of a second with thirty columns.
+    const measure = widths(holder, data.columns, data.rows.slice(0, 200));
     const columns = [
       { formatter: "rowSelection", titleFormatter: "rowSelection", hozAlign: "center", headerSort: false, width: 40, frozen: true },
-      ...data.columns.map((name) => column(name, data.rows, shown.includes(name))),
+      ...data.columns.map((name) => column(name, data.rows, shown.includes(name), measure(name))),
     ];
     // Marks for the benchmark: when the first rows, and then all of them, are in the table.
-    const mark = () => performance.mark(partial ? "podium:first-rows" : "podium:all-rows");
+    let drawn;
+    const shownAll = new Promise((resolve) => { drawn = resolve; });
+    const mark = () => { performance.mark(partial ? "podium:first-rows" : "podium:all-rows"); drawn(); };
     if (table) {
-      table.setColumns(columns);
+      if (names !== shownColumns) table.setColumns(columns);
       table.replaceData(data.rows).then(mark);
     } else {
       table = new Tabulator(holder, {
@@ -96,8 +105,10 @@ export async function leaderboardPage(view, alive) {
       table.on("tableBuilt", mark);
     }
 
+    shownColumns = names;
     holder.dataset.complete = String(!partial);
     if (!partial) live(data);
+    return shownAll;
   }
 
   // Running runs change: fetch again every few seconds while any is running.
@@ -155,10 +166,10 @@ export async function leaderboardPage(view, alive) {
   await load();
 }
 
-function column(name, rows, visible) {
+function column(name, rows, visible, width) {
   const numeric = rows.some((row) => typeof row[name] === "number");
   return {
-    title: name, field: name, visible,
+    title: name, field: name, visible, width,
     titleFormatter: () => document.createTextNode(name),
     sorter: numeric ? "number" : "string",
     hozAlign: numeric ? "right" : "left",
@@ -166,6 +177,26 @@ function column(name, rows, visible) {
     headerFilterFunc: numeric ? numberFilter : "like",
     formatter: (cell) => format(name, cell.getValue(), cell.getRow().getData()),
   };
+}
+
+// Each column's width in pixels: its widest text among the header and the sampled rows, in the table's font.
+function widths(holder, names, sample) {
+  const context = document.createElement("canvas").getContext("2d");
+  context.font = getComputedStyle(holder).font;
+  return (name) => {
+    let widest = context.measureText(name).width + 28; // room for the sort arrow
+    for (const row of sample) {
+      widest = Math.max(widest, context.measureText(displayed(name, row[name])).width);
+    }
+    return Math.round(Math.min(360, Math.max(56, widest + (name === "status" ? 30 : 18))));
+  };
+}
+
+// The text a cell shows.
+function displayed(name, value) {
+  if (name === "run_id" && value) return value.slice(0, 8);
+  if (name === "duration_s" && typeof value === "number") return duration(value);
+  return show(value);
 }
 
 // A number column's filter: "> 0.8", "<= 10", "= 64", or a plain number for equality.
@@ -186,8 +217,7 @@ function numberFilter(text, value) {
 
 function format(name, value, row) {
   if (name === "run" && row.run_id) return el("a", { href: "#/runs/" + encodeURIComponent(row.run_id) }, show(value));
-  if (name === "run_id" && value) return el("a", { href: "#/runs/" + encodeURIComponent(value) }, value.slice(0, 8));
+  if (name === "run_id" && value) return el("a", { href: "#/runs/" + encodeURIComponent(value) }, displayed(name, value));
   if (name === "status" && value) return el("span", { class: "badge " + value }, value);
-  if (name === "duration_s" && typeof value === "number") return document.createTextNode(duration(value));
-  return document.createTextNode(show(value));
+  return document.createTextNode(displayed(name, value));
 }
