@@ -4,6 +4,7 @@
 # 10 warm-up steps, then steps timed for SECONDS. Prints images/s and the ratio Podium / PyTorch; then the
 # GEMM at the same shapes against oneDNN's (PyTorch's MkldnnLinear, an inner product: one float32 GEMM).
 #   bash bench/torch-vs-podium.sh [SECONDS]
+#   bash bench/torch-vs-podium.sh --accuracy   (3 epochs on the full Fashion-MNIST, 3x3 kernels, batch 64, Adam: test accuracy side by side)
 # Needs Debian's python3-torch and dataset-fashion-mnist (installed here when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,23 @@ fi
 
 dotnet build bench/Podium.Bench -c Release --verbosity quiet >/dev/null
 export MALLOC_MMAP_THRESHOLD_=1000000000000 MALLOC_TRIM_THRESHOLD_=100000000000
+
+if [ "$seconds" = "--accuracy" ]; then
+  /usr/bin/python3 "$reference" --kernel 3 --padding same --parts epochs --json "$out/torch_epochs.json" >/dev/null
+  DOTNET_gcServer=0 dotnet bench/Podium.Bench/bin/Release/net10.0/Podium.Bench.dll train --parts epochs --json "$out/podium_epochs.json" >/dev/null 2>&1
+  /usr/bin/python3 - "$out" <<'PY'
+import json, os, sys
+out = sys.argv[1]
+torch = json.load(open(os.path.join(out, "torch_epochs.json")))["epochs"]["per_epoch"]
+podium = json.load(open(os.path.join(out, "podium_epochs.json")))["epochs"]["per_epoch"]
+print("3 epochs, Fashion-MNIST 60,000 train / 10,000 test, basic_cnn 3x3 same, batch 64, Adam 1e-3, 2 threads")
+print(f"{'epoch':>5} {'PyTorch test acc':>17} {'Podium test acc':>16} {'PyTorch s/epoch':>16} {'Podium s/epoch':>15}")
+for t, p in zip(torch, podium):
+    print(f"{t['epoch']:>5} {t['test_acc']:>17.4f} {p['test_acc']:>16.4f} {t['train_seconds']:>16.1f} {p['train_seconds']:>15.1f}")
+print(f"final test accuracy: PyTorch {torch[-1]['test_acc']:.4f}, Podium {podium[-1]['test_acc']:.4f}, difference {100 * (podium[-1]['test_acc'] - torch[-1]['test_acc']):+.2f} points")
+PY
+  exit 0
+fi
 /usr/bin/python3 "$reference" --kernel 5 --padding same --parts train32,infer256 --seconds "$seconds" --infer-seconds "$seconds" --json "$out/torch_same.json" >/dev/null
 /usr/bin/python3 "$reference" --kernel 5 --padding valid --parts rgb32 --seconds "$seconds" --infer-seconds "$seconds" --json "$out/torch_valid.json" >/dev/null
 DOTNET_gcServer=0 dotnet bench/Podium.Bench/bin/Release/net10.0/Podium.Bench.dll train --seconds "$seconds" --json "$out/podium.json" >/dev/null

@@ -1,9 +1,10 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 
 namespace Podium.Cli.Tests;
 
 /// <summary>Runs the real podium command as a child process.</summary>
-public static class PodiumProcess
+public static partial class PodiumProcess
 {
     public static (int ExitCode, string Out, string Err) Run(string workingDirectory, params string[] arguments) =>
         RunWith(workingDirectory, new Dictionary<string, string>(), arguments);
@@ -38,6 +39,30 @@ public static class PodiumProcess
         process.BeginErrorReadLine();
         return background;
     }
+
+    /// <summary>Starts podium serve with its arguments and waits until it says where it listens.</summary>
+    public static Background Serve(string workingDirectory, out string url, params string[] arguments)
+    {
+        var podium = StartInBackground(workingDirectory, ["serve", .. arguments]);
+        var clock = Stopwatch.StartNew();
+        Match listening;
+        while (!(listening = Listening().Match(podium.Output)).Success)
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(30) || podium.Process.HasExited)
+            {
+                podium.Dispose();
+                throw new TimeoutException("podium serve did not start: " + podium.Output);
+            }
+
+            Thread.Sleep(100);
+        }
+
+        url = listening.Groups[1].Value;
+        return podium;
+    }
+
+    [GeneratedRegex(@"listening on (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex Listening();
 
     /// <summary>Starts podium without waiting, its output redirected.</summary>
     private static Process Start(string workingDirectory, string[] arguments, IReadOnlyDictionary<string, string>? environment = null)

@@ -10,7 +10,7 @@ namespace Podium.Cli.Tests;
 /// Remote tracking as a team meets it: <c>podium serve</c> in one process, <c>podium run</c> in another with
 /// PODIUM_TRACKING_URI pointing at it; the server killed under a run.
 /// </summary>
-public sealed partial class RemoteTrackingTests : IDisposable
+public sealed class RemoteTrackingTests : IDisposable
 {
     private const string Token = "team-token";
     private const string Tiny = "data: {source: shapes, count: 120, size: 16, classes: 3}\nmodel: basic_cnn\nmodel_width: 0.25\npadding: same\nbatch_size: 16\nlearning_rate: 0.005\n";
@@ -18,20 +18,8 @@ public sealed partial class RemoteTrackingTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private PodiumProcess.Background Serve(out string url)
-    {
-        var podium = PodiumProcess.StartInBackground(_folder.Path, "serve", "--store", "served", "--port", "0", "--token", Token);
-        var clock = Stopwatch.StartNew();
-        Match listening;
-        while (!(listening = Listening().Match(podium.Output)).Success)
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30) && !podium.Process.HasExited, "podium serve did not start: " + podium.Output);
-            Thread.Sleep(100);
-        }
-
-        url = listening.Groups[1].Value;
-        return podium;
-    }
+    private PodiumProcess.Background Serve(out string url) =>
+        PodiumProcess.Serve(_folder.Path, out url, "--store", "served", "--port", "0", "--token", Token);
 
     private (int ExitCode, string Out, string Err) Remote(string url, string? token, params string[] arguments)
     {
@@ -115,7 +103,4 @@ public sealed partial class RemoteTrackingTests : IDisposable
         using var served = Tracker.OpenExisting(_folder.File("served"));
         return served.SearchRuns(null).Select(r => r.Metrics.TryGetValue("val_loss", out var m) ? (int)m.Count : 0).DefaultIfEmpty().Max();
     }
-
-    [GeneratedRegex(@"listening on (http://127\.0\.0\.1:\d+)")]
-    private static partial Regex Listening();
 }

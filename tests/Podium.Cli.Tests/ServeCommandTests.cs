@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.RegularExpressions;
 using Podium.Tests;
 using Podium.Tracking;
 using Xunit;
@@ -7,7 +5,7 @@ using Xunit;
 namespace Podium.Cli.Tests;
 
 /// <summary>podium serve as a real process: it answers on loopback, stops on Ctrl+C, and will not listen beyond loopback without a token.</summary>
-public sealed partial class ServeCommandTests : IDisposable
+public sealed class ServeCommandTests : IDisposable
 {
     private readonly TempFolder _folder = new();
 
@@ -22,16 +20,9 @@ public sealed partial class ServeCommandTests : IDisposable
             run.LogMetric("val_accuracy", 0.5);
         }
 
-        using var podium = PodiumProcess.StartInBackground(_folder.Path, "serve", "--store", "store", "--port", "0");
-        var clock = Stopwatch.StartNew();
-        Match listening;
-        while (!(listening = Listening().Match(podium.Output)).Success)
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30) && !podium.Process.HasExited, "podium serve did not start: " + podium.Output);
-            await Task.Delay(100);
-        }
+        using var podium = PodiumProcess.Serve(_folder.Path, out var url, "--store", "store", "--port", "0");
 
-        using var client = new HttpClient { BaseAddress = new Uri(listening.Groups[1].Value) };
+        using var client = new HttpClient { BaseAddress = new Uri(url) };
         Assert.Contains("\"served-run\"", await client.GetStringAsync("/api/runs"));
 
         podium.Interrupt();
@@ -51,7 +42,4 @@ public sealed partial class ServeCommandTests : IDisposable
         Assert.Equal("podium: refusing to listen on 0.0.0.0 without --token: only loopback may go unauthenticated\n", error);
         Assert.Equal("", output);
     }
-
-    [GeneratedRegex(@"listening on (http://127\.0\.0\.1:\d+)")]
-    private static partial Regex Listening();
 }

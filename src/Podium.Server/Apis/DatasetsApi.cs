@@ -12,7 +12,8 @@ internal static partial class DatasetsApi
     public static void MapDatasetsApi(this RouteGroupBuilder api)
     {
         api.MapGet("/datasets", (ITrackingStore store) =>
-            store.SearchRuns(RunQuery.All)
+            // Runs that used a dataset, loaded without their params and metrics: only the dataset links are read.
+            store.SearchRuns(RunQuery.Parse("dataset.name IS NOT NULL") with { Only = RunProjection.None })
                 .SelectMany(run => run.Datasets.Select(use => (run, use)))
                 .GroupBy(x => x.use.Dataset.Fingerprint)
                 .Select(g => new DatasetSummary(g.First().use.Dataset, g.Select(x => x.run.Info.Id).Distinct().Count(), g.Select(x => x.use.Role).Distinct().Order().ToList()))
@@ -26,7 +27,7 @@ internal static partial class DatasetsApi
             }
 
             var wanted = fingerprint.ToLowerInvariant();
-            var uses = store.SearchRuns(RunQuery.Parse($"dataset.fingerprint = '{wanted}' ORDER BY attributes.start_time DESC"))
+            var uses = store.SearchRuns(RunQuery.Parse($"dataset.fingerprint = '{wanted}' ORDER BY attributes.start_time DESC") with { Only = RunProjection.Metric("val_accuracy") })
                 .SelectMany(run => run.Datasets.Where(d => d.Dataset.Fingerprint == wanted).Select(use => (run, use)))
                 .ToList();
             var dataset = uses.Count > 0 ? uses[0].use.Dataset : throw new KeyNotFoundException($"no dataset with fingerprint {fingerprint}");

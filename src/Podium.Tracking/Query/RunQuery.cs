@@ -22,7 +22,7 @@ public sealed record RunQuery(Expr? Filter, IReadOnlyList<OrderTerm> OrderBy, in
     public static Field ParseField(string text) => new Parser(text).ParseSingleField();
 
     /// <summary>The filter, order and limit as query text that parses back to the same query (the experiment is not part of it).</summary>
-    public override string ToString() => QueryText.Format(this);
+    public override string ToString() => QueryWriter.Format(this);
 }
 
 /// <summary>

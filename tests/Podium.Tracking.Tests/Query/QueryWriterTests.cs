@@ -4,7 +4,7 @@ using Xunit;
 namespace Podium.Tracking.Tests.Query;
 
 /// <summary>A parsed query written back as text (how a remote store sends it) parses to the same query.</summary>
-public sealed class QueryTextTests
+public sealed class QueryWriterTests
 {
     [Theory]
     [InlineData("", "")]

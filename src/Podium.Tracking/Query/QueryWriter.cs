@@ -8,7 +8,7 @@ namespace Podium.Tracking.Query;
 /// every AND/OR group and NOT in parentheses, strings quoted with doubled quotes. A remote store
 /// sends a query this way.
 /// </summary>
-internal static class QueryText
+internal static class QueryWriter
 {
     public static string Format(RunQuery query)
     {
