@@ -137,6 +137,8 @@ public sealed class RemoteStoreTests : IAsyncLifetime
         Assert.Equal(("lr", ParamValue.Of(0.1), ParamValue.Of("0.1")), (conflict.Key, conflict.Stored, conflict.Refused));
         Assert.Throws<KeyNotFoundException>(() => remote.EndRun(new string('f', 32), RunStatus.Finished, DateTimeOffset.UtcNow));
         Assert.Throws<FileNotFoundException>(() => remote.OpenArtifact(run.Id, "missing.bin"));
+        Assert.Empty(remote.GetMetricHistory(run.Id, "never-logged"));
+        Assert.Throws<KeyNotFoundException>(() => remote.GetMetricHistory(new string('e', 32), "loss"));
         Assert.Null(remote.GetRun("0123456789abcdef"));
     }
 

@@ -40,7 +40,9 @@ internal static class RunsApi
         api.MapGet("/runs/{id}/metrics/{**key}", (ITrackingStore store, string id, string key, int? max_points, bool? full) =>
         {
             var run = Find(store, id);
-            var series = run.Metrics.ContainsKey(key) ? store.GetMetricHistory(run.Info.Id, key) : throw new KeyNotFoundException($"run {id} has no metric '{key}'");
+            // The whole series is what a store answers: empty for a metric never logged. A chart asks for a metric it saw.
+            var series = run.Metrics.ContainsKey(key) ? store.GetMetricHistory(run.Info.Id, key)
+                : full == true ? [] : throw new KeyNotFoundException($"run {id} has no metric '{key}'");
             var points = full == true ? series : Downsampling.MinMax(series, Math.Clamp(max_points ?? 2000, 4, 100_000));
             return new { key, total = series.Count, points };
         });

@@ -98,8 +98,8 @@ internal sealed class HttpStore : ITrackingStore
 
     public IReadOnlyList<MetricPoint> GetMetricHistory(string runId, string key)
     {
-        using var response = Call(HttpMethod.Get, Run(runId, "metrics/" + Segments(key)) + "?full=true", null, missing: Missing.Null);
-        return response.StatusCode == HttpStatusCode.NotFound ? [] : Read<History>(response).Points;
+        using var response = Call(HttpMethod.Get, Run(runId, "metrics/" + Segments(key)) + "?full=true", null);
+        return Read<History>(response).Points;
     }
 
     public IReadOnlyList<RunRecord> SearchRuns(RunQuery query) =>
