@@ -23,4 +23,46 @@ internal static class Vec
             dst[i] += src[i];
         }
     }
+
+    /// <summary>dst[i] = src[i] + bias, then 0 where that is below 0 when <paramref name="relu"/> (NaN and -0 kept, as the scalar test does).</summary>
+    public static void AddBias(ReadOnlySpan<float> src, float bias, Span<float> dst, bool relu)
+    {
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var width = Vector<float>.Count;
+            var b = new Vector<float>(bias);
+            for (; i <= src.Length - width; i += width)
+            {
+                var v = new Vector<float>(src[i..]) + b;
+                (relu ? Vector.ConditionalSelect(Vector.LessThan(v, Vector<float>.Zero), Vector<float>.Zero, v) : v).CopyTo(dst[i..]);
+            }
+        }
+
+        for (; i < src.Length; i++)
+        {
+            var v = src[i] + bias;
+            dst[i] = relu && v < 0f ? 0f : v;
+        }
+    }
+
+    /// <summary>dst[i] = 0 where output[i] &lt;= 0, else gradient[i]: the gradient through a ReLU, given its output.</summary>
+    public static void ReluGradient(ReadOnlySpan<float> gradient, ReadOnlySpan<float> output, Span<float> dst)
+    {
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var width = Vector<float>.Count;
+            for (; i <= gradient.Length - width; i += width)
+            {
+                var off = Vector.LessThanOrEqual(new Vector<float>(output[i..]), Vector<float>.Zero);
+                Vector.ConditionalSelect(off, Vector<float>.Zero, new Vector<float>(gradient[i..])).CopyTo(dst[i..]);
+            }
+        }
+
+        for (; i < gradient.Length; i++)
+        {
+            dst[i] = output[i] <= 0f ? 0f : gradient[i];
+        }
+    }
 }

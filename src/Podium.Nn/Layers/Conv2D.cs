@@ -193,14 +193,7 @@ public sealed class Conv2D : Module
                 {
                     for (var f = 0; f < Filters; f++)
                     {
-                        var b = bias[f];
-                        var src = product.AsSpan(f * columns + n * p, p);
-                        var dst = y.AsSpan(((first + n) * Filters + f) * p, p);
-                        for (var i = 0; i < p; i++)
-                        {
-                            var v = src[i] + b;
-                            dst[i] = Relu && v < 0f ? 0f : v;
-                        }
+                        Vec.AddBias(product.AsSpan(f * columns + n * p, p), bias[f], y.AsSpan(((first + n) * Filters + f) * p, p), Relu);
                     }
                 }
             }
@@ -240,12 +233,14 @@ public sealed class Conv2D : Module
                     for (var f = 0; f < Filters; f++)
                     {
                         var at = ((first + n) * Filters + f) * p;
-                        var src = g.AsSpan(at, p);
-                        var outv = y.AsSpan(at, p);
                         var dst = gt.AsSpan(f * columns + n * p, p);
-                        for (var i = 0; i < p; i++)
+                        if (Relu)
                         {
-                            dst[i] = Relu && outv[i] <= 0f ? 0f : src[i];
+                            Vec.ReluGradient(g.AsSpan(at, p), y.AsSpan(at, p), dst);
+                        }
+                        else
+                        {
+                            g.AsSpan(at, p).CopyTo(dst);
                         }
                     }
                 }
