@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -70,7 +71,8 @@ public static class PodiumServer
         {
             // A declared length over the bound is answered before reading; Kestrel would answer an unread one
             // itself, with an empty body.
-            var most = RunsApi.IsArtifactUpload(context.Request) ? options.MaxArtifactBytes : options.MaxRequestBytes;
+            // Routing has run: an endpoint may set its own bound (artifact uploads).
+            var most = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? options.MaxRequestBytes;
             if (context.Request.ContentLength > most)
             {
                 context.Response.Headers.Connection = "close"; // the unread body makes the connection unusable
@@ -108,15 +110,15 @@ public static class PodiumServer
             });
         }
 
-        Map(app);
+        Map(app, options);
         return app;
     }
 
-    private static void Map(WebApplication app)
+    private static void Map(WebApplication app, ServerOptions options)
     {
         var api = app.MapGroup("/api");
         app.MapOpenApi("/api/openapi.json");
-        api.MapRunsApi();
+        api.MapRunsApi(options.MaxArtifactBytes);
         api.MapLeaderboardApi();
         api.MapDatasetsApi();
         app.MapWebUi();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Podium.Tracking;
 using Podium.Tracking.Query;
@@ -9,7 +10,7 @@ namespace Podium.Server.Apis;
 /// <summary>Runs: search, get, metric history, artifacts; and the writes a remote tracker makes (create, log a batch, end).</summary>
 internal static class RunsApi
 {
-    public static void MapRunsApi(this RouteGroupBuilder api)
+    public static void MapRunsApi(this RouteGroupBuilder api, long maxArtifactBytes)
     {
         api.MapGet("/experiments", (ITrackingStore store) => store.ListExperiments());
         api.MapGet("/runs", (ITrackingStore store, string? filter, string? order_by, int? limit) =>
@@ -65,7 +66,7 @@ internal static class RunsApi
             await context.Request.Body.CopyToAsync(upload, context.RequestAborted);
             upload.Position = 0;
             return Results.Ok(store.LogArtifact(run.Info.Id, path, upload));
-        });
+        }).WithMetadata(new BodyLimit(maxArtifactBytes));
         api.MapPost("/runs/{id}/datasets", (ITrackingStore store, string id, LogDatasetRequest request) =>
         {
             store.LogDataset(Find(store, id).Info.Id, request.Dataset ?? throw new ArgumentException("dataset is required"),
@@ -109,14 +110,11 @@ internal static class RunsApi
         });
     }
 
-    /// <summary>Whether a request uploads an artifact (PUT /api/runs/ID/artifacts/PATH), which may be larger than other bodies.</summary>
-    public static bool IsArtifactUpload(HttpRequest request) =>
-        HttpMethods.IsPut(request.Method)
-        && request.Path.StartsWithSegments("/api/runs", StringComparison.Ordinal, out var rest)
-        && rest.Value is { } tail && tail.IndexOf("/artifacts/", StringComparison.Ordinal) is > 0 and var at && tail.LastIndexOf('/', at - 1) == 0;
-
     /// <summary>A run by id or unique prefix.</summary>
     /// <exception cref="KeyNotFoundException">No run matches (answered 404).</exception>
     public static RunRecord Find(ITrackingStore store, string id) =>
         store.GetRun(id) ?? throw new KeyNotFoundException($"no run '{id}'");
+
+    /// <summary>An endpoint's own bound on its request body (artifact uploads take more than other calls).</summary>
+    private sealed record BodyLimit(long? MaxRequestBodySize) : IRequestSizeLimitMetadata;
 }

@@ -55,7 +55,4 @@ public sealed record RunProjection(IReadOnlyCollection<string> Params, IReadOnly
 
     /// <summary>Every metric whose key starts with a prefix.</summary>
     public static RunProjection MetricsStartingWith(string prefix) => new([], [], [prefix]);
-
-    /// <summary>Whether a metric key is loaded.</summary>
-    public bool HasMetric(string key) => Metrics.Contains(key) || MetricPrefixes.Any(prefix => key.StartsWith(prefix, StringComparison.Ordinal));
 }
