@@ -73,7 +73,8 @@ internal sealed class HttpStore : ITrackingStore
     public ArtifactInfo LogArtifact(string runId, string path, Stream content)
     {
         var relative = ArtifactPath.Normalize(path);
-        using var body = new StreamContent(content);
+        // Sending disposes the content and its stream; the caller's stream stays the caller's to close.
+        var body = new StreamContent(new Borrowed(content));
         body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         // Expect: 100-continue lets the server refuse an oversize upload before a byte of it is sent.
         using var response = Call(HttpMethod.Put, Run(runId, "artifacts/" + Segments(relative)), body, expectContinue: true);
@@ -343,4 +344,32 @@ internal sealed class HttpStore : ITrackingStore
     private sealed record Found(List<RunRecord> Runs);
 
     private sealed record Counted(long Matching);
+
+    /// <summary>Reads through to a stream that someone else owns, and leaves it open when disposed.</summary>
+    private sealed class Borrowed(Stream inner) : Stream
+    {
+        public override bool CanRead => inner.CanRead;
+
+        public override bool CanSeek => inner.CanSeek;
+
+        public override bool CanWrite => false;
+
+        public override long Length => inner.Length;
+
+        public override long Position { get => inner.Position; set => inner.Position = value; }
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+
+        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
+
+        public override void Flush()
+        {
+        }
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 }

@@ -266,9 +266,11 @@ public abstract class StoreContractTests<TFactory> : IDisposable
         using var run = Tracker.StartRun("exp");
         var bytes = new byte[200_000];
         new Random(3).NextBytes(bytes);
+        using var source = new MemoryStream(bytes);
 
-        var info = run.LogArtifact("weights/best.safetensors", new MemoryStream(bytes));
+        var info = run.LogArtifact("weights/best.safetensors", source);
 
+        Assert.True(source.CanRead, "the caller's stream is the caller's to close");
         Assert.Equal(new ArtifactInfo("weights/best.safetensors", bytes.Length, Convert.ToHexStringLower(SHA256.HashData(bytes))), info);
         Assert.Equal([info], Store.ListArtifacts(run.Id));
         using var read = Store.OpenArtifact(run.Id, "weights/best.safetensors");
