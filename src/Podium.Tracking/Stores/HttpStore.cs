@@ -236,11 +236,7 @@ internal sealed class HttpStore : ITrackingStore
         return content;
     }
 
-    private T Get<T>(string path)
-    {
-        using var response = Call(HttpMethod.Get, path, null);
-        return Read<T>(response);
-    }
+    private T Get<T>(string path) => Send<T>(HttpMethod.Get, path, null);
 
     private T Send<T>(HttpMethod method, string path, HttpContent? body)
     {

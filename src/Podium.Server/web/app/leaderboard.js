@@ -78,24 +78,27 @@ export async function leaderboardPage(view, alive) {
   function display(data, partial) {
     fill(status, `${data.rows.length} of ${data.matching} runs · ${data.query}`, partial ? " · loading the rest…" : "");
     const shown = state.columns ?? data.columns;
-    const names = JSON.stringify([data.columns, shown]);
-    // Columns get their widths from the rows at hand: Tabulator measuring every column itself takes
-    // most of a second with thirty columns.
-    const measure = widths(holder, data.columns, data.rows.slice(0, 200));
-    const columns = [
-      { formatter: "rowSelection", titleFormatter: "rowSelection", hozAlign: "center", headerSort: false, width: 40, frozen: true },
-      ...data.columns.map((name) => column(name, data.rows, shown.includes(name), measure(name))),
-    ];
+    const numeric = data.columns.map((name) => data.rows.some((row) => typeof row[name] === "number"));
+    const names = JSON.stringify([data.columns, shown, numeric]);
+    // Columns are built when they change, with widths from the rows at hand: Tabulator measuring
+    // every column itself takes most of a second with thirty columns.
+    const columns = () => {
+      const measure = widths(holder, data.rows.slice(0, 200));
+      return [
+        { formatter: "rowSelection", titleFormatter: "rowSelection", hozAlign: "center", headerSort: false, width: 40, frozen: true },
+        ...data.columns.map((name, i) => column(name, numeric[i], shown.includes(name), measure(name))),
+      ];
+    };
     // Marks for the benchmark: when the first rows, and then all of them, are in the table.
     let drawn;
-    const shownAll = new Promise((resolve) => { drawn = resolve; });
+    const drawing = new Promise((resolve) => { drawn = resolve; });
     const mark = () => { performance.mark(partial ? "podium:first-rows" : "podium:all-rows"); drawn(); };
     if (table) {
-      if (names !== shownColumns) table.setColumns(columns);
+      if (names !== shownColumns) table.setColumns(columns());
       table.replaceData(data.rows).then(mark);
     } else {
       table = new Tabulator(holder, {
-        data: data.rows, columns, maxHeight: "72vh", layout: "fitDataStretch", index: "run_id",
+        data: data.rows, columns: columns(), maxHeight: "72vh", layout: "fitDataStretch", index: "run_id",
         nestedFieldSeparator: false, renderVertical: "virtual", selectableRows: true,
         placeholder: "No runs match.",
       });
@@ -108,7 +111,7 @@ export async function leaderboardPage(view, alive) {
     shownColumns = names;
     holder.dataset.complete = String(!partial);
     if (!partial) live(data);
-    return shownAll;
+    return drawing;
   }
 
   // Running runs change: fetch again every few seconds while any is running.
@@ -166,8 +169,7 @@ export async function leaderboardPage(view, alive) {
   await load();
 }
 
-function column(name, rows, visible, width) {
-  const numeric = rows.some((row) => typeof row[name] === "number");
+function column(name, numeric, visible, width) {
   return {
     title: name, field: name, visible, width,
     titleFormatter: () => document.createTextNode(name),
@@ -180,7 +182,7 @@ function column(name, rows, visible, width) {
 }
 
 // Each column's width in pixels: its widest text among the header and the sampled rows, in the table's font.
-function widths(holder, names, sample) {
+function widths(holder, sample) {
   const context = document.createElement("canvas").getContext("2d");
   context.font = getComputedStyle(holder).font;
   return (name) => {
