@@ -105,6 +105,35 @@ public sealed class ApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_leaderboard_answers_a_page_at_a_time_with_column_filters_and_each_columns_query_field()
+    {
+        var client = await Start();
+
+        var second = await Json(await client.GetAsync("/api/leaderboard?columns=rank,run,optimizer&limit=1&offset=1"));
+        var filtered = await Json(await client.GetAsync("/api/leaderboard?columns=run&where=" + Uri.EscapeDataString("params.optimizer ILIKE '%SG%'") + "&order_by=" + Uri.EscapeDataString("attributes.run_name ASC")));
+        var beyond = await Json(await client.GetAsync("/api/leaderboard?limit=5&offset=10"));
+
+        var row = Assert.Single(second.GetProperty("rows").EnumerateArray());
+        Assert.Equal(2, row.GetProperty("rank").GetInt64()); // ranks count from the whole list
+        Assert.Equal("sgd-run", row.GetProperty("run").GetString());
+        Assert.Equal(2, second.GetProperty("matching").GetInt64());
+        Assert.Equal(1, second.GetProperty("offset").GetInt32());
+        Assert.Equal("ORDER BY metrics.val_accuracy DESC LIMIT 1 OFFSET 1", second.GetProperty("query").GetString());
+        Assert.Equal("params.optimizer", second.GetProperty("fields").GetProperty("optimizer").GetString());
+        Assert.Equal(JsonValueKind.Null, second.GetProperty("fields").GetProperty("rank").ValueKind);
+        Assert.Equal(["sgd-run"], filtered.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("run").GetString()));
+        Assert.Equal(1, filtered.GetProperty("matching").GetInt64());
+        Assert.Empty(beyond.GetProperty("rows").EnumerateArray());
+        Assert.Equal(2, beyond.GetProperty("matching").GetInt64());
+
+        var negative = await client.GetAsync("/api/leaderboard?offset=-1");
+        var badWhere = await client.GetAsync("/api/leaderboard?where=" + Uri.EscapeDataString("metrics.val_accuracy > 'x'"));
+        Assert.Equal(HttpStatusCode.BadRequest, negative.StatusCode);
+        Assert.Contains("offset -1", (await Json(negative)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, badWhere.StatusCode);
+    }
+
+    [Fact]
     public async Task A_long_series_is_downsampled_on_the_server_keeping_its_ends_and_extremes()
     {
         var client = await Start();

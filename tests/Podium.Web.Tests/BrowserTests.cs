@@ -35,9 +35,11 @@ public sealed partial class BrowserTests(WebFixture web) : IClassFixture<WebFixt
         await page.PressAsync("#filter", "Enter");
         await WaitForRows(page, 3);
         await page.ClickAsync(".tabulator-col[tabulator-field='val_accuracy'] .tabulator-col-title");
+        await Assertions.Expect(page.Locator("#status")).ToContainTextAsync("ORDER BY metrics.val_accuracy ASC");
         var ascending = (await Column(page, "val_accuracy")).Select(double.Parse).ToList();
         Assert.Equal(ascending.Order(), ascending);
         await page.ClickAsync(".tabulator-col[tabulator-field='val_accuracy'] .tabulator-col-title");
+        await Assertions.Expect(page.Locator("#status")).ToContainTextAsync("ORDER BY metrics.val_accuracy DESC");
         var descending = (await Column(page, "val_accuracy")).Select(double.Parse).ToList();
         Assert.Equal(descending.OrderDescending(), descending);
 
@@ -65,6 +67,50 @@ public sealed partial class BrowserTests(WebFixture web) : IClassFixture<WebFixt
         Assert.Matches("expected|value|end", message);
         Assert.Equal(3, await page.Locator(Rows).CountAsync());
         Assert.DoesNotContain(errors, e => !e.Contains("400", StringComparison.Ordinal)); // the answer itself is logged
+    }
+
+    [Fact]
+    public async Task A_long_leaderboard_loads_a_page_at_a_time_and_sorts_and_filters_every_run_on_the_server()
+    {
+        var many = web.Many;
+        var (page, errors) = await web.Open(url: web.ManyUrl);
+        await Assertions.Expect(page.Locator("#status")).ToContainTextAsync($"200 of {many.Count} runs");
+        Assert.Equal(many.MaxBy(r => r.Accuracy).Name, (await Column(page, "run"))[0]);
+
+        // Scrolling to the end asks for the next pages until every run is in the table.
+        var holder = page.Locator("#leaderboard .tabulator-tableholder");
+        await Assertions.Expect(page.Locator("#leaderboard")).ToHaveAttributeAsync("data-loaded", "200");
+        for (var i = 0; i < 10 && await page.GetAttributeAsync("#leaderboard", "data-loaded") != $"{many.Count}"; i++)
+        {
+            await holder.EvaluateAsync("e => { e.scrollTop = e.scrollHeight; }");
+            await page.WaitForTimeoutAsync(300);
+        }
+
+        await Assertions.Expect(page.Locator("#status")).ToContainTextAsync($"{many.Count} of {many.Count} runs");
+        await holder.EvaluateAsync("e => { e.scrollTop = e.scrollHeight; }");
+        await Assertions.Expect(page.Locator($"{Rows} .tabulator-cell[tabulator-field='rank']", new() { HasTextString = $"{many.Count}" })).ToHaveCountAsync(1);
+
+        // A header sort orders all the runs, not the rows loaded: the worst run of all comes first.
+        await page.ClickAsync(".tabulator-col[tabulator-field='val_accuracy'] .tabulator-col-title");
+        await Assertions.Expect(page.Locator("#status")).ToContainTextAsync("ORDER BY metrics.val_accuracy ASC");
+        Assert.Equal(many.MinBy(r => r.Accuracy).Name, (await Column(page, "run"))[0]);
+
+        // Column filters become the query language, counted over every run.
+        await page.Locator(".tabulator-col[tabulator-field='optimizer'] input").PressSequentiallyAsync("sgd");
+        var sgd = many.Where(r => r.Optimizer == "sgd").ToList();
+        await Assertions.Expect(page.Locator("#status")).ToContainTextAsync($"{Math.Min(200, sgd.Count)} of {sgd.Count} runs");
+        Assert.Contains("params.optimizer ILIKE '%sgd%'", await page.InnerTextAsync("#status"));
+        await page.Locator(".tabulator-col[tabulator-field='val_accuracy'] input").PressSequentiallyAsync("> 0.9");
+        var best = sgd.Where(r => r.Accuracy > 0.9).OrderBy(r => r.Accuracy).ToList();
+        await Assertions.Expect(page.Locator("#status")).ToContainTextAsync($"{best.Count} of {best.Count} runs");
+        Assert.Equal(best.Select(r => r.Name), await Column(page, "run"));
+
+        // A filter the query language cannot take says why and keeps the rows.
+        await page.Locator(".tabulator-col[tabulator-field='val_accuracy'] input").FillAsync("high");
+        await page.Locator(".tabulator-col[tabulator-field='val_accuracy'] input").PressAsync("Enter");
+        await Assertions.Expect(page.Locator("#query-error")).ToContainTextAsync("val_accuracy filter takes a number");
+        Assert.Equal(best.Count, await page.Locator(Rows).CountAsync());
+        Assert.Empty(errors);
     }
 
     [Fact]

@@ -21,7 +21,9 @@ public sealed class WebFixture : IAsyncLifetime
     public const string ImageTag = "<img src=x onerror=window.__pwned=3>";
 
     private readonly TempFolder _folder = new();
+    private readonly TempFolder _manyFolder = new();
     private WebApplication? _server;
+    private WebApplication? _manyServer;
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = null!;
@@ -33,6 +35,12 @@ public sealed class WebFixture : IAsyncLifetime
     public string SgdRun { get; private set; } = "";
 
     public string MarkupRun { get; private set; } = "";
+
+    /// <summary>A second server, over a store of <see cref="Many"/>' runs: more than one page of the leaderboard.</summary>
+    public string ManyUrl { get; private set; } = "";
+
+    /// <summary>The runs of the second store: name, optimizer and val_accuracy.</summary>
+    public IReadOnlyList<(string Name, string Optimizer, double Accuracy)> Many { get; private set; } = [];
 
     /// <summary>Where screenshots go: $PODIUM_SCREENSHOTS, or podium-screenshots under the temp folder.</summary>
     public static string Screenshots { get; } = Environment.GetEnvironmentVariable("PODIUM_SCREENSHOTS") is { Length: > 0 } given
@@ -64,6 +72,10 @@ public sealed class WebFixture : IAsyncLifetime
         _server = Podium.Server.PodiumServer.Create(new Podium.Server.ServerOptions { Store = _folder.Path, Port = 0 });
         await _server.StartAsync();
         Url = _server.Urls.Single();
+        Many = Generate(_manyFolder.Path, 450);
+        _manyServer = Podium.Server.PodiumServer.Create(new Podium.Server.ServerOptions { Store = _manyFolder.Path, Port = 0 });
+        await _manyServer.StartAsync();
+        ManyUrl = _manyServer.Urls.Single();
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -74,6 +86,29 @@ public sealed class WebFixture : IAsyncLifetime
             Args = ["--no-sandbox", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
         Directory.CreateDirectory(Screenshots);
+    }
+
+    /// <summary>Runs with params and metrics only, logged straight to the store; accuracies are distinct.</summary>
+    private static List<(string, string, double)> Generate(string store, int count)
+    {
+        string[] optimizers = ["adam", "sgd", "rmsprop"];
+        var runs = new List<(string, string, double)>();
+        using var tracker = Tracker.Open(store, new TrackerOptions { CaptureSource = false });
+        for (var i = 0; i < count; i++)
+        {
+            var name = $"many-{i:D3}";
+            var optimizer = optimizers[i * 7 % 3];
+            var accuracy = (i * 263 % count + 0.5) / count; // a permutation of the ranks
+            var info = tracker.Store.CreateRun(new NewRun("many", name, i, null, new RunSource(null, null, "test"), RunEnvironment.Capture(), DateTimeOffset.UtcNow));
+            var batch = new RunBatch();
+            batch.Params.Add(new("optimizer", optimizer));
+            batch.Metrics.Add(new("val_accuracy", new MetricPoint(0, accuracy, DateTimeOffset.UtcNow)));
+            tracker.Store.LogBatch(info.Id, batch);
+            tracker.Store.EndRun(info.Id, RunStatus.Finished, DateTimeOffset.UtcNow);
+            runs.Add((name, optimizer, accuracy));
+        }
+
+        return runs;
     }
 
     private static string Train(Leaderboard board, string optimizer)
@@ -96,7 +131,7 @@ public sealed class WebFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh page (its own context) at the UI, with a console error collector.</summary>
-    public async Task<(IPage Page, List<string> Errors)> Open(string route = "")
+    public async Task<(IPage Page, List<string> Errors)> Open(string route = "", string? url = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
         var page = await context.NewPageAsync();
@@ -109,7 +144,7 @@ public sealed class WebFixture : IAsyncLifetime
             }
         };
         page.PageError += (_, error) => errors.Add(error);
-        await page.GotoAsync(Url + "/" + route);
+        await page.GotoAsync((url ?? Url) + "/" + route);
         return (page, errors);
     }
 
@@ -121,12 +156,16 @@ public sealed class WebFixture : IAsyncLifetime
         }
 
         _playwright?.Dispose();
-        if (_server is not null)
+        foreach (var server in new[] { _server, _manyServer })
         {
-            await _server.StopAsync();
-            await _server.DisposeAsync();
+            if (server is not null)
+            {
+                await server.StopAsync();
+                await server.DisposeAsync();
+            }
         }
 
         _folder.Dispose();
+        _manyFolder.Dispose();
     }
 }

@@ -11,10 +11,16 @@ internal static class LeaderboardApi
 {
     public static void MapLeaderboardApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/leaderboard", (ITrackingStore store, string? filter, string? order_by, string? columns, int? limit, string? experiment, bool? best_of_sweep, string? format) =>
+        // A page of the ranked runs: offset and limit read a long leaderboard a page at a time, with the order and
+        // filters on the server. "where" narrows "filter" further (the page's column filters), as does the best-of-sweep view.
+        api.MapGet("/leaderboard", (ITrackingStore store, string? filter, string? where, string? order_by, string? columns, int? limit, int? offset, string? experiment, bool? best_of_sweep, string? format) =>
         {
-            var table = LeaderboardTable.Build(store, filter, order_by, columns?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                Math.Clamp(limit ?? 100, 1, 100_000), experiment, best_of_sweep == true ? LeaderboardTable.BestOfSweep : null);
+            var scopes = new[] { best_of_sweep == true ? LeaderboardTable.BestOfSweep : null, string.IsNullOrWhiteSpace(where) ? null : where }.OfType<string>().ToList();
+            var scope = scopes.Count == 1 ? scopes[0] : string.Join(" AND ", scopes.Select(s => $"({s})"));
+            var table = LeaderboardTable.Build(store, filter, string.IsNullOrWhiteSpace(order_by) ? null : order_by,
+                columns?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                Math.Clamp(limit ?? 100, 1, 100_000), experiment, scope.Length == 0 ? null : scope,
+                offset is < 0 ? throw new ArgumentException($"offset {offset} is negative; it counts the runs to skip") : offset ?? 0);
             return format?.ToLowerInvariant() switch
             {
                 null or "json" => Results.Text(table.ToJson(indented: false), "application/json"),

@@ -13,7 +13,7 @@ internal static class RunsApi
     public static void MapRunsApi(this RouteGroupBuilder api, long maxArtifactBytes)
     {
         api.MapGet("/experiments", (ITrackingStore store) => store.ListExperiments());
-        api.MapGet("/runs", (ITrackingStore store, string? filter, string? order_by, int? limit) =>
+        api.MapGet("/runs", (ITrackingStore store, string? filter, string? order_by, int? limit, int? offset) =>
         {
             var query = RunQuery.Parse(filter);
             if (order_by is not null)
@@ -21,7 +21,7 @@ internal static class RunsApi
                 query = query with { OrderBy = RunQuery.ParseOrderBy(order_by) };
             }
 
-            query = query with { Limit = Math.Clamp(limit ?? query.Limit ?? 100, 1, 10_000) };
+            query = query with { Limit = Math.Clamp(limit ?? query.Limit ?? 100, 1, 10_000), Offset = Math.Max(offset ?? query.Offset, 0) };
             return new { runs = store.SearchRuns(query), matching = store.CountRuns(query) };
         });
         api.MapGet("/runs/{id}", (ITrackingStore store, string id) => Find(store, id));

@@ -14,6 +14,12 @@ public sealed record LeaderboardColumn(string Name, string Header, ColumnKind Ki
     /// <summary>The params and metrics the column reads; a leaderboard loads only those of each run.</summary>
     public RunProjection Reads { get; init; } = RunProjection.None;
 
+    /// <summary>
+    /// The query field the column sorts and filters by, e.g. <c>metrics.val_accuracy</c> for val_accuracy;
+    /// null where what it shows is made from several values (rank, per-class scores, shapes, augmentations).
+    /// </summary>
+    public string? Field { get; init; }
+
     /// <summary>The heading in exact formats (CSV, JSON), where durations are seconds: duration_s.</summary>
     public string ExactHeader => Kind == ColumnKind.Seconds ? Header + "_s" : Header;
 
@@ -35,14 +41,17 @@ public sealed record LeaderboardColumn(string Name, string Header, ColumnKind Ki
     private static readonly Dictionary<string, Func<LeaderboardColumn>> BuiltIns = new(StringComparer.OrdinalIgnoreCase)
     {
         ["rank"] = () => new("rank", "rank", ColumnKind.Integer, (_, rank) => (long)rank),
-        ["run"] = () => new("run", "run", ColumnKind.Text, (r, _) => r.Info.Name),
-        ["run_id"] = () => new("run_id", "run_id", ColumnKind.Text, (r, _) => r.Info.Id),
-        ["experiment"] = () => new("experiment", "experiment", ColumnKind.Text, (r, _) => r.Info.Experiment),
-        ["status"] = () => new("status", "status", ColumnKind.Text, (r, _) => r.Info.Status.ToText()),
-        ["start_time"] = () => new("start_time", "start_time", ColumnKind.Text, (r, _) => r.Info.StartTime.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
-        ["duration"] = () => new("duration", "duration", ColumnKind.Seconds, (r, _) => r.Info.Duration?.TotalSeconds),
-        ["data"] = () => new("data", "data", ColumnKind.Text, (r, _) => Training(r)?.Dataset.Name),
-        ["model"] = () => new("model", "model", ColumnKind.Text, (r, _) => r.Model?.Name ?? Param(r, StandardKeys.Model) as string) { Reads = RunProjection.Param(StandardKeys.Model) },
+        ["run"] = () => new("run", "run", ColumnKind.Text, (r, _) => r.Info.Name) { Field = "attributes.run_name" },
+        ["run_id"] = () => new("run_id", "run_id", ColumnKind.Text, (r, _) => r.Info.Id) { Field = "attributes.run_id" },
+        ["experiment"] = () => new("experiment", "experiment", ColumnKind.Text, (r, _) => r.Info.Experiment) { Field = "attributes.experiment" },
+        ["status"] = () => new("status", "status", ColumnKind.Text, (r, _) => r.Info.Status.ToText()) { Field = "attributes.status" },
+        ["start_time"] = () => new("start_time", "start_time", ColumnKind.Text, (r, _) => r.Info.StartTime.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture))
+        {
+            Field = "attributes.start_time",
+        },
+        ["duration"] = () => new("duration", "duration", ColumnKind.Seconds, (r, _) => r.Info.Duration?.TotalSeconds) { Field = "attributes.duration" },
+        ["data"] = () => new("data", "data", ColumnKind.Text, (r, _) => Training(r)?.Dataset.Name) { Field = "dataset.name" },
+        ["model"] = () => new("model", "model", ColumnKind.Text, (r, _) => r.Model?.Name ?? Param(r, StandardKeys.Model) as string) { Reads = RunProjection.Param(StandardKeys.Model), Field = "model.name" },
         ["augmentations"] = () => new("augmentations", "augmentations", ColumnKind.Text, (r, _) => Training(r) is { } use ? Compact(use.Augmentations) ?? "none" : null),
         ["train_shape"] = () => new("train_shape", "train_shape", ColumnKind.Text, (r, _) => Shape(r, "train")),
         ["val_shape"] = () => new("val_shape", "val_shape", ColumnKind.Text, (r, _) => Shape(r, "validation")),
@@ -50,6 +59,7 @@ public sealed record LeaderboardColumn(string Name, string Header, ColumnKind Ki
         ["classes"] = () => new("classes", "classes", ColumnKind.Integer, (r, _) => Training(r) is { } use ? (long)use.Dataset.ClassNames.Count : Param(r, "num_classes") is double d ? (long)d : null)
         {
             Reads = RunProjection.Param("num_classes"),
+            Field = "dataset.classes",
         },
         ["precision"] = () => new("precision", "precision", ColumnKind.Text, (r, _) => PerClass(r, StandardKeys.PrecisionPrefix))
         {
@@ -66,7 +76,7 @@ public sealed record LeaderboardColumn(string Name, string Header, ColumnKind Ki
         ["roc_auc"] = () => Metric("roc_auc", StandardKeys.RocAucMacro),
         ["epochs_trained"] = () => MetricInteger("epochs_trained", StandardKeys.EpochsTrained),
         ["best_epoch"] = () => MetricInteger("best_epoch", StandardKeys.BestEpoch),
-        ["parameters"] = () => new("parameters", "parameters", ColumnKind.Integer, (r, _) => r.Model?.TotalParameters),
+        ["parameters"] = () => new("parameters", "parameters", ColumnKind.Integer, (r, _) => r.Model?.TotalParameters) { Field = "model.params" },
         ["width"] = () => ParamColumn("width", StandardKeys.Width),
         ["height"] = () => ParamColumn("height", StandardKeys.Height),
         ["channels"] = () => ParamColumn("channels", StandardKeys.Channels),
@@ -105,20 +115,21 @@ public sealed record LeaderboardColumn(string Name, string Header, ColumnKind Ki
             FieldKind.Attribute => AttributeColumn(trimmed, field.Key),
             FieldKind.Dataset => new(trimmed, "dataset." + field.Key, field.Key == "classes" ? ColumnKind.Integer : ColumnKind.Text, (r, _) => DatasetValue(r, field.Key)),
             _ => new(trimmed, "model." + field.Key, field.Key == "name" ? ColumnKind.Text : ColumnKind.Integer, (r, _) => ModelValue(r, field.Key)),
-        };
+        } with { Field = field.Canonical };
     }
 
     private static LeaderboardColumn Metric(string name, string key) =>
-        new(name, name, ColumnKind.Number, (r, _) => MetricValue(r, key, MetricAggregate.Last)) { Reads = RunProjection.Metric(key) };
+        new(name, name, ColumnKind.Number, (r, _) => MetricValue(r, key, MetricAggregate.Last)) { Reads = RunProjection.Metric(key), Field = "metrics." + key };
 
     private static LeaderboardColumn MetricInteger(string name, string key) =>
         new(name, name, ColumnKind.Integer, (r, _) => MetricValue(r, key, MetricAggregate.Last) is double d && double.IsFinite(d) ? (long)d : null)
         {
             Reads = RunProjection.Metric(key),
+            Field = "metrics." + key,
         };
 
     private static LeaderboardColumn ParamColumn(string name, string key) =>
-        new(name, name, ColumnKind.Text, (r, _) => Param(r, key)) { Reads = RunProjection.Param(key) };
+        new(name, name, ColumnKind.Text, (r, _) => Param(r, key)) { Reads = RunProjection.Param(key), Field = "params." + key };
 
     private static LeaderboardColumn AttributeColumn(string name, string key) => key switch
     {

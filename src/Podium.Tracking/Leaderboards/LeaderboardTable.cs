@@ -13,13 +13,14 @@ public sealed class LeaderboardTable
 
     private readonly Lazy<long> _matching;
 
-    private LeaderboardTable(string query, IReadOnlyList<LeaderboardColumn> columns, IReadOnlyList<RunRecord> runs, Func<long> matching)
+    private LeaderboardTable(string query, IReadOnlyList<LeaderboardColumn> columns, IReadOnlyList<RunRecord> runs, int offset, Func<long> matching)
     {
+        Offset = offset;
         Query = query;
         Columns = columns;
         Runs = runs;
         _matching = new Lazy<long>(matching);
-        Rows = runs.Select((run, i) => columns.Select(c => c.Read(run, i + 1)).ToArray()).ToList();
+        Rows = runs.Select((run, i) => columns.Select(c => c.Read(run, offset + i + 1)).ToArray()).ToList();
     }
 
     /// <summary>The query the table answers, in one line.</summary>
@@ -28,19 +29,25 @@ public sealed class LeaderboardTable
     /// <summary>The columns, in order.</summary>
     public IReadOnlyList<LeaderboardColumn> Columns { get; }
 
+    /// <summary>How many ranked runs come before the first row (a page further down the table); the first row's rank is this plus one.</summary>
+    public int Offset { get; }
+
     /// <summary>The ranked runs, each loaded with only the params and metrics the columns read.</summary>
     public IReadOnlyList<RunRecord> Runs { get; }
 
     /// <summary>Cell values (string, double, long or null), one array per run, aligned with <see cref="Columns"/>.</summary>
     public IReadOnlyList<object?[]> Rows { get; }
 
-    /// <summary>How many runs match the filter, ignoring the limit; counted on first use, since it visits every match.</summary>
+    /// <summary>How many runs match the filter, ignoring the limit and offset; counted on first use, since it visits every match.</summary>
     public long Matching => _matching.Value;
 
     /// <summary>Builds the table: filter and order in the query language, columns by name (default: all of <see cref="LeaderboardColumn.DefaultNames"/>).</summary>
     /// <exception cref="QueryException">The filter, order or a column name is not valid.</exception>
-    /// <remarks><paramref name="scope"/>, a filter too, narrows the runs whatever <paramref name="filter"/> says (e.g. the best-of-sweep view).</remarks>
-    public static LeaderboardTable Build(ITrackingStore store, string? filter, string? orderBy, IReadOnlyList<string>? columns, int? limit, string? experiment, string? scope = null)
+    /// <remarks>
+    /// <paramref name="scope"/>, a filter too, narrows the runs whatever <paramref name="filter"/> says (e.g. the best-of-sweep view).
+    /// <paramref name="offset"/> skips that many ranked runs, so a long table is read a page at a time.
+    /// </remarks>
+    public static LeaderboardTable Build(ITrackingStore store, string? filter, string? orderBy, IReadOnlyList<string>? columns, int? limit, string? experiment, string? scope = null, int offset = 0)
     {
         var query = RunQuery.Parse(filter);
         if (RunQuery.Parse(scope).Filter is { } within)
@@ -58,15 +65,25 @@ public sealed class LeaderboardTable
             throw new ArgumentOutOfRangeException(nameof(limit), limit, "the limit must be at least 1");
         }
 
+        if (offset < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offset), offset, "the offset cannot be negative");
+        }
+
+        offset = offset > 0 ? offset : query.Offset;
         var resolved = (columns is { Count: > 0 } ? columns : LeaderboardColumn.DefaultNames).Select(LeaderboardColumn.Resolve).ToList();
-        query = query with { OrderBy = order, Limit = limit ?? query.Limit, Experiment = experiment, Only = RunProjection.Union(resolved.Select(c => c.Reads)) };
+        query = query with { OrderBy = order, Limit = limit ?? query.Limit, Offset = offset, Experiment = experiment, Only = RunProjection.Union(resolved.Select(c => c.Reads)) };
         var runs = store.SearchRuns(query);
         var counted = query;
-        Func<long> matching = query.Limit is null || runs.Count < query.Limit ? () => runs.Count : () => store.CountRuns(counted);
+        // A page that ends short of its limit ends the list, so the matches are counted without asking the store again.
+        Func<long> matching = (query.Limit is null || runs.Count < query.Limit) && (runs.Count > 0 || offset == 0)
+            ? () => offset + runs.Count
+            : () => store.CountRuns(counted);
         var text = (string.IsNullOrWhiteSpace(filter) ? "" : QueryText.FilterOnly(filter) + " ")
             + "ORDER BY " + string.Join(", ", order.Select(o => o.Field.Canonical + (o.Descending ? " DESC" : " ASC")))
-            + (query.Limit is { } n ? $" LIMIT {n}" : "");
-        return new LeaderboardTable(text.Trim(), resolved, runs, matching);
+            + (query.Limit is { } n ? $" LIMIT {n}" : "")
+            + (offset > 0 ? $" OFFSET {offset}" : "");
+        return new LeaderboardTable(text.Trim(), resolved, runs, offset, matching);
     }
 
     /// <summary>Writes the table in a format: csv, json, md (Markdown) or html.</summary>

@@ -31,6 +31,7 @@ internal static class LeaderboardWriters
             json.WriteStartObject();
             json.WriteString("query", table.Query);
             json.WriteNumber("matching", table.Matching);
+            json.WriteNumber("offset", table.Offset);
             json.WriteStartArray("columns");
             foreach (var column in table.Columns)
             {
@@ -38,6 +39,15 @@ internal static class LeaderboardWriters
             }
 
             json.WriteEndArray();
+
+            // The query field each column sorts and filters by, so a client can page, sort and filter on the server.
+            json.WriteStartObject("fields");
+            foreach (var column in table.Columns)
+            {
+                json.WriteString(column.ExactHeader, column.Field);
+            }
+
+            json.WriteEndObject();
             json.WriteStartArray("rows");
             foreach (var row in table.Rows)
             {

@@ -3,7 +3,7 @@ namespace Podium.Tracking.Leaderboards;
 /// <summary>Small text operations on query strings.</summary>
 internal static class QueryText
 {
-    /// <summary>The filter part of a query, without a trailing ORDER BY or LIMIT (outside quotes).</summary>
+    /// <summary>The filter part of a query, without a trailing ORDER BY, LIMIT or OFFSET (outside quotes).</summary>
     public static string FilterOnly(string query)
     {
         var quote = '\0';
@@ -24,7 +24,7 @@ internal static class QueryText
             {
                 quote = c;
             }
-            else if ((i == 0 || char.IsWhiteSpace(query[i - 1])) && (StartsWord(query, i, "ORDER") || StartsWord(query, i, "LIMIT")))
+            else if ((i == 0 || char.IsWhiteSpace(query[i - 1])) && (StartsWord(query, i, "ORDER") || StartsWord(query, i, "LIMIT") || StartsWord(query, i, "OFFSET")))
             {
                 return query[..i].Trim();
             }

@@ -5,7 +5,7 @@ namespace Podium.Tracking.Query;
 /// <summary>
 /// Recursive descent over the grammar:
 /// <code>
-/// query   := [or] [ORDER BY term (, term)*] [LIMIT n]
+/// query   := [or] [ORDER BY term (, term)*] [LIMIT n] [OFFSET m]
 /// or      := and (OR and)*          and := unary (AND unary)*
 /// unary   := NOT unary | '(' or ')' | field op value | field [NOT] IN (value, …) | field IS [NOT] NULL
 /// field   := prefix '.' key ['.' min|max|last]     prefix := metrics|params|tags|attributes|dataset|model
@@ -26,7 +26,7 @@ internal sealed class Parser
     public RunQuery ParseQuery()
     {
         Expr? filter = null;
-        if (!Current.IsKeyword("ORDER") && !Current.IsKeyword("LIMIT") && Current.Kind != TokenKind.End)
+        if (!Current.IsKeyword("ORDER") && !Current.IsKeyword("LIMIT") && !Current.IsKeyword("OFFSET") && Current.Kind != TokenKind.End)
         {
             filter = ParseOr();
         }
@@ -53,8 +53,21 @@ internal sealed class Parser
             limit = n;
         }
 
+        var offset = 0;
+        if (Current.IsKeyword("OFFSET"))
+        {
+            _next++;
+            var token = Current;
+            if (token.Kind != TokenKind.Number || !int.TryParse(token.Value, NumberStyles.None, CultureInfo.InvariantCulture, out offset))
+            {
+                throw Error(token, "OFFSET takes a whole number, 0 or more");
+            }
+
+            _next++;
+        }
+
         ExpectEnd();
-        return new RunQuery(filter, order, limit);
+        return new RunQuery(filter, order, limit) { Offset = offset };
     }
 
     public IReadOnlyList<OrderTerm> ParseOrderList()
@@ -104,7 +117,7 @@ internal sealed class Parser
     {
         if (Current.Kind != TokenKind.End)
         {
-            throw Error(Current, "unexpected text; expected AND, OR, ORDER BY, LIMIT or the end of the query");
+            throw Error(Current, "unexpected text; expected AND, OR, ORDER BY, LIMIT, OFFSET or the end of the query");
         }
     }
 

@@ -28,6 +28,11 @@ internal static class QueryWriter
             Separate(text).Append("LIMIT ").Append(limit.ToString(CultureInfo.InvariantCulture));
         }
 
+        if (query.Offset > 0)
+        {
+            Separate(text).Append("OFFSET ").Append(query.Offset.ToString(CultureInfo.InvariantCulture));
+        }
+
         return text.ToString();
     }
 

@@ -8,10 +8,20 @@ namespace Podium.Tracking.Query;
 /// <param name="Only">Which params and metrics to load into each record, or null for all of them (the filter and order see every one).</param>
 public sealed record RunQuery(Expr? Filter, IReadOnlyList<OrderTerm> OrderBy, int? Limit, string? Experiment = null, RunProjection? Only = null)
 {
+    /// <summary>How many of the ordered matches to skip before the first one returned (a page of a long list); 0 by default.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set below 0.</exception>
+    public int Offset
+    {
+        get => _offset;
+        init => _offset = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(Offset), value, "the offset cannot be negative");
+    }
+
+    private readonly int _offset;
+
     /// <summary>Every run, newest first.</summary>
     public static RunQuery All { get; } = new(null, [], null);
 
-    /// <summary>Parses a query such as <c>metrics.acc &gt; 0.8 AND params.opt = 'adam' ORDER BY metrics.acc DESC LIMIT 10</c>.</summary>
+    /// <summary>Parses a query such as <c>metrics.acc &gt; 0.8 AND params.opt = 'adam' ORDER BY metrics.acc DESC LIMIT 10 OFFSET 20</c>.</summary>
     /// <exception cref="QueryException">The text is not a valid query; the message names the token and column.</exception>
     public static RunQuery Parse(string? text) => string.IsNullOrWhiteSpace(text) ? All : new Parser(text).ParseQuery();
 
@@ -21,7 +31,7 @@ public sealed record RunQuery(Expr? Filter, IReadOnlyList<OrderTerm> OrderBy, in
     /// <summary>Parses one field, e.g. <c>metrics.val_loss.min</c>.</summary>
     public static Field ParseField(string text) => new Parser(text).ParseSingleField();
 
-    /// <summary>The filter, order and limit as query text that parses back to the same query (the experiment is not part of it).</summary>
+    /// <summary>The filter, order, limit and offset as query text that parses back to the same query (the experiment is not part of it).</summary>
     public override string ToString() => QueryWriter.Format(this);
 }
 

@@ -35,6 +35,11 @@ internal sealed class SqlCompiler
             sql.Append(" LIMIT ").Append(compiler.Add((long)limit));
         }
 
+        if (query.Offset > 0)
+        {
+            sql.Append(query.Limit is null ? " LIMIT -1" : "").Append(" OFFSET ").Append(compiler.Add((long)query.Offset));
+        }
+
         return (sql.ToString(), compiler.Parameters);
     }
 

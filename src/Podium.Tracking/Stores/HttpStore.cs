@@ -107,7 +107,7 @@ internal sealed class HttpStore : ITrackingStore
         Send<Found>(HttpMethod.Post, "runs/search", Json(new { filter = query.ToString(), experiment = query.Experiment, only = query.Only })).Runs;
 
     public long CountRuns(RunQuery query) =>
-        Send<Counted>(HttpMethod.Post, "runs/count", Json(new { filter = (query with { Limit = null }).ToString(), experiment = query.Experiment })).Matching;
+        Send<Counted>(HttpMethod.Post, "runs/count", Json(new { filter = (query with { Limit = null, Offset = 0 }).ToString(), experiment = query.Experiment })).Matching;
 
     public void Dispose() => _http.Dispose();
 

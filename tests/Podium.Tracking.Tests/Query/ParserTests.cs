@@ -104,6 +104,8 @@ public sealed class ParserTests
     [InlineData("attributes.status = 'finishd'", 21, "'finishd'", "unknown status")]
     [InlineData("tags.stage = dev", 14, "dev", "quote text")]
     [InlineData("metrics.x > 1 LIMIT 0", 21, "0", "LIMIT")]
+    [InlineData("metrics.x > 1 LIMIT 5 OFFSET 1.5", 30, "1.5", "OFFSET takes a whole number")]
+    [InlineData("metrics.x > 1 OFFSET 2 LIMIT 5", 24, "LIMIT", "unexpected text")]
     [InlineData("metrics.x LIKE 'a%'", 11, "LIKE", "works on text")]
     [InlineData("attributes.start_time > 'yesterday'", 25, "'yesterday'", "is a time")]
     [InlineData("metrics.x ! 3", 11, "!", "'!'")]

@@ -16,6 +16,9 @@ public sealed class QueryWriterTests
     [InlineData("metrics.val_loss.MIN < 1e-3 and metrics.`min` is not null", "metrics.val_loss.min < 0.001 AND metrics.`min` IS NOT NULL")]
     [InlineData("attributes.name = 'x' order by metrics.acc desc, attributes.start_time limit 5", "attributes.run_name = 'x' ORDER BY metrics.acc DESC, attributes.start_time ASC LIMIT 5")]
     [InlineData("attributes.start_time >= '2026-03-01T12:00:00Z'", "attributes.start_time >= 1772366400000")]
+    [InlineData("metrics.acc > 0 limit 50 offset 100", "metrics.acc > 0 LIMIT 50 OFFSET 100")]
+    [InlineData("offset 0", "")]
+    [InlineData("order by metrics.acc offset 7", "ORDER BY metrics.acc ASC OFFSET 7")]
     [InlineData("dataset.digest = 'ab' and model.parameters > -5", "dataset.fingerprint = 'ab' AND model.params > -5")]
     public void A_query_is_written_in_canonical_form(string text, string expected)
     {

@@ -324,6 +324,26 @@ public abstract class StoreContractTests<TFactory> : IDisposable
     }
 
     [Fact]
+    public void Pages_of_a_search_with_limit_and_offset_join_into_the_whole_ordered_list()
+    {
+        for (var i = 0; i < 7; i++)
+        {
+            using var run = Tracker.StartRun("exp", $"r{i}");
+            run.LogMetric("val_accuracy", (i * 3 % 7) / 10.0); // 0, .3, .6, .2, .5, .1, .4
+            run.End();
+        }
+
+        var order = RunQuery.Parse("ORDER BY metrics.val_accuracy DESC");
+        var whole = Store.SearchRuns(order).Select(r => r.Info.Name).ToList();
+        var pages = new[] { 0, 3, 6, 9 }.SelectMany(offset => Store.SearchRuns(order with { Limit = 3, Offset = offset })).Select(r => r.Info.Name).ToList();
+
+        Assert.Equal(["r2", "r4", "r6", "r1", "r3", "r5", "r0"], whole);
+        Assert.Equal(whole, pages);
+        Assert.Equal(["r5", "r0"], Store.SearchRuns(RunQuery.Parse("ORDER BY metrics.val_accuracy DESC OFFSET 5")).Select(r => r.Info.Name));
+        Assert.Equal(7, Store.CountRuns(order with { Limit = 3, Offset = 6 }));
+    }
+
+    [Fact]
     public void A_projection_loads_only_the_named_params_and_metrics_while_the_filter_sees_them_all()
     {
         using (var run = Tracker.StartRun("exp", "projected"))

@@ -1,5 +1,6 @@
-// The leaderboard: the server ranks and filters with the query language; the table sorts, filters per
-// column and renders only the rows in view, so it stays quick with tens of thousands of runs.
+// The leaderboard: the server ranks, sorts and filters with the query language and answers a page of
+// rows at a time; the table asks for the next page as the user scrolls and renders only the rows in view,
+// so the page is ready at once however many runs the store holds.
 import { el, fill, show, duration } from "./dom.js";
 import { get, blob, save, query } from "./api.js";
 
@@ -7,8 +8,10 @@ const state = {
   filter: "",
   bestOfSweep: false,
   columns: null, // null: the server's defaults
-  limit: 10000,
 };
+
+// Rows per request: a few screens, so scrolling rarely waits for the next page.
+const pageSize = 200;
 
 let refresh = null;
 
@@ -37,94 +40,140 @@ export async function leaderboardPage(view, alive) {
   bestOfSweep.addEventListener("change", () => load());
 
   let table = null;
+  let fields = {};   // column → the query field it sorts and filters by (none for rank, per-class scores, …)
+  let numeric = {};  // column → whether it holds numbers
+  let pending = null; // a first page already fetched, for the table's next request of page 1
+  let loads = 0;
+  let shownColumns = "";
+  let last = null;    // the last page answered: its query, matching count and rows loaded so far
+
   const parameters = () => ({
-    filter: state.filter, best_of_sweep: state.bestOfSweep, limit: state.limit,
+    filter: state.filter, best_of_sweep: state.bestOfSweep,
     columns: state.columns ? [...new Set([...state.columns, "run_id", "status"])].join(",") : null,
   });
 
-  // The first rows come alone, so the ranking is on screen at once; the rest follow and replace them.
-  const firstRows = 500;
-  let loads = 0;
-  let shownColumns = "";
+  // The table's header sorts and filters, as ORDER BY terms and a further filter in the query language.
+  function refinement(sorters = [], filters = []) {
+    const orderBy = sorters.filter((s) => fields[s.field])
+      .map((s) => `${fields[s.field]} ${s.dir === "desc" ? "DESC" : "ASC"}`).join(", ");
+    const where = filters.map((f) => clause(f.field, f.value)).filter(Boolean).join(" AND ");
+    return { order_by: orderBy, where };
+  }
 
+  function clause(name, text) {
+    const field = fields[name];
+    if (!field || text === null || text === undefined || String(text).trim() === "") return null;
+    if (numeric[name]) {
+      const match = /^\s*(<=|>=|<|>|=|!=)?\s*(-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)\s*$/i.exec(text);
+      if (!match) throw new Error(`the ${name} filter takes a number, with a comparison if you like: > 0.8, <= 10, != 3`);
+      return `${field} ${match[1] ?? "="} ${match[2]}`;
+    }
+    return `${field} ILIKE '%${String(text).trim().replaceAll("'", "''")}%'`;
+  }
+
+  const currentRefinement = () => table
+    ? refinement(table.getSorters().map((s) => ({ field: s.field, dir: s.dir })), table.getHeaderFilters())
+    : refinement();
+
+  function report(data) {
+    const loaded = data.offset + data.rows.length;
+    last = { query: data.query, matching: data.matching, loaded };
+    fill(status, `${loaded} of ${data.matching} runs · ${data.query}`, loaded < data.matching ? " · scroll for more" : "");
+  }
+
+  // Tabulator asks for page 1 when it starts, sorts or filters, and for the next page as the user scrolls.
+  async function request(params) {
+    const page = params.page ?? 1;
+    let data = page === 1 ? pending : null;
+    pending = null;
+    if (!data) {
+      try {
+        fill(problem);
+        data = await get("leaderboard" + query({
+          ...parameters(), ...refinement(params.sort, params.filter), limit: pageSize, offset: (page - 1) * pageSize,
+        }));
+      } catch (error) {
+        // Keep the rows on screen and say what is wrong: a column filter the query language refuses, say.
+        fill(problem, el("p", { class: "error", id: "query-error" }, error.message));
+        return { last_page: 1, data: page === 1 && table ? table.getData() : [] };
+      }
+    }
+
+    report(data);
+    if (page === 1) requestAnimationFrame(() => performance.mark("podium:first-rows"));
+    holder.dataset.loaded = String(last.loaded);
+    return { last_page: Math.max(1, Math.ceil(data.matching / pageSize)), data: data.rows };
+  }
+
+  // A new filter, scope or set of columns: the first page is fetched here, to build the columns from its rows.
   async function load() {
     state.filter = filter.value.trim();
     state.bestOfSweep = bestOfSweep.checked;
     const mine = ++loads;
     fill(problem);
-    const all = parameters();
     let data;
     try {
-      data = await get("leaderboard" + query({ ...all, limit: Math.min(firstRows, state.limit) }));
+      data = await get("leaderboard" + query({ ...parameters(), ...currentRefinement(), limit: pageSize }));
     } catch (error) {
       fill(problem, el("p", { class: "error", id: "query-error" }, error.message));
       return;
     }
 
     if (!alive() || mine !== loads) return;
-    // The rest is asked for once the first rows are drawn, so the server and the browser do not
-    // compete for the same cores while the user waits for the first screen.
-    await display(data, data.matching > data.rows.length && state.limit > firstRows);
-    if (data.matching > data.rows.length && state.limit > firstRows && alive() && mine === loads) {
-      try {
-        const rest = await get("leaderboard" + query(all));
-        if (alive() && mine === loads) display(rest, false);
-      } catch (error) {
-        fill(problem, el("p", { class: "error" }, error.message));
-      }
-    }
-  }
-
-  function display(data, partial) {
-    fill(status, `${data.rows.length} of ${data.matching} runs · ${data.query}`, partial ? " · loading the rest…" : "");
+    fields = data.fields ?? {};
     const shown = state.columns ?? data.columns;
-    const numeric = data.columns.map((name) => data.rows.some((row) => typeof row[name] === "number"));
-    const names = JSON.stringify([data.columns, shown, numeric]);
+    const kinds = data.columns.map((name) => data.rows.some((row) => typeof row[name] === "number") || (fields[name] ?? "").startsWith("metrics."));
+    numeric = Object.fromEntries(data.columns.map((name, i) => [name, kinds[i]]));
+    const names = JSON.stringify([data.columns, shown, kinds]);
     // Columns are built when they change, with widths from the rows at hand: Tabulator measuring
     // every column itself takes most of a second with thirty columns.
     const columns = () => {
-      const measure = widths(holder, data.rows.slice(0, 200));
+      const measure = widths(holder, data.rows);
       return [
         { formatter: "rowSelection", titleFormatter: "rowSelection", hozAlign: "center", headerSort: false, width: 40, frozen: true },
-        ...data.columns.map((name, i) => column(name, numeric[i], shown.includes(name), measure(name))),
+        ...data.columns.map((name) => column(name, numeric[name], shown.includes(name), measure(name), Boolean(fields[name]))),
       ];
     };
-    // Marks for the benchmark: when the first rows, and then all of them, are in the table.
-    let drawn;
-    const drawing = new Promise((resolve) => { drawn = resolve; });
-    const mark = () => { performance.mark(partial ? "podium:first-rows" : "podium:all-rows"); drawn(); };
-    if (table) {
-      if (names !== shownColumns) table.setColumns(columns());
-      table.replaceData(data.rows).then(mark);
-    } else {
+
+    pending = data;
+    if (!table) {
       table = new Tabulator(holder, {
-        data: data.rows, columns: columns(), maxHeight: "72vh", layout: "fitDataStretch", index: "run_id",
+        columns: columns(), maxHeight: "72vh", layout: "fitDataStretch", index: "run_id",
         nestedFieldSeparator: false, renderVertical: "virtual", selectableRows: true,
         placeholder: "No runs match.",
+        ajaxURL: "leaderboard", ajaxRequestFunc: (url, config, params) => request(params),
+        progressiveLoad: "scroll", paginationSize: pageSize, sortMode: "remote", filterMode: "remote",
+        dataLoaderLoading: "Loading…",
       });
       table.on("rowSelectionChanged", (rows) => {
         compare.disabled = rows.length < 2;
       });
-      table.on("tableBuilt", mark);
+    } else {
+      if (names !== shownColumns) table.setColumns(columns());
+      table.setData();
     }
 
     shownColumns = names;
-    holder.dataset.complete = String(!partial);
-    if (!partial) live(data);
-    return drawing;
+    live();
   }
 
-  // Running runs change: fetch again every few seconds while any is running.
-  function live(data) {
+  // Running runs change: while any loaded row is running, its values are fetched again every few seconds.
+  function live() {
     clearInterval(refresh);
-    if (!data.rows.some((row) => row.status === "running")) return;
     refresh = setInterval(async () => {
       if (!alive()) { clearInterval(refresh); return; }
+      if (!table || !last || !table.getData().some((row) => row.status === "running")) return;
       try {
-        const again = await get("leaderboard" + query(parameters()));
-        table.updateOrAddData(again.rows);
-        fill(status, `${again.rows.length} of ${again.matching} runs · ${again.query} · live`);
-        if (!again.rows.some((row) => row.status === "running")) clearInterval(refresh);
+        const again = await get("leaderboard" + query({ ...parameters(), ...currentRefinement(), limit: Math.max(pageSize, last.loaded) }));
+        const ids = table.getData().map((row) => row.run_id);
+        const same = again.rows.length >= ids.length && ids.every((id, i) => again.rows[i].run_id === id);
+        if (same || last.loaded > pageSize) {
+          // In place: rows keep their positions while the user reads further down.
+          table.updateData(again.rows.filter((row) => table.getRow(row.run_id)));
+          fill(status, `${last.loaded} of ${again.matching} runs · ${again.query} · live`);
+        } else {
+          table.setData(); // the ranking changed near the top: read the first page again
+        }
       } catch {
         // keep the last rows on a failed refresh
       }
@@ -136,8 +185,13 @@ export async function leaderboardPage(view, alive) {
     location.hash = "#/compare/" + ids.map(encodeURIComponent).join(",");
   });
 
+  // Every matching run, in the table's order and with its column filters, not only the rows loaded so far.
   async function exportCsv() {
-    save(await blob("leaderboard" + query({ ...parameters(), format: "csv" })), "leaderboard.csv");
+    try {
+      save(await blob("leaderboard" + query({ ...parameters(), ...currentRefinement(), limit: 100000, format: "csv" })), "leaderboard.csv");
+    } catch (error) {
+      fill(problem, el("p", { class: "error" }, error.message));
+    }
   }
 
   function columnMenu(names, changed) {
@@ -169,14 +223,15 @@ export async function leaderboardPage(view, alive) {
   await load();
 }
 
-function column(name, numeric, visible, width) {
+// A column sorts and filters on the server when it has a query field; the filter is a number with an
+// optional comparison (> 0.8) for numbers, and a case-insensitive substring for text.
+function column(name, numeric, visible, width, queryable) {
   return {
     title: name, field: name, visible, width,
     titleFormatter: () => document.createTextNode(name),
-    sorter: numeric ? "number" : "string",
+    headerSort: queryable,
     hozAlign: numeric ? "right" : "left",
-    headerFilter: "input", headerFilterPlaceholder: "filter",
-    headerFilterFunc: numeric ? numberFilter : "like",
+    headerFilter: queryable ? "input" : false, headerFilterPlaceholder: numeric ? "> 0.8" : "filter",
     formatter: (cell) => format(name, cell.getValue(), cell.getRow().getData()),
   };
 }
@@ -199,22 +254,6 @@ function displayed(name, value) {
   if (name === "run_id" && value) return value.slice(0, 8);
   if (name === "duration_s" && typeof value === "number") return duration(value);
   return show(value);
-}
-
-// A number column's filter: "> 0.8", "<= 10", "= 64", or a plain number for equality.
-function numberFilter(text, value) {
-  const match = /^\s*(<=|>=|<|>|=|!=)?\s*(-?[\d.]+(?:e-?\d+)?)\s*$/i.exec(text);
-  if (!match) return true;
-  const limit = Number(match[2]);
-  if (value === null || value === undefined) return false;
-  switch (match[1] ?? "=") {
-    case "<": return value < limit;
-    case "<=": return value <= limit;
-    case ">": return value > limit;
-    case ">=": return value >= limit;
-    case "!=": return value !== limit;
-    default: return value === limit;
-  }
 }
 
 function format(name, value, row) {
