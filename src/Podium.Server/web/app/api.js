@@ -19,6 +19,8 @@ async function call(path, retried = false) {
   const token = sessionStorage.getItem(tokenKey);
   const response = await fetch("/api/" + path, { headers: token ? { Authorization: "Bearer " + token } : {} });
   if (response.status === 401 && !retried) {
+    // Asked for at once beside another request, which has had the token typed in meanwhile: ask once only.
+    if (sessionStorage.getItem(tokenKey) !== token) return call(path, true);
     const given = window.prompt("This Podium server needs its token:");
     if (given) {
       sessionStorage.setItem(tokenKey, given);

@@ -15,8 +15,17 @@ const pageSize = 200;
 
 let refresh = null;
 
+// What the server is asked for, before the table's own sorts and column filters.
+const parameters = () => ({
+  filter: state.filter, best_of_sweep: state.bestOfSweep,
+  columns: state.columns ? [...new Set([...state.columns, "run_id", "status"])].join(",") : null,
+});
+
 export async function leaderboardPage(view, alive) {
   clearInterval(refresh);
+  // The first page is asked for at once, beside the list of columns, not after it.
+  const opening = get("leaderboard" + query({ ...parameters(), limit: pageSize }));
+  opening.catch(() => {}); // its failure is reported by load()
   const available = await get("leaderboard/columns");
   const filter = el("input", { type: "search", id: "filter", value: state.filter, spellcheck: "false",
     placeholder: "metrics.val_accuracy > 0.8 AND params.optimizer = 'adam' ORDER BY metrics.macro_f1 DESC" });
@@ -46,11 +55,6 @@ export async function leaderboardPage(view, alive) {
   let loads = 0;
   let shownColumns = "";
   let last = null;    // the last page answered: its query, matching count and rows loaded so far
-
-  const parameters = () => ({
-    filter: state.filter, best_of_sweep: state.bestOfSweep,
-    columns: state.columns ? [...new Set([...state.columns, "run_id", "status"])].join(",") : null,
-  });
 
   // The table's header sorts and filters, as ORDER BY terms and a further filter in the query language.
   function refinement(sorters = [], filters = []) {
@@ -106,14 +110,14 @@ export async function leaderboardPage(view, alive) {
   }
 
   // A new filter, scope or set of columns: the first page is fetched here, to build the columns from its rows.
-  async function load() {
+  async function load(opened = null) {
     state.filter = filter.value.trim();
     state.bestOfSweep = bestOfSweep.checked;
     const mine = ++loads;
     fill(problem);
     let data;
     try {
-      data = await get("leaderboard" + query({ ...parameters(), ...currentRefinement(), limit: pageSize }));
+      data = await (opened ?? get("leaderboard" + query({ ...parameters(), ...currentRefinement(), limit: pageSize })));
     } catch (error) {
       fill(problem, el("p", { class: "error", id: "query-error" }, error.message));
       return;
@@ -220,7 +224,7 @@ export async function leaderboardPage(view, alive) {
     return el("div", { class: "columns" }, toggle, box);
   }
 
-  await load();
+  await load(opening);
 }
 
 // A column sorts and filters on the server when it has a query field; the filter is a number with an
