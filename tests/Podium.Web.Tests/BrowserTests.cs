@@ -114,6 +114,38 @@ public sealed partial class BrowserTests(WebFixture web) : IClassFixture<WebFixt
     }
 
     [Fact]
+    public async Task A_running_run_updates_in_place_on_the_leaderboard_until_it_ends()
+    {
+        using var folder = new Podium.Tests.TempFolder();
+        using var tracker = Podium.Tracking.Tracker.Open(folder.Path, new Podium.Tracking.TrackerOptions { CaptureSource = false });
+        using var run = tracker.StartRun("live", "still-training");
+        run.LogMetric("val_accuracy", 0.25, 1);
+        run.Flush();
+        var server = Podium.Server.PodiumServer.Create(new Podium.Server.ServerOptions { Store = folder.Path, Port = 0 });
+        await server.StartAsync();
+        try
+        {
+            var (page, errors) = await web.Open(url: server.Urls.Single());
+            var accuracy = page.Locator($"{Rows} .tabulator-cell[tabulator-field='val_accuracy']");
+            await Assertions.Expect(accuracy).ToHaveTextAsync("0.2500");
+            await Assertions.Expect(page.Locator($"{Rows} .tabulator-cell[tabulator-field='status']")).ToHaveTextAsync("running");
+
+            // Another process's epoch lands in the store; the page shows it without a reload.
+            run.LogMetric("val_accuracy", 0.75, 2);
+            run.Flush();
+            await Assertions.Expect(accuracy).ToHaveTextAsync("0.7500", new() { Timeout = 15_000 });
+            run.End();
+            await Assertions.Expect(page.Locator($"{Rows} .tabulator-cell[tabulator-field='status']")).ToHaveTextAsync("finished", new() { Timeout = 15_000 });
+            Assert.Empty(errors);
+        }
+        finally
+        {
+            await server.StopAsync();
+            await server.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_run_page_shows_its_params_data_network_graph_curves_and_evaluation()
     {
         var (page, errors) = await web.Open($"#/runs/{web.AdamRun}");
