@@ -20,6 +20,39 @@ internal static class GemmBench
         ("conv dcol WT·dY", 2, true, false, 800, 6272, 64),
     ];
 
+    /// <summary>
+    /// The products Conv2D runs per chunk of images on one thread, in training basic_cnn on Fashion-MNIST at batch 32:
+    /// where the engine's GEMM time goes, shape by shape.
+    /// </summary>
+    private static void Chunks()
+    {
+        (string Name, bool TransA, bool TransB, int M, int N, int K)[] shapes =
+        [
+            ("conv2 forward, 1 image", false, false, 64, 196, 800),
+            ("conv2 dW, 1 image", false, true, 64, 800, 196),
+            ("conv2 dcol, 1 image", true, false, 800, 196, 64),
+            ("conv3 forward, 4 images", false, false, 128, 196, 1600),
+            ("conv3 dW, 4 images", false, true, 128, 1600, 196),
+            ("conv3 dcol, 4 images", true, false, 1600, 196, 128),
+        ];
+        foreach (var (name, ta, tb, m, n, k) in shapes)
+        {
+            var random = new Random(0);
+            var a = Enumerable.Range(0, m * k).Select(_ => (float)random.NextDouble()).ToArray();
+            var b = Enumerable.Range(0, k * n).Select(_ => (float)random.NextDouble()).ToArray();
+            var c = new float[m * n];
+            var best = double.MaxValue;
+            for (var r = 0; r < 30; r++)
+            {
+                var clock = Stopwatch.StartNew();
+                Gemm.Multiply(ta, tb, m, n, k, 1f, a, ta ? m : k, b, tb ? k : n, 0f, c, n, maxThreads: 1);
+                best = Math.Min(best, clock.Elapsed.TotalSeconds);
+            }
+
+            Console.WriteLine($"gemm: {name} (m={m} n={n} k={k}), 1 thread: {best * 1e6:F0} µs, {2.0 * m * n * k / best / 1e9:F1} GFLOP/s");
+        }
+    }
+
     public static void Run(string? json)
     {
         foreach (var kc in new[] { 64, 128, 256 })
@@ -61,6 +94,7 @@ internal static class GemmBench
         }
 
         Gemm.Threads = threads;
+        Chunks();
         if (json is not null)
         {
             File.WriteAllText(json, JsonSerializer.Serialize(results));
