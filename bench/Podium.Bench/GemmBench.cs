@@ -37,20 +37,28 @@ internal static class GemmBench
         ];
         foreach (var (name, ta, tb, m, n, k) in shapes)
         {
-            var random = new Random(0);
-            var a = Enumerable.Range(0, m * k).Select(_ => (float)random.NextDouble()).ToArray();
-            var b = Enumerable.Range(0, k * n).Select(_ => (float)random.NextDouble()).ToArray();
-            var c = new float[m * n];
-            var best = double.MaxValue;
-            for (var r = 0; r < 30; r++)
-            {
-                var clock = Stopwatch.StartNew();
-                Gemm.Multiply(ta, tb, m, n, k, 1f, a, ta ? m : k, b, tb ? k : n, 0f, c, n, maxThreads: 1);
-                best = Math.Min(best, clock.Elapsed.TotalSeconds);
-            }
-
+            var best = Best(ta, tb, m, n, k, threads: 1, repeats: 30);
             Console.WriteLine($"gemm: {name} (m={m} n={n} k={k}), 1 thread: {best * 1e6:F0} µs, {2.0 * m * n * k / best / 1e9:F1} GFLOP/s");
         }
+    }
+
+    /// <summary>The best time in seconds of a product over random operands, after one warm-up.</summary>
+    private static double Best(bool ta, bool tb, int m, int n, int k, int threads, int repeats)
+    {
+        var random = new Random(0);
+        var a = Enumerable.Range(0, m * k).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        var b = Enumerable.Range(0, k * n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        var c = new float[m * n];
+        Gemm.Multiply(ta, tb, m, n, k, 1f, a, ta ? m : k, b, tb ? k : n, 0f, c, n, maxThreads: threads);
+        var best = double.MaxValue;
+        for (var r = 0; r < repeats; r++)
+        {
+            var clock = Stopwatch.StartNew();
+            Gemm.Multiply(ta, tb, m, n, k, 1f, a, ta ? m : k, b, tb ? k : n, 0f, c, n, maxThreads: threads);
+            best = Math.Min(best, clock.Elapsed.TotalSeconds);
+        }
+
+        return best;
     }
 
     public static void Run(string? json)
@@ -64,30 +72,8 @@ internal static class GemmBench
         var threads = Gemm.Threads;
         foreach (var (name, t, ta, tb, m, n, k) in Shapes)
         {
-            var random = new Random(0);
-            var a = new float[m * k];
-            var b = new float[k * n];
-            var c = new float[m * n];
-            for (var i = 0; i < a.Length; i++)
-            {
-                a[i] = (float)(random.NextDouble() * 2 - 1);
-            }
-
-            for (var i = 0; i < b.Length; i++)
-            {
-                b[i] = (float)(random.NextDouble() * 2 - 1);
-            }
-
             Gemm.Threads = t;
-            Gemm.Multiply(ta, tb, m, n, k, 1f, a, ta ? m : k, b, tb ? k : n, 0f, c, n);
-            var best = double.MaxValue;
-            for (var r = 0; r < 10; r++)
-            {
-                var clock = Stopwatch.StartNew();
-                Gemm.Multiply(ta, tb, m, n, k, 1f, a, ta ? m : k, b, tb ? k : n, 0f, c, n);
-                best = Math.Min(best, clock.Elapsed.TotalSeconds);
-            }
-
+            var best = Best(ta, tb, m, n, k, t, repeats: 10);
             var gflops = 2.0 * m * n * k / best / 1e9;
             Console.WriteLine($"gemm: {name} (m={m} n={n} k={k}): {best * 1000:F2} ms, {gflops:F1} GFLOP/s");
             results.Add(new() { ["name"] = name, ["threads"] = t, ["m"] = m, ["n"] = n, ["k"] = k, ["gflops"] = Math.Round(gflops, 1) });

@@ -65,25 +65,18 @@ public sealed class LeaderboardTable
             throw new ArgumentOutOfRangeException(nameof(limit), limit, "the limit must be at least 1");
         }
 
-        if (offset < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(offset), offset, "the offset cannot be negative");
-        }
-
-        offset = offset > 0 ? offset : query.Offset;
+        // RunQuery refuses a negative offset.
         var resolved = (columns is { Count: > 0 } ? columns : LeaderboardColumn.DefaultNames).Select(LeaderboardColumn.Resolve).ToList();
-        query = query with { OrderBy = order, Limit = limit ?? query.Limit, Offset = offset, Experiment = experiment, Only = RunProjection.Union(resolved.Select(c => c.Reads)) };
+        query = query with { OrderBy = order, Limit = limit ?? query.Limit, Offset = offset != 0 ? offset : query.Offset, Experiment = experiment, Only = RunProjection.Union(resolved.Select(c => c.Reads)) };
         var runs = store.SearchRuns(query);
         var counted = query;
         // A page that ends short of its limit ends the list, so the matches are counted without asking the store again.
-        Func<long> matching = (query.Limit is null || runs.Count < query.Limit) && (runs.Count > 0 || offset == 0)
-            ? () => offset + runs.Count
+        Func<long> matching = (query.Limit is null || runs.Count < query.Limit) && (runs.Count > 0 || query.Offset == 0)
+            ? () => counted.Offset + runs.Count
             : () => store.CountRuns(counted);
-        var text = (string.IsNullOrWhiteSpace(filter) ? "" : QueryText.FilterOnly(filter) + " ")
-            + "ORDER BY " + string.Join(", ", order.Select(o => o.Field.Canonical + (o.Descending ? " DESC" : " ASC")))
-            + (query.Limit is { } n ? $" LIMIT {n}" : "")
-            + (offset > 0 ? $" OFFSET {offset}" : "");
-        return new LeaderboardTable(text.Trim(), resolved, runs, offset, matching);
+        // The filter as the user wrote it, then ORDER BY, LIMIT and OFFSET as the query language writes them.
+        var text = (string.IsNullOrWhiteSpace(filter) ? "" : QueryText.FilterOnly(filter) + " ") + (query with { Filter = null });
+        return new LeaderboardTable(text.Trim(), resolved, runs, query.Offset, matching);
     }
 
     /// <summary>Writes the table in a format: csv, json, md (Markdown) or html.</summary>

@@ -39,35 +39,24 @@ internal sealed class Parser
             order = ParseOrderTerms();
         }
 
-        int? limit = null;
-        if (Current.IsKeyword("LIMIT"))
-        {
-            _next++;
-            var token = Current;
-            if (token.Kind != TokenKind.Number || !int.TryParse(token.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n <= 0)
-            {
-                throw Error(token, "LIMIT takes a whole number greater than 0");
-            }
-
-            _next++;
-            limit = n;
-        }
-
-        var offset = 0;
-        if (Current.IsKeyword("OFFSET"))
-        {
-            _next++;
-            var token = Current;
-            if (token.Kind != TokenKind.Number || !int.TryParse(token.Value, NumberStyles.None, CultureInfo.InvariantCulture, out offset))
-            {
-                throw Error(token, "OFFSET takes a whole number, 0 or more");
-            }
-
-            _next++;
-        }
-
+        int? limit = Current.IsKeyword("LIMIT") ? WholeNumber(1, "LIMIT takes a whole number greater than 0") : null;
+        var offset = Current.IsKeyword("OFFSET") ? WholeNumber(0, "OFFSET takes a whole number, 0 or more") : 0;
         ExpectEnd();
         return new RunQuery(filter, order, limit) { Offset = offset };
+    }
+
+    // The number after a LIMIT or OFFSET keyword (the current token), at least the given least.
+    private int WholeNumber(int least, string problem)
+    {
+        _next++;
+        var token = Current;
+        if (token.Kind != TokenKind.Number || !int.TryParse(token.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < least)
+        {
+            throw Error(token, problem);
+        }
+
+        _next++;
+        return n;
     }
 
     public IReadOnlyList<OrderTerm> ParseOrderList()

@@ -15,16 +15,18 @@ const pageSize = 200;
 
 let refresh = null;
 
-// What the server is asked for, before the table's own sorts and column filters.
-const parameters = () => ({
+// The leaderboard's URL: the page's filter, scope and columns, then the table's sorts and column filters
+// (as order_by and where), and which rows.
+const address = (refined = {}, rows = {}) => "leaderboard" + query({
   filter: state.filter, best_of_sweep: state.bestOfSweep,
   columns: state.columns ? [...new Set([...state.columns, "run_id", "status"])].join(",") : null,
+  ...refined, ...rows,
 });
 
 export async function leaderboardPage(view, alive) {
   clearInterval(refresh);
   // The first page is asked for at once, beside the list of columns, not after it.
-  const opening = get("leaderboard" + query({ ...parameters(), limit: pageSize }));
+  const opening = get(address({}, { limit: pageSize }));
   opening.catch(() => {}); // its failure is reported by load()
   const available = await get("leaderboard/columns");
   const filter = el("input", { type: "search", id: "filter", value: state.filter, spellcheck: "false",
@@ -93,9 +95,7 @@ export async function leaderboardPage(view, alive) {
     if (!data) {
       try {
         fill(problem);
-        data = await get("leaderboard" + query({
-          ...parameters(), ...refinement(params.sort, params.filter), limit: pageSize, offset: (page - 1) * pageSize,
-        }));
+        data = await get(address(refinement(params.sort, params.filter), { limit: pageSize, offset: (page - 1) * pageSize }));
       } catch (error) {
         // Keep the rows on screen and say what is wrong: a column filter the query language refuses, say.
         fill(problem, el("p", { class: "error", id: "query-error" }, error.message));
@@ -117,7 +117,7 @@ export async function leaderboardPage(view, alive) {
     fill(problem);
     let data;
     try {
-      data = await (opened ?? get("leaderboard" + query({ ...parameters(), ...currentRefinement(), limit: pageSize })));
+      data = await (opened ?? get(address(currentRefinement(), { limit: pageSize })));
     } catch (error) {
       fill(problem, el("p", { class: "error", id: "query-error" }, error.message));
       return;
@@ -168,7 +168,7 @@ export async function leaderboardPage(view, alive) {
       if (!alive()) { clearInterval(refresh); return; }
       if (!table || !last || !table.getData().some((row) => row.status === "running")) return;
       try {
-        const again = await get("leaderboard" + query({ ...parameters(), ...currentRefinement(), limit: Math.max(pageSize, last.loaded) }));
+        const again = await get(address(currentRefinement(), { limit: Math.max(pageSize, last.loaded) }));
         const ids = table.getData().map((row) => row.run_id);
         const same = again.rows.length >= ids.length && ids.every((id, i) => again.rows[i].run_id === id);
         if (same || last.loaded > pageSize) {
@@ -192,7 +192,7 @@ export async function leaderboardPage(view, alive) {
   // Every matching run, in the table's order and with its column filters, not only the rows loaded so far.
   async function exportCsv() {
     try {
-      save(await blob("leaderboard" + query({ ...parameters(), ...currentRefinement(), limit: 100000, format: "csv" })), "leaderboard.csv");
+      save(await blob(address(currentRefinement(), { limit: 100000, format: "csv" })), "leaderboard.csv");
     } catch (error) {
       fill(problem, el("p", { class: "error" }, error.message));
     }
