@@ -1,3 +1,6 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace Podium.Nn.Layers;
 
 /// <summary>
@@ -14,6 +17,7 @@ namespace Podium.Nn.Layers;
 /// </remarks>
 public sealed class Conv2D : Module
 {
+
     /// <summary>Partitions of a batch; fixed so results never depend on the machine.</summary>
     private const int Partitions = 4;
 
@@ -27,6 +31,8 @@ public sealed class Conv2D : Module
     private Parameter? _bias;
     private int _c, _h, _w, _oh, _ow, _padTop, _padLeft;
     private Scratch[] _scratch = [];
+    private float[] _rowMasks = [];
+    private float[] _readMasks = [];
 
     // The kernel as the left operand of every chunk's product, packed once per batch (forward), and transposed (backward).
     private readonly PackedA _packedKernel = new();
@@ -103,6 +109,7 @@ public sealed class Conv2D : Module
 
         _kernel = new Parameter(Name + ".kernel", [Filters, _c, KernelSize, KernelSize]);
         _bias = new Parameter(Name + ".bias", [Filters]);
+        (_rowMasks, _readMasks) = (RowMasks(_w, (x, j) => x - j + _padLeft, _ow), RowMasks(_ow, (ox, j) => ox + j - _padLeft, _w));
         var area = KernelSize * KernelSize;
         Initializers.GlorotUniform(_kernel.Value.Span, _c * area, Filters * area, rng);
         return [Filters, _oh, _ow];
@@ -155,7 +162,7 @@ public sealed class Conv2D : Module
     private void ForEachPartition(Action<int, int, int> work)
     {
         var per = (_batch + Partitions - 1) / Partitions;
-        Parallel.For(0, Partitions, p =>
+        Parallel.For(0, Partitions, new ParallelOptions { MaxDegreeOfParallelism = Gemm.Threads }, p =>
         {
             var start = p * per;
             var count = Math.Min(per, _batch - start);
@@ -311,55 +318,89 @@ public sealed class Conv2D : Module
     }
 
     /// <summary>Columns for images first..first+images: row (c, i, j), column (image, oy, ox).</summary>
-    private void Im2Col(float[] x, int first, int images, float[] col) => ForEachOffset(first, images, (plane, row, i, j) =>
+    private void Im2Col(float[] x, int first, int images, float[] col)
     {
-        if (Stride == 1 && _ow == _w)
+        if (Stride == 1 && _readMasks.Length > 0)
         {
-            ShiftedCopy(x, plane, col.AsSpan(row, Positions), i, j);
+            CopyRows(x, first, images, col);
             return;
         }
 
-        for (var oy = 0; oy < _oh; oy++)
+        ForEachOffset(first, images, (plane, row, i, j) =>
         {
-            var iy = oy * Stride - _padTop + i;
-            var dst = col.AsSpan(row + oy * _ow, _ow);
-            if ((uint)iy >= (uint)_h)
+            for (var oy = 0; oy < _oh; oy++)
             {
-                dst.Clear();
-                continue;
+                var iy = oy * Stride - _padTop + i;
+                var dst = col.AsSpan(row + oy * _ow, _ow);
+                for (var ox = 0; ox < _ow; ox++)
+                {
+                    var ix = ox * Stride - _padLeft + j;
+                    dst[ox] = (uint)iy < (uint)_h && (uint)ix < (uint)_w ? x[plane + iy * _w + ix] : 0f;
+                }
             }
+        });
+    }
 
-            var src = plane + iy * _w;
-            if (Stride == 1)
+    /// <summary>
+    /// Stride 1: output row oy of column row (c, i, j) is input row oy + i − padTop shifted by j − padLeft. Each
+    /// 16-wide piece is one masked load, which reads zeros where the kernel hangs over the border, and one store.
+    /// </summary>
+    private unsafe void CopyRows(float[] x, int first, int images, float[] col)
+    {
+        var (p, columns, vectors) = (Positions, images * Positions, (_ow + 15) / 16);
+        fixed (float* pX = x, pCol = col, pMasks = _readMasks)
+        {
+            var tail = pMasks + KernelSize * vectors * 16;
+            for (var n = 0; n < images; n++)
             {
-                // Output columns lo..hi read one contiguous run of the input row; the rest is padding.
-                var (lo, hi) = (Math.Max(0, _padLeft - j), Math.Min(_ow, _w + _padLeft - j));
-                dst[..lo].Clear();
-                x.AsSpan(src + lo - _padLeft + j, hi - lo).CopyTo(dst[lo..]);
-                dst[hi..].Clear();
-                continue;
-            }
-
-            for (var ox = 0; ox < _ow; ox++)
-            {
-                var ix = ox * Stride - _padLeft + j;
-                dst[ox] = (uint)ix < (uint)_w ? x[src + ix] : 0f;
+                for (var c = 0; c < _c; c++)
+                {
+                    var plane = pX + ((long)(first + n) * _c + c) * _h * _w;
+                    for (var i = 0; i < KernelSize; i++)
+                    {
+                        for (var j = 0; j < KernelSize; j++)
+                        {
+                            var row = pCol + (long)((c * KernelSize + i) * KernelSize + j) * columns + n * p;
+                            var masks = pMasks + j * vectors * 16;
+                            for (var oy = 0; oy < _oh; oy++)
+                            {
+                                var iy = oy - _padTop + i;
+                                var src = plane + (long)iy * _w + j - _padLeft;
+                                var dst = row + oy * _ow;
+                                for (var v = 0; v < vectors; v++)
+                                {
+                                    var value = (uint)iy < (uint)_h
+                                        ? Avx512F.MaskLoad(src + v * 16, Vector512.Load(masks + v * 16), Vector512<float>.Zero)
+                                        : Vector512<float>.Zero;
+                                    if (v * 16 + 16 <= _ow)
+                                    {
+                                        value.Store(dst + v * 16);
+                                    }
+                                    else
+                                    {
+                                        Avx512F.MaskStore(dst + v * 16, Vector512.Load(tail + v * 16), value);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
-    });
+    }
 
-    /// <summary>Adds the columns' gradient back onto images first..first+images (clearing them first).</summary>
+    /// <summary>Writes the columns' gradient back onto images first..first+images: each input pixel sums its entries.</summary>
     private void Col2Im(float[] col, int first, int images, float[] dx)
     {
+        if (Stride == 1 && _rowMasks.Length > 0)
+        {
+            GatherColumns(col, first, images, dx);
+            return;
+        }
+
         dx.AsSpan(first * _c * _h * _w, images * _c * _h * _w).Clear();
         ForEachOffset(first, images, (plane, row, i, j) =>
         {
-            if (Stride == 1 && _ow == _w)
-            {
-                ShiftedAdd(col.AsSpan(row, Positions), dx, plane, i, j);
-                return;
-            }
-
             for (var oy = 0; oy < _oh; oy++)
             {
                 var iy = oy * Stride - _padTop + i;
@@ -370,13 +411,6 @@ public sealed class Conv2D : Module
 
                 var src = col.AsSpan(row + oy * _ow, _ow);
                 var dst = plane + iy * _w;
-                if (Stride == 1)
-                {
-                    var (lo, hi) = (Math.Max(0, _padLeft - j), Math.Min(_ow, _w + _padLeft - j));
-                    Vec.AddTo(dx.AsSpan(dst + lo - _padLeft + j, hi - lo), src[lo..hi]);
-                    continue;
-                }
-
                 for (var ox = 0; ox < _ow; ox++)
                 {
                     var ix = ox * Stride - _padLeft + j;
@@ -390,74 +424,79 @@ public sealed class Conv2D : Module
     }
 
     /// <summary>
-    /// Stride 1 with output width = input width: output (oy, ox) reads input (oy + i − padTop, ox + j − padLeft),
-    /// so the whole block is the input plane shifted by one offset. One flat copy, then the columns that
-    /// wrapped around a row edge, and the rows outside the image, become padding zeros.
+    /// Stride 1: input pixel (y, x) receives column entry (c, i, j) at output (y − i + padTop, x − j + padLeft). Sixteen
+    /// pixels of a row are summed in one register over every kernel offset, each offset one masked load from its
+    /// column row, and stored once, so no pixel is read back while its last write is still in flight. The offsets
+    /// are added in the same order as one add per offset would, so the sums are the same.
     /// </summary>
-    private void ShiftedCopy(float[] x, int plane, Span<float> dst, int i, int j)
+    private unsafe void GatherColumns(float[] col, int first, int images, float[] dx)
     {
-        var (lo, hi) = RowRange(i);
-        var dx = j - _padLeft;
-        dst[..(lo * _w)].Clear();
-        dst[(hi * _w)..].Clear();
-        if (lo >= hi)
+        var (p, columns, vectors, area) = (Positions, images * Positions, (_w + 15) / 16, KernelSize * KernelSize);
+        fixed (float* pCol = col, pDx = dx, pMasks = _rowMasks)
         {
-            return;
+            for (var n = 0; n < images; n++)
+            {
+                for (var c = 0; c < _c; c++)
+                {
+                    var plane = pDx + ((long)(first + n) * _c + c) * _h * _w;
+                    var rows = pCol + (long)c * area * columns + n * p;
+                    for (var y = 0; y < _h; y++)
+                    {
+                        // Kernel rows whose output row y − i + padTop exists.
+                        var (iFirst, iEnd) = (Math.Max(0, y + _padTop - _oh + 1), Math.Min(KernelSize, y + _padTop + 1));
+                        for (var v = 0; v < vectors; v++)
+                        {
+                            var sum = Vector512<float>.Zero;
+                            for (var i = iFirst; i < iEnd; i++)
+                            {
+                                var at = rows + (long)i * KernelSize * columns + (y - i + _padTop) * _ow + v * 16 + _padLeft;
+                                for (var j = 0; j < KernelSize; j++)
+                                {
+                                    var mask = Vector512.Load(pMasks + (j * vectors + v) * 16);
+                                    sum += Avx512F.MaskLoad(at + (long)j * columns - j, mask, Vector512<float>.Zero);
+                                }
+                            }
+
+                            var to = plane + y * _w + v * 16;
+                            if (v * 16 + 16 <= _w)
+                            {
+                                sum.Store(to);
+                            }
+                            else
+                            {
+                                Avx512F.MaskStore(to, Vector512.Load(pMasks + (KernelSize * vectors + v) * 16), sum);
+                            }
+                        }
+                    }
+                }
+            }
         }
-
-        var (from, to, source, skipStart, skipEnd) = FlatRange(plane, lo, hi, i, dx);
-        x.AsSpan(source + skipStart, to - from - skipStart - skipEnd).CopyTo(dst[(from + skipStart)..]);
-        ClearWrapped(dst, lo, hi, dx);
-    }
-
-    /// <summary>The inverse of <see cref="ShiftedCopy"/>: adds the block into the plane, after zeroing its padding entries in the scratch buffer.</summary>
-    private void ShiftedAdd(Span<float> src, float[] dxPlanes, int plane, int i, int j)
-    {
-        var (lo, hi) = RowRange(i);
-        if (lo >= hi)
-        {
-            return;
-        }
-
-        var dx = j - _padLeft;
-        ClearWrapped(src, lo, hi, dx);
-        var (from, to, target, skipStart, skipEnd) = FlatRange(plane, lo, hi, i, dx);
-        Vec.AddTo(dxPlanes.AsSpan(target + skipStart, to - from - skipStart - skipEnd), src[(from + skipStart)..(to - skipEnd)]);
     }
 
     /// <summary>
-    /// The block's flat range (output rows lo..hi) and where it starts in the input; skipStart and skipEnd trim
-    /// what would fall outside this image plane, which is border anyway.
+    /// For stride 1 with AVX-512, masks over the 16-wide vectors of a row of <paramref name="width"/>: per kernel column
+    /// j, all-ones in the lanes that are in the row and whose column on the other side, <paramref name="partner"/>(lane, j),
+    /// lies in [0, <paramref name="partnerWidth"/>); then one more set, all-ones where the lane is in the row.
     /// </summary>
-    private (int From, int To, int Start, int SkipStart, int SkipEnd) FlatRange(int plane, int lo, int hi, int i, int dx)
+    private float[] RowMasks(int width, Func<int, int, int> partner, int partnerWidth)
     {
-        var (from, to) = (lo * _w, hi * _w);
-        var start = plane + (lo + i - _padTop) * _w + dx;
-        return (from, to, start, Math.Max(0, plane - start), Math.Max(0, start + (to - from) - (plane + _h * _w)));
-    }
-
-    // Output rows whose input row oy + i − padTop lies inside the image.
-    private (int Lo, int Hi) RowRange(int i) => (Math.Max(0, _padTop - i), Math.Min(_oh, _h + _padTop - i));
-
-    // Columns whose input column ox + dx falls off the row: at most |dx| at one end of each row.
-    private void ClearWrapped(Span<float> block, int lo, int hi, int dx)
-    {
-        if (dx == 0)
+        if (Stride != 1 || !Avx512F.IsSupported)
         {
-            return;
+            return [];
         }
 
-        for (var oy = lo; oy < hi; oy++)
+        var vectors = (width + 15) / 16;
+        var masks = new float[(KernelSize + 1) * vectors * 16];
+        var ones = BitConverter.Int32BitsToSingle(-1);
+        for (var j = 0; j <= KernelSize; j++)
         {
-            var rowSpan = block.Slice(oy * _w, _w);
-            if (dx < 0)
+            for (var x = 0; x < vectors * 16; x++)
             {
-                rowSpan[..Math.Min(-dx, _w)].Clear();
-            }
-            else
-            {
-                rowSpan[Math.Max(0, _w - dx)..].Clear();
+                var inside = x < width && (j == KernelSize || (uint)partner(x, j) < (uint)partnerWidth);
+                masks[j * vectors * 16 + x] = inside ? ones : 0f;
             }
         }
+
+        return masks;
     }
 }

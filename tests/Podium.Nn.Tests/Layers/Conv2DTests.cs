@@ -16,6 +16,10 @@ public sealed class Conv2DTests
     [InlineData(2, 9, 8, 4, 3, 2, Padding.Valid, true)]
     [InlineData(1, 6, 6, 2, 2, 1, Padding.Same, false)]
     [InlineData(3, 5, 7, 5, 1, 1, Padding.Valid, false)]
+    // Rows wider than one 16-float register, with a ragged last register.
+    [InlineData(2, 5, 21, 3, 5, 1, Padding.Same, true)]
+    [InlineData(1, 4, 37, 2, 3, 1, Padding.Valid, false)]
+    [InlineData(1, 3, 18, 2, 4, 1, Padding.Same, false)]
     public void Backward_matches_finite_differences_of_a_direct_convolution(int c, int h, int w, int filters, int k, int stride, Padding padding, bool relu)
     {
         var conv = new Conv2D(filters, k, stride, padding, relu);
