@@ -37,6 +37,26 @@ public sealed class Rng
     /// <summary>Uniform in [0, 1) with 24 random bits, exactly representable as a float.</summary>
     public float NextFloat() => (NextUInt64() >> 40) * (1f / (1 << 24));
 
+    /// <summary>Fills <paramref name="destination"/> with what as many <see cref="NextFloat"/> calls would return, with the state kept in registers.</summary>
+    public void NextFloats(Span<float> destination)
+    {
+        var (s0, s1, s2, s3) = (_s0, _s1, _s2, _s3);
+        for (var i = 0; i < destination.Length; i++)
+        {
+            var result = RotateLeft(s1 * 5, 7) * 9;
+            var t = s1 << 17;
+            s2 ^= s0;
+            s3 ^= s1;
+            s1 ^= s2;
+            s0 ^= s3;
+            s2 ^= t;
+            s3 = RotateLeft(s3, 45);
+            destination[i] = (result >> 40) * (1f / (1 << 24));
+        }
+
+        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
+    }
+
     /// <summary>Uniform in [0, 1) with 53 random bits.</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 

@@ -65,4 +65,43 @@ internal static class Vec
             dst[i] = output[i] <= 0f ? 0f : gradient[i];
         }
     }
+
+    /// <summary>dst[i] = a[i]·b[i].</summary>
+    public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst)
+    {
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var width = Vector<float>.Count;
+            for (; i <= a.Length - width; i += width)
+            {
+                (new Vector<float>(a[i..]) * new Vector<float>(b[i..])).CopyTo(dst[i..]);
+            }
+        }
+
+        for (; i < a.Length; i++)
+        {
+            dst[i] = a[i] * b[i];
+        }
+    }
+
+    /// <summary>values[i] = <paramref name="kept"/> where values[i] ≥ <paramref name="threshold"/>, else 0: uniform draws become a dropout mask.</summary>
+    public static void Threshold(Span<float> values, float threshold, float kept)
+    {
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var width = Vector<float>.Count;
+            var (t, k) = (new Vector<float>(threshold), new Vector<float>(kept));
+            for (; i <= values.Length - width; i += width)
+            {
+                Vector.ConditionalSelect(Vector.GreaterThanOrEqual(new Vector<float>(values[i..]), t), k, Vector<float>.Zero).CopyTo(values[i..]);
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            values[i] = values[i] >= threshold ? kept : 0f;
+        }
+    }
 }

@@ -52,16 +52,9 @@ public sealed class Dropout : Module
             _mask = new float[input.Length];
         }
 
-        var keep = (float)(1 / (1 - Rate));
-        var rate = (float)Rate;
-        var x = input.Data;
-        var y = output.Data;
-        for (var i = 0; i < x.Length; i++)
-        {
-            _mask[i] = _rng!.NextFloat() >= rate ? keep : 0f;
-            y[i] = x[i] * _mask[i];
-        }
-
+        _rng!.NextFloats(_mask);
+        Vec.Threshold(_mask, (float)Rate, (float)(1 / (1 - Rate)));
+        Vec.Multiply(input.Data, _mask, output.Data);
         return output;
     }
 
@@ -74,13 +67,7 @@ public sealed class Dropout : Module
         }
 
         var gradInput = Reuse(ref _gradInput, gradOutput.Batch, InputShape!);
-        var g = gradOutput.Data;
-        var dx = gradInput.Data;
-        for (var i = 0; i < g.Length; i++)
-        {
-            dx[i] = g[i] * _mask[i];
-        }
-
+        Vec.Multiply(gradOutput.Data, _mask, gradInput.Data);
         return gradInput;
     }
 }

@@ -1,8 +1,14 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace Podium.Nn.Layers;
 
 /// <summary>Max pooling over square windows ('valid' padding, as Keras's default); the gradient goes to the first maximum of each window.</summary>
 public sealed class MaxPool2D(int poolSize = 2, int? stride = null) : Pool2D(poolSize, stride)
 {
+    // Planes per parallel task, so each does enough work to pay for itself.
+    private const int Block = 16;
+
     private int[] _argmax = [];
     private Tensor? _output;
     private Tensor? _gradInput;
@@ -24,14 +30,16 @@ public sealed class MaxPool2D(int poolSize = 2, int? stride = null) : Pool2D(poo
         var x = input.Data;
         var y = output.Data;
         var arg = _argmax;
-        // Planes in blocks, so each parallel task does enough work to pay for itself.
         var planes = BatchSize * C;
-        const int Block = 16;
-        Parallel.For(0, (planes + Block - 1) / Block, block =>
+        Parallel.For(0, (planes + Block - 1) / Block, new ParallelOptions { MaxDegreeOfParallelism = Gemm.Threads }, block =>
         {
             for (var plane = block * Block; plane < Math.Min(planes, (block + 1) * Block); plane++)
             {
-                if (PoolSize == 2 && Stride == 2)
+                if (PoolSize == 2 && Stride == 2 && Avx512F.IsSupported)
+                {
+                    Pool2x2Vector(x, y, arg, plane);
+                }
+                else if (PoolSize == 2 && Stride == 2)
                 {
                     Pool2x2(x, y, arg, plane);
                 }
@@ -42,6 +50,59 @@ public sealed class MaxPool2D(int poolSize = 2, int? stride = null) : Pool2D(poo
             }
         });
         return output;
+    }
+
+    /// <summary>
+    /// <see cref="Pool2x2"/> sixteen outputs at a time: each row pair is split into its even and odd columns, and the
+    /// four candidates are compared in the same order with the same rules, so the result and the winner are the same.
+    /// </summary>
+    private unsafe void Pool2x2Vector(float[] x, float[] y, int[] arg, int plane)
+    {
+        var (inBase, outBase) = (plane * H * W, plane * OutH * OutW);
+        var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        var odd = even + Vector512<int>.One;
+        var lanes = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        var none = Vector512.Create(float.NegativeInfinity);
+        fixed (float* px = x, py = y)
+        fixed (int* pArg = arg)
+        {
+            for (var oy = 0; oy < OutH; oy++)
+            {
+                var top = inBase + 2 * oy * W;
+                for (var ox = 0; ox < OutW; ox += 16)
+                {
+                    // Outputs ox..ox+15, of which those before OutW are real; the pairs they read are loaded under a mask.
+                    var count = Math.Min(16, OutW - ox);
+                    var low = Vector512.LessThan(lanes, Vector512.Create(2 * count)).AsSingle();
+                    var high = Vector512.LessThan(lanes, Vector512.Create(2 * count - 16)).AsSingle();
+                    var t0 = Avx512F.MaskLoad(px + top + 2 * ox, low, Vector512<float>.Zero);
+                    var t1 = Avx512F.MaskLoad(px + top + 2 * ox + 16, high, Vector512<float>.Zero);
+                    var b0 = Avx512F.MaskLoad(px + top + W + 2 * ox, low, Vector512<float>.Zero);
+                    var b1 = Avx512F.MaskLoad(px + top + W + 2 * ox + 16, high, Vector512<float>.Zero);
+                    var a = Avx512F.PermuteVar16x32x2(t0, even, t1);
+                    var best = Vector512.ConditionalSelect(Vector512.GreaterThan(a, none), a, none);
+                    var winner = Vector512<int>.Zero;
+                    Challenge(Avx512F.PermuteVar16x32x2(t0, odd, t1), 1, ref best, ref winner);
+                    Challenge(Avx512F.PermuteVar16x32x2(b0, even, b1), 2, ref best, ref winner);
+                    Challenge(Avx512F.PermuteVar16x32x2(b0, odd, b1), 3, ref best, ref winner);
+
+                    // The first candidate stays itself when nothing beats it, even NaN; the winner's index in the input.
+                    var value = Vector512.ConditionalSelect(Vector512.Equals(winner, Vector512<int>.Zero).AsSingle(), a, best);
+                    var at = Vector512.Create(top + 2 * ox) + 2 * lanes + (winner & Vector512<int>.One) + (winner >> 1) * W;
+                    var mask = Vector512.LessThan(lanes, Vector512.Create(count));
+                    Avx512F.MaskStore(py + outBase + oy * OutW + ox, mask.AsSingle(), value);
+                    Avx512F.MaskStore(pArg + outBase + oy * OutW + ox, mask, at);
+                }
+            }
+        }
+
+        // Strictly greater replaces the best so far: the first maximum wins, and NaN never replaces a number.
+        static void Challenge(Vector512<float> candidate, int index, ref Vector512<float> best, ref Vector512<int> winner)
+        {
+            var wins = Vector512.GreaterThan(candidate, best);
+            best = Vector512.ConditionalSelect(wins, candidate, best);
+            winner = Vector512.ConditionalSelect(wins.AsInt32(), Vector512.Create(index), winner);
+        }
     }
 
     /// <summary>The common 2×2, stride-2 window, unrolled; same tie and NaN rules as the general loop.</summary>
@@ -124,13 +185,14 @@ public sealed class MaxPool2D(int poolSize = 2, int? stride = null) : Pool2D(poo
         var dx = gradInput.Data;
         var g = gradOutput.Data;
         var arg = _argmax;
-        Parallel.For(0, BatchSize * C, plane =>
+        var planes = BatchSize * C;
+        Parallel.For(0, (planes + Block - 1) / Block, new ParallelOptions { MaxDegreeOfParallelism = Gemm.Threads }, block =>
         {
-            dx.AsSpan(plane * H * W, H * W).Clear();
-            var outBase = plane * OutH * OutW;
-            for (var i = 0; i < OutH * OutW; i++)
+            var (from, to) = (block * Block, Math.Min(planes, (block + 1) * Block));
+            dx.AsSpan(from * H * W, (to - from) * H * W).Clear();
+            for (var i = from * OutH * OutW; i < to * OutH * OutW; i++)
             {
-                dx[arg[outBase + i]] += g[outBase + i];
+                dx[arg[i]] += g[i];
             }
         });
         return gradInput;

@@ -38,6 +38,8 @@ public sealed class LayerGradientTests
     [InlineData(2, 6, 6, 2, 2)]
     [InlineData(3, 7, 5, 3, 2)]
     [InlineData(1, 5, 5, 2, 1)]
+    [InlineData(2, 4, 37, 2, 2)]
+    [InlineData(1, 3, 66, 2, 2)]
     public void MaxPool_backward_matches_finite_differences(int c, int h, int w, int pool, int stride)
     {
         const int Batch = 2;
@@ -86,6 +88,48 @@ public sealed class LayerGradientTests
         Assert.Equal(5f, y.Data[0]);
         Assert.Equal(1f, g.Data[1]);
         Assert.Equal(1f, g.Data.Sum());
+    }
+
+    [Fact]
+    public void MaxPool_over_wide_rows_of_ties_infinities_and_NaN_picks_the_same_winner_as_a_plain_scan()
+    {
+        const int C = 2, H = 5, W = 41;
+        var choices = new[] { float.NegativeInfinity, float.NaN, 0f, 1f, 2f, 2f };
+        var rng = new Rng(11);
+        var values = Enumerable.Range(0, C * H * W).Select(_ => choices[(int)(rng.NextFloat() * choices.Length) % choices.Length]).ToArray();
+        var layer = new MaxPool2D(2);
+        layer.Build([C, H, W], new Rng(0));
+        var (oh, ow) = (H / 2, W / 2);
+
+        var y = layer.Forward(new Tensor(values, 1, C, H, W), training: true);
+        var g = layer.Backward(new Tensor(Enumerable.Range(1, C * oh * ow).Select(v => (float)v).ToArray(), 1, C, oh, ow));
+
+        var expectedGrad = new float[values.Length];
+        for (var plane = 0; plane < C; plane++)
+        {
+            for (var oy = 0; oy < oh; oy++)
+            {
+                for (var ox = 0; ox < ow; ox++)
+                {
+                    // Scan the window in reading order; a value replaces the best only when strictly greater.
+                    var (best, at) = (float.NegativeInfinity, (plane * H + 2 * oy) * W + 2 * ox);
+                    foreach (var (i, j) in new[] { (0, 0), (0, 1), (1, 0), (1, 1) })
+                    {
+                        var index = (plane * H + 2 * oy + i) * W + 2 * ox + j;
+                        if (values[index] > best)
+                        {
+                            (best, at) = (values[index], index);
+                        }
+                    }
+
+                    var output = (plane * oh + oy) * ow + ox;
+                    Assert.Equal(values[at], y.Data[output]);
+                    expectedGrad[at] = output + 1;
+                }
+            }
+        }
+
+        Assert.Equal(expectedGrad, g.Data);
     }
 
     [Fact]
