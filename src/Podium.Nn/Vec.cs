@@ -46,24 +46,40 @@ internal static class Vec
         }
     }
 
-    /// <summary>dst[i] = 0 where output[i] &lt;= 0, else gradient[i]: the gradient through a ReLU, given its output.</summary>
-    public static void ReluGradient(ReadOnlySpan<float> gradient, ReadOnlySpan<float> output, Span<float> dst)
+    /// <summary>
+    /// dst[i] = 0 where output[i] &lt;= 0, else gradient[i]: the gradient through a ReLU, given its output (or a plain copy
+    /// when <paramref name="relu"/> is false). Returns the sum of what was written, added lane by lane in a fixed order.
+    /// </summary>
+    public static float ReluGradient(ReadOnlySpan<float> gradient, ReadOnlySpan<float> output, Span<float> dst, bool relu = true)
     {
         var i = 0;
+        var total = 0f;
         if (Vector.IsHardwareAccelerated)
         {
             var width = Vector<float>.Count;
+            var sum = Vector<float>.Zero;
             for (; i <= gradient.Length - width; i += width)
             {
-                var off = Vector.LessThanOrEqual(new Vector<float>(output[i..]), Vector<float>.Zero);
-                Vector.ConditionalSelect(off, Vector<float>.Zero, new Vector<float>(gradient[i..])).CopyTo(dst[i..]);
+                var v = new Vector<float>(gradient[i..]);
+                if (relu)
+                {
+                    v = Vector.ConditionalSelect(Vector.LessThanOrEqual(new Vector<float>(output[i..]), Vector<float>.Zero), Vector<float>.Zero, v);
+                }
+
+                v.CopyTo(dst[i..]);
+                sum += v;
             }
+
+            total = Vector.Sum(sum);
         }
 
         for (; i < gradient.Length; i++)
         {
-            dst[i] = output[i] <= 0f ? 0f : gradient[i];
+            dst[i] = relu && output[i] <= 0f ? 0f : gradient[i];
+            total += dst[i];
         }
+
+        return total;
     }
 
     /// <summary>dst[i] = a[i]·b[i].</summary>

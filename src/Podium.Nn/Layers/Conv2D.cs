@@ -233,22 +233,19 @@ public sealed class Conv2D : Module
             {
                 var images = Math.Min(chunk, start + count - first);
                 var columns = images * p;
-                // The output gradient for this chunk as (filters, images·positions), masked by ReLU.
+                // The output gradient for this chunk as (filters, images·positions), masked by ReLU; its sums are the bias gradient.
                 var gt = Scratch.Ensure(ref scratch.Product, Filters * columns);
+                if (first == start)
+                {
+                    db.AsSpan(0, Filters).Clear();
+                }
+
                 for (var n = 0; n < images; n++)
                 {
                     for (var f = 0; f < Filters; f++)
                     {
                         var at = ((first + n) * Filters + f) * p;
-                        var dst = gt.AsSpan(f * columns + n * p, p);
-                        if (Relu)
-                        {
-                            Vec.ReluGradient(g.AsSpan(at, p), y.AsSpan(at, p), dst);
-                        }
-                        else
-                        {
-                            g.AsSpan(at, p).CopyTo(dst);
-                        }
+                        db[f] += Vec.ReluGradient(g.AsSpan(at, p), y.AsSpan(at, p), gt.AsSpan(f * columns + n * p, p), Relu);
                     }
                 }
 
@@ -257,16 +254,6 @@ public sealed class Conv2D : Module
                 {
                     Im2Col(x, first, images, col);
                     Gemm.Multiply(false, true, Filters, k, columns, 1f, gt, columns, col, columns, first == start ? 0f : 1f, dW, k, maxThreads: 1);
-                    for (var f = 0; f < Filters; f++)
-                    {
-                        var sum = first == start ? 0f : db[f];
-                        foreach (var v in gt.AsSpan(f * columns, columns))
-                        {
-                            sum += v;
-                        }
-
-                        db[f] = sum;
-                    }
                 }
 
                 if (needInput)
