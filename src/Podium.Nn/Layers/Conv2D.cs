@@ -17,7 +17,6 @@ namespace Podium.Nn.Layers;
 /// </remarks>
 public sealed class Conv2D : Module
 {
-
     /// <summary>Partitions of a batch; fixed so results never depend on the machine.</summary>
     private const int Partitions = 4;
 
@@ -31,8 +30,10 @@ public sealed class Conv2D : Module
     private Parameter? _bias;
     private int _c, _h, _w, _oh, _ow, _padTop, _padLeft;
     private Scratch[] _scratch = [];
-    private float[] _rowMasks = [];
-    private float[] _readMasks = [];
+
+    // Stride 1 with AVX-512: lane masks over an input row (col2im) and over an output row (im2col); see RowMasks.
+    private float[] _inputRowMasks = [];
+    private float[] _outputRowMasks = [];
 
     // The kernel as the left operand of every chunk's product, packed once per batch (forward), and transposed (backward).
     private readonly PackedA _packedKernel = new();
@@ -109,7 +110,7 @@ public sealed class Conv2D : Module
 
         _kernel = new Parameter(Name + ".kernel", [Filters, _c, KernelSize, KernelSize]);
         _bias = new Parameter(Name + ".bias", [Filters]);
-        (_rowMasks, _readMasks) = (RowMasks(_w, (x, j) => x - j + _padLeft, _ow), RowMasks(_ow, (ox, j) => ox + j - _padLeft, _w));
+        (_inputRowMasks, _outputRowMasks) = (RowMasks(_w, (x, j) => x - j + _padLeft, _ow), RowMasks(_ow, (ox, j) => ox + j - _padLeft, _w));
         var area = KernelSize * KernelSize;
         Initializers.GlorotUniform(_kernel.Value.Span, _c * area, Filters * area, rng);
         return [Filters, _oh, _ow];
@@ -307,7 +308,7 @@ public sealed class Conv2D : Module
     /// <summary>Columns for images first..first+images: row (c, i, j), column (image, oy, ox).</summary>
     private void Im2Col(float[] x, int first, int images, float[] col)
     {
-        if (Stride == 1 && _readMasks.Length > 0)
+        if (Stride == 1 && _outputRowMasks.Length > 0)
         {
             CopyRows(x, first, images, col);
             return;
@@ -335,7 +336,7 @@ public sealed class Conv2D : Module
     private unsafe void CopyRows(float[] x, int first, int images, float[] col)
     {
         var (p, columns, vectors) = (Positions, images * Positions, (_ow + 15) / 16);
-        fixed (float* pX = x, pCol = col, pMasks = _readMasks)
+        fixed (float* pX = x, pCol = col, pMasks = _outputRowMasks)
         {
             var tail = pMasks + KernelSize * vectors * 16;
             for (var n = 0; n < images; n++)
@@ -379,7 +380,7 @@ public sealed class Conv2D : Module
     /// <summary>Writes the columns' gradient back onto images first..first+images: each input pixel sums its entries.</summary>
     private void Col2Im(float[] col, int first, int images, float[] dx)
     {
-        if (Stride == 1 && _rowMasks.Length > 0)
+        if (Stride == 1 && _inputRowMasks.Length > 0)
         {
             GatherColumns(col, first, images, dx);
             return;
@@ -419,7 +420,7 @@ public sealed class Conv2D : Module
     private unsafe void GatherColumns(float[] col, int first, int images, float[] dx)
     {
         var (p, columns, vectors, area) = (Positions, images * Positions, (_w + 15) / 16, KernelSize * KernelSize);
-        fixed (float* pCol = col, pDx = dx, pMasks = _rowMasks)
+        fixed (float* pCol = col, pDx = dx, pMasks = _inputRowMasks)
         {
             for (var n = 0; n < images; n++)
             {
