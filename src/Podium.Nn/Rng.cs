@@ -21,18 +21,7 @@ public sealed class Rng
     public static Rng For(long seed, ulong stream) => new(unchecked((ulong)seed * 0x9E3779B97F4A7C15UL ^ (stream + 1) * 0xD1B54A32D192ED03UL));
 
     /// <summary>The next 64 random bits.</summary>
-    public ulong NextUInt64()
-    {
-        var result = RotateLeft(_s1 * 5, 7) * 9;
-        var t = _s1 << 17;
-        _s2 ^= _s0;
-        _s3 ^= _s1;
-        _s1 ^= _s2;
-        _s0 ^= _s3;
-        _s2 ^= t;
-        _s3 = RotateLeft(_s3, 45);
-        return result;
-    }
+    public ulong NextUInt64() => Step(ref _s0, ref _s1, ref _s2, ref _s3);
 
     /// <summary>Uniform in [0, 1) with 24 random bits, exactly representable as a float.</summary>
     public float NextFloat() => (NextUInt64() >> 40) * (1f / (1 << 24));
@@ -43,15 +32,7 @@ public sealed class Rng
         var (s0, s1, s2, s3) = (_s0, _s1, _s2, _s3);
         for (var i = 0; i < destination.Length; i++)
         {
-            var result = RotateLeft(s1 * 5, 7) * 9;
-            var t = s1 << 17;
-            s2 ^= s0;
-            s3 ^= s1;
-            s1 ^= s2;
-            s0 ^= s3;
-            s2 ^= t;
-            s3 = RotateLeft(s3, 45);
-            destination[i] = (result >> 40) * (1f / (1 << 24));
+            destination[i] = (Step(ref s0, ref s1, ref s2, ref s3) >> 40) * (1f / (1 << 24));
         }
 
         (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
@@ -75,6 +56,21 @@ public sealed class Rng
             var j = NextInt(i + 1);
             (items[i], items[j]) = (items[j], items[i]);
         }
+    }
+
+    /// <summary>One xoshiro256** step over the given state.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static ulong Step(ref ulong s0, ref ulong s1, ref ulong s2, ref ulong s3)
+    {
+        var result = RotateLeft(s1 * 5, 7) * 9;
+        var t = s1 << 17;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = RotateLeft(s3, 45);
+        return result;
     }
 
     private static ulong RotateLeft(ulong x, int k) => (x << k) | (x >> (64 - k));
