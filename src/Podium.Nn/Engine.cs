@@ -3,7 +3,7 @@ namespace Podium.Nn;
 /// <summary>Engine-wide settings.</summary>
 public static class Engine
 {
-    /// <summary>Threads a large matrix product may use (default: the machine's cores). Results are bit-identical whatever the value.</summary>
+    /// <summary>Threads a large matrix product or a layer's parallel loop may use (default: the machine's cores). Results are bit-identical whatever the value.</summary>
     public static int Threads
     {
         get => Gemm.Threads;

@@ -28,6 +28,9 @@ internal static unsafe class Gemm
     /// <summary>Threads used by large products; 1 runs everything on the calling thread.</summary>
     public static int Threads { get; set; } = Environment.ProcessorCount;
 
+    /// <summary>Options for a layer's parallel loop: at most <see cref="Threads"/> workers, so layers never oversubscribe the cores.</summary>
+    public static ParallelOptions Workers => new() { MaxDegreeOfParallelism = Threads };
+
     [ThreadStatic]
     private static AlignedFloats? t_packA;
 

@@ -163,7 +163,7 @@ public sealed class Conv2D : Module
     private void ForEachPartition(Action<int, int, int> work)
     {
         var per = (_batch + Partitions - 1) / Partitions;
-        Parallel.For(0, Partitions, new ParallelOptions { MaxDegreeOfParallelism = Gemm.Threads }, p =>
+        Parallel.For(0, Partitions, Gemm.Workers, p =>
         {
             var start = p * per;
             var count = Math.Min(per, _batch - start);
