@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Podium.Nn;
 
-/// <summary>Where a training step's time goes: forward and backward per layer, averaged over steps.</summary>
+/// <summary>Where a training step's time goes: forward and backward per layer, the median over steps (steady against a noisy machine) and the mean.</summary>
 internal static class LayerProfile
 {
     public static void Run()
@@ -14,9 +14,9 @@ internal static class LayerProfile
             x.Data[i] = rng.NextFloat();
         }
 
-        var forward = new double[model.Layers.Count];
-        var backward = new double[model.Layers.Count];
-        const int Steps = 30;
+        const int Steps = 60;
+        var forward = new double[model.Layers.Count, Steps];
+        var backward = new double[model.Layers.Count, Steps];
         for (var s = 0; s < Steps + 5; s++)
         {
             var t = x;
@@ -26,7 +26,7 @@ internal static class LayerProfile
                 t = model.Layers[i].Forward(t, training: true);
                 if (s >= 5)
                 {
-                    forward[i] += clock.Elapsed.TotalMilliseconds;
+                    forward[i, s - 5] = clock.Elapsed.TotalMilliseconds;
                 }
             }
 
@@ -38,14 +38,23 @@ internal static class LayerProfile
                 g = model.Layers[i].Backward(g);
                 if (s >= 5)
                 {
-                    backward[i] += clock.Elapsed.TotalMilliseconds;
+                    backward[i, s - 5] = clock.Elapsed.TotalMilliseconds;
                 }
             }
         }
 
         for (var i = 0; i < model.Layers.Count; i++)
         {
-            Console.WriteLine($"{model.Layers[i].Name,-16} forward {forward[i] / Steps,8:F2} ms   backward {backward[i] / Steps,8:F2} ms");
+            var (f, b) = (Row(forward, i), Row(backward, i));
+            Console.WriteLine($"{model.Layers[i].Name,-16} forward {Median(f),8:F2} ms (mean {f.Average(),6:F2})   backward {Median(b),8:F2} ms (mean {b.Average(),6:F2})");
         }
+    }
+
+    private static double[] Row(double[,] times, int layer) => Enumerable.Range(0, times.GetLength(1)).Select(s => times[layer, s]).ToArray();
+
+    private static double Median(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        return (sorted[(sorted.Length - 1) / 2] + sorted[sorted.Length / 2]) / 2;
     }
 }

@@ -20,6 +20,10 @@ public sealed class Conv2DTests
     [InlineData(2, 5, 21, 3, 5, 1, Padding.Same, true)]
     [InlineData(1, 4, 37, 2, 3, 1, Padding.Valid, false)]
     [InlineData(1, 3, 18, 2, 4, 1, Padding.Same, false)]
+    // More rows than one 256-row K block of the product, and a last column panel of 2 (two 5×5 images).
+    [InlineData(11, 5, 5, 3, 5, 1, Padding.Same, true)]
+    // Columns filling whole 48-wide panels exactly (two 6×24 images).
+    [InlineData(1, 8, 26, 2, 3, 1, Padding.Valid, false)]
     public void Backward_matches_finite_differences_of_a_direct_convolution(int c, int h, int w, int filters, int k, int stride, Padding padding, bool relu)
     {
         var conv = new Conv2D(filters, k, stride, padding, relu);
