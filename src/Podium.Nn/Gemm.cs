@@ -145,10 +145,6 @@ internal static unsafe class Gemm
         float* b, int ldb, float* c, int ldc, bool overwrite)
     {
         var pB = (t_packB ??= new AlignedFloats(KC * (NC + NR))).Pointer;
-
-        // With A in one MC block, each B panel is packed just before its only use, while it is still in L1, instead of
-        // the whole KC×NC block first, which at KC 256 and NC 3072 is 3 MB and has left L2 before the kernel reads it.
-        var panelByPanel = m <= MC;
         var packA = (t_packA ??= new AlignedFloats(KC * (MC + MR))).Pointer;
         {
             for (var jc = n0; jc < n1; jc += NC)
@@ -157,11 +153,7 @@ internal static unsafe class Gemm
                 for (var pc = 0; pc < k; pc += KC)
                 {
                     var kc = Math.Min(KC, k - pc);
-                    if (!panelByPanel)
-                    {
-                        PackB(transB, b, ldb, pc, jc, kc, nc, pB);
-                    }
-
+                    PackB(transB, b, ldb, pc, jc, kc, nc, pB);
                     for (var ic = 0; ic < m; ic += MC)
                     {
                         var mc = Math.Min(MC, m - ic);
@@ -173,11 +165,6 @@ internal static unsafe class Gemm
                         for (var jr = 0; jr < nc; jr += NR)
                         {
                             var nr = Math.Min(NR, nc - jr);
-                            if (panelByPanel)
-                            {
-                                PackB(transB, b, ldb, pc, jc + jr, kc, nr, pB + jr * kc);
-                            }
-
                             for (var ir = 0; ir < mc; ir += MR)
                             {
                                 var mr = Math.Min(MR, mc - ir);
