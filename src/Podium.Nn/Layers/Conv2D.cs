@@ -15,7 +15,7 @@ namespace Podium.Nn.Layers;
 /// arithmetic, is what limits a convolution here). Each partition sums its own weight gradient and
 /// the partitions are added in order, so results are bit-identical on any number of threads.
 /// </remarks>
-public sealed class Conv2D : Module
+public sealed partial class Conv2D : Module
 {
     /// <summary>Partitions of a batch; fixed so results never depend on the machine.</summary>
     private const int Partitions = 4;
@@ -38,6 +38,13 @@ public sealed class Conv2D : Module
     // The kernel as the left operand of every chunk's product, packed once per batch (forward), and transposed (backward).
     private readonly PackedA _packedKernel = new();
     private readonly PackedA _packedKernelT = new();
+
+    // The direct path (see DirectConv): padded planes' sizes, the walks' row offsets, the tiles, and the kernel packed
+    // two ways, channels-last for the forward pass and flipped with input channels last for the input gradient.
+    private bool _direct;
+    private int _hp, _wp, _hg, _wg, _filtersPadded, _channelsPadded;
+    private int[] _forwardRows = [], _inputRows = [], _outputRows = [];
+    private AlignedFloats? _kernelForward, _kernelFlipped;
 
     private Tensor? _input;
     private Tensor? _output;
@@ -115,6 +122,7 @@ public sealed class Conv2D : Module
         _bias = new Parameter(Name + ".bias", [Filters]);
         (_inputRowMasks, _outputRowMasks) = (RowMasks(_w, (x, j) => x - j + _padLeft, _ow), RowMasks(_ow, (ox, j) => ox + j - _padLeft, _w));
         var area = KernelSize * KernelSize;
+        PlanDirect();
         Initializers.GlorotUniform(_kernel.Value.Span, _c * area, Filters * area, rng);
         return [Filters, _oh, _ow];
     }
@@ -142,6 +150,10 @@ public sealed class Conv2D : Module
         public float[] Product = [];
         public float[] GradKernel = [];
         public float[] GradBias = [];
+        public AlignedFloats? Padded;
+        public AlignedFloats? PaddedGradient;
+        public AlignedFloats? GradientByPosition;
+        public AlignedFloats? GradKernelByChannel;
 
         public static float[] Ensure(ref float[] buffer, int length)
         {
@@ -185,6 +197,12 @@ public sealed class Conv2D : Module
         _batch = input.Batch;
         EnsureScratch();
         var output = Reuse(ref _output, _batch, OutputShape!);
+        if (_direct)
+        {
+            ForwardDirect(input.Data, output.Data);
+            return output;
+        }
+
         var (k, p) = (Rows, Positions);
         var chunk = ChunkImages;
         var (x, y, bias) = (input.Data, output.Data, _bias!.Value.Data);
@@ -222,6 +240,12 @@ public sealed class Conv2D : Module
         var dx = gradInput.Data;
         var trainable = Trainable;
         var needInput = !SkipInputGradient;
+        if (_direct)
+        {
+            BackwardDirect(gradOutput.Data, dx, trainable, needInput);
+            return gradInput;
+        }
+
         if (needInput)
         {
             // The columns' gradient is kernelᵀ·gradient: the kernel, transposed, packed once for every chunk.

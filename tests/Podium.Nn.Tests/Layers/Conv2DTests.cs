@@ -24,6 +24,12 @@ public sealed class Conv2DTests
     [InlineData(11, 5, 5, 3, 5, 1, Padding.Same, true)]
     // Columns filling whole 48-wide panels exactly (two 6×24 images).
     [InlineData(1, 8, 26, 2, 3, 1, Padding.Valid, false)]
+    // The direct path (stride 1, at least 16 channels and filters, AVX-512): rows narrower than 8 two to a tile with an
+    // odd last row; channels and filters short of a 32-wide tile; rows cut into runs; a second pass of filters.
+    [InlineData(16, 5, 5, 16, 3, 1, Padding.Same, true)]
+    [InlineData(17, 3, 10, 20, 3, 1, Padding.Valid, false)]
+    [InlineData(16, 6, 6, 16, 5, 1, Padding.Valid, true)]
+    [InlineData(16, 1, 15, 33, 3, 1, Padding.Same, true)]
     public void Backward_matches_finite_differences_of_a_direct_convolution(int c, int h, int w, int filters, int k, int stride, Padding padding, bool relu)
     {
         var conv = new Conv2D(filters, k, stride, padding, relu);
