@@ -89,12 +89,12 @@ public sealed partial class Conv2D
                         var from = tile + r * perRow * DirectConv.Width;
                         for (var c = 0; c < span; c++)
                         {
-                            var add = bias is null ? 0f : bias[c0 + c];
+                            var (add, floor) = (bias is null ? 0f : bias[c0 + c], relu ? 0f : float.NegativeInfinity);
                             var dst = to + (long)c * rows * width;
                             for (var u = 0; u < perRow; u++)
                             {
-                                var v = from[u * DirectConv.Width + c] + add;
-                                dst[u] = relu && v < 0f ? 0f : v;
+                                // Max, not a comparison: no branch on the data's sign (NaN still propagates).
+                                dst[u] = MathF.Max(from[u * DirectConv.Width + c] + add, floor);
                             }
                         }
                     }
