@@ -184,61 +184,67 @@ internal static unsafe class Gemm
     /// <summary>Packs op(B)[pc..pc+kc, jc..jc+nc] into NR-wide panels, k-major, zero-padded to NR.</summary>
     private static void PackB(bool transB, float* b, int ldb, int pc, int jc, int kc, int nc, float* dst)
     {
+        if (!transB)
+        {
+            // Row by row along B, so reads run through memory in order (a row of B, not a column strip whose rows are
+            // pages apart); each row's NR-wide pieces go to their panels.
+            var (full, rest) = (nc / NR * NR, nc % NR);
+            for (var p = 0; p < kc; p++)
+            {
+                var src = b + (long)(pc + p) * ldb + jc;
+                var to = dst + p * NR;
+                for (var jr = 0; jr < full; jr += NR)
+                {
+                    Unsafe.CopyBlockUnaligned(to + jr * kc, src + jr, NR * sizeof(float));
+                }
+
+                if (rest > 0)
+                {
+                    var edge = to + full * kc;
+                    for (var j = 0; j < rest; j++)
+                    {
+                        edge[j] = src[full + j];
+                    }
+
+                    for (var j = rest; j < NR; j++)
+                    {
+                        edge[j] = 0f;
+                    }
+                }
+            }
+
+            return;
+        }
+
         for (var jr = 0; jr < nc; jr += NR)
         {
             var nr = Math.Min(NR, nc - jr);
             var panel = dst + jr * kc;
-            if (!transB)
+
+            // op(B)[p, j] = B[j, p]: 8×8 blocks transposed in registers, then the ragged edges one by one.
+            var (j8, p8) = (Avx.IsSupported ? nr / 8 * 8 : 0, Avx.IsSupported ? kc / 8 * 8 : 0);
+            for (var j = 0; j < j8; j += 8)
+            {
+                for (var p = 0; p < p8; p += 8)
+                {
+                    Transpose8(b + (long)(jc + jr + j) * ldb + pc + p, ldb, panel + p * NR + j, NR);
+                }
+            }
+
+            for (var j = 0; j < nr; j++)
+            {
+                var src = b + (long)(jc + jr + j) * ldb + pc;
+                for (var p = j < j8 ? p8 : 0; p < kc; p++)
+                {
+                    panel[p * NR + j] = src[p];
+                }
+            }
+
+            for (var j = nr; j < NR; j++)
             {
                 for (var p = 0; p < kc; p++)
                 {
-                    var src = b + (long)(pc + p) * ldb + jc + jr;
-                    var to = panel + p * NR;
-                    if (nr == NR)
-                    {
-                        Unsafe.CopyBlockUnaligned(to, src, NR * sizeof(float));
-                    }
-                    else
-                    {
-                        for (var j = 0; j < nr; j++)
-                        {
-                            to[j] = src[j];
-                        }
-
-                        for (var j = nr; j < NR; j++)
-                        {
-                            to[j] = 0f;
-                        }
-                    }
-                }
-            }
-            else
-            {
-                // op(B)[p, j] = B[j, p]: 8×8 blocks transposed in registers, then the ragged edges one by one.
-                var (j8, p8) = (Avx.IsSupported ? nr / 8 * 8 : 0, Avx.IsSupported ? kc / 8 * 8 : 0);
-                for (var j = 0; j < j8; j += 8)
-                {
-                    for (var p = 0; p < p8; p += 8)
-                    {
-                        Transpose8(b + (long)(jc + jr + j) * ldb + pc + p, ldb, panel + p * NR + j, NR);
-                    }
-                }
-
-                for (var j = 0; j < nr; j++)
-                {
-                    var src = b + (long)(jc + jr + j) * ldb + pc;
-                    for (var p = j < j8 ? p8 : 0; p < kc; p++)
-                    {
-                        panel[p * NR + j] = src[p];
-                    }
-                }
-
-                for (var j = nr; j < NR; j++)
-                {
-                    for (var p = 0; p < kc; p++)
-                    {
-                        panel[p * NR + j] = 0f;
-                    }
+                    panel[p * NR + j] = 0f;
                 }
             }
         }
