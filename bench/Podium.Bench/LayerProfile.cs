@@ -4,10 +4,11 @@ using Podium.Nn;
 /// <summary>Where a training step's time goes: forward and backward per layer, the median over steps (steady against a noisy machine) and the mean.</summary>
 internal static class LayerProfile
 {
-    public static void Run()
+    /// <summary>Profiles basic_cnn at batch 32 on Fashion-MNIST's shape, or on the prototype's 3×100×100 (valid padding, 5 classes).</summary>
+    public static void Run(bool rgb)
     {
-        var model = TrainBench.BasicCnn(1, 28, 10, Podium.Nn.Layers.Padding.Same);
-        var x = new Tensor(32, 1, 28, 28);
+        var model = rgb ? TrainBench.BasicCnn(3, 100, 5, Podium.Nn.Layers.Padding.Valid) : TrainBench.BasicCnn(1, 28, 10, Podium.Nn.Layers.Padding.Same);
+        var x = rgb ? new Tensor(32, 3, 100, 100) : new Tensor(32, 1, 28, 28);
         var rng = new Rng(1);
         for (var i = 0; i < x.Length; i++)
         {

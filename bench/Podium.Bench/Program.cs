@@ -9,6 +9,8 @@ using Podium.Tracking.Leaderboards;
 //   dotnet run -c Release --project bench/Podium.Bench -- augment
 //   dotnet run -c Release --project bench/Podium.Bench -- zca
 //   dotnet run -c Release --project bench/Podium.Bench -- folder [--store DIR]
+//   dotnet run -c Release --project bench/Podium.Bench -- conv     (basic_cnn's convolutions alone: forward, kernel and input gradients)
+//   dotnet run -c Release --project bench/Podium.Bench -- profile [--rgb]   (per-layer forward and backward times of basic_cnn)
 //   dotnet run -c Release --project bench/Podium.Bench -- train [--seconds 20] [--parts train32,infer256,rgb32]
 //   dotnet run -c Release --project bench/Podium.Bench -- leaderboard [--runs 100000] [--store DIR]
 //   dotnet run -c Release --project bench/Podium.Bench -- web [--store DIR]   (podium serve: HTTP ingestion, pages in headless Chromium)
@@ -47,9 +49,14 @@ if (mode is "decay")
     DecayBench.Run();
 }
 
+if (mode is "conv")
+{
+    ConvBench.Run();
+}
+
 if (mode is "profile")
 {
-    LayerProfile.Run();
+    LayerProfile.Run(args.Contains("--rgb"));
 }
 
 if (mode is "train")

@@ -12,6 +12,12 @@ public sealed partial class Conv2D
     /// <summary>Input channels and filters from which the direct path pays: each tile covers 32 channels.</summary>
     internal const int DirectMinChannels = 16;
 
+    /// <summary>
+    /// Output positions per block of the kernel gradient's walk, about 256: the block's gradient for 32 filters (32 KB)
+    /// stays in L1 while every kernel row walks it. Settable per layer so tests can force many blocks.
+    /// </summary>
+    internal int KernelGradientBlock { get; set; } = 256;
+
     /// <summary>Decides the path and, for the direct one, lays out its planes and walks (the shapes are fixed once built).</summary>
     private void PlanDirect()
     {
@@ -200,14 +206,21 @@ public sealed partial class Conv2D
                     // Tiles of two (c, i) rows of the kernel, consecutive in (c, i) order, so a pair may span two channels.
                     var padded = scratch.Padded!.Pointer;
                     var dW = Ensure(ref scratch.GradKernelByChannel, (long)Rows * _filtersPadded);
-                    for (var f0 = 0; f0 < Filters; f0 += DirectConv.Width)
+                    // Output rows in blocks of about DwBlockPositions, so a block's 32 filters of gradient stay in L1
+                    // while every kernel row walks them; blocks after the first add to the sums, always in the same order.
+                    var (total, block) = (count * _oh, Math.Max(1, KernelGradientBlock / _ow));
+                    for (var r0 = 0; r0 < total; r0 += block)
                     {
-                        for (var a = 0; a < _c * k; a += 2)
+                        var rows = Math.Min(block, total - r0);
+                        for (var f0 = 0; f0 < Filters; f0 += DirectConv.Width)
                         {
-                            var first = a / k * _hp * _wp + a % k * _wp;
-                            var below = a + 1 < _c * k ? (a + 1) / k * _hp * _wp + (a + 1) % k * _wp - first : 0;
-                            DirectConv.Tile(a + 1 < _c * k ? 2 * k : k, k, padded + first, below, outputRows, count * _oh, _ow,
-                                byPosition + f0, _filtersPadded, dW + (long)a * k * _filtersPadded + f0, _filtersPadded, add: false);
+                            for (var a = 0; a < _c * k; a += 2)
+                            {
+                                var first = a / k * _hp * _wp + a % k * _wp;
+                                var below = a + 1 < _c * k ? (a + 1) / k * _hp * _wp + (a + 1) % k * _wp - first : 0;
+                                DirectConv.Tile(a + 1 < _c * k ? 2 * k : k, k, padded + first, below, outputRows + r0, rows, _ow,
+                                    byPosition + (long)r0 * _ow * _filtersPadded + f0, _filtersPadded, dW + (long)a * k * _filtersPadded + f0, _filtersPadded, add: r0 > 0);
+                            }
                         }
                     }
                 }

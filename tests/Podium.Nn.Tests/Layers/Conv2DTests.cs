@@ -30,9 +30,18 @@ public sealed class Conv2DTests
     [InlineData(17, 3, 10, 20, 3, 1, Padding.Valid, false)]
     [InlineData(16, 6, 6, 16, 5, 1, Padding.Valid, true)]
     [InlineData(16, 1, 15, 33, 3, 1, Padding.Same, true)]
-    public void Backward_matches_finite_differences_of_a_direct_convolution(int c, int h, int w, int filters, int k, int stride, Padding padding, bool relu)
+    public void Backward_matches_finite_differences_of_a_direct_convolution(int c, int h, int w, int filters, int k, int stride, Padding padding, bool relu) =>
+        Check(new Conv2D(filters, k, stride, padding, relu), c, h, w, filters, k, stride, padding, relu);
+
+    [Theory]
+    // The direct path's kernel gradient summed over blocks of output rows: 2, 2 and 1 rows; then 1 and 1.
+    [InlineData(16, 5, 5, 16, 3, Padding.Same, true, 10)]
+    [InlineData(16, 6, 6, 16, 5, Padding.Valid, false, 2)]
+    public void The_kernel_gradient_summed_block_by_block_matches_finite_differences(int c, int h, int w, int filters, int k, Padding padding, bool relu, int block) =>
+        Check(new Conv2D(filters, k, 1, padding, relu) { KernelGradientBlock = block }, c, h, w, filters, k, 1, padding, relu);
+
+    private static void Check(Conv2D conv, int c, int h, int w, int filters, int k, int stride, Padding padding, bool relu)
     {
-        var conv = new Conv2D(filters, k, stride, padding, relu);
         int oh, ow, padTop, padLeft;
         if (padding == Padding.Valid)
         {
