@@ -13,7 +13,9 @@ namespace Podium.Nn.Layers;
 /// while the columns are hot, and the result written straight to NCHW with bias and ReLU. Backward
 /// recomputes a chunk's columns rather than keeping the whole batch's (memory traffic, not
 /// arithmetic, is what limits a convolution here). Each partition sums its own weight gradient and
-/// the partitions are added in order, so results are bit-identical on any number of threads.
+/// the partitions are added in order, so results are bit-identical on any number of threads. Stride-1 layers with 16 or
+/// more channels and filters take the direct path instead (Conv2D.Direct.cs): no columns at all, the kernel positions
+/// read straight from padded planes.
 /// </remarks>
 public sealed partial class Conv2D : Module
 {
