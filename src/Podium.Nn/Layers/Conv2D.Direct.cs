@@ -109,17 +109,26 @@ public sealed partial class Conv2D
         }
     }
 
+    /// <summary>to[r·stride + f] = from[f·length + r]: filters × length, filter-major, becomes length rows of filters.</summary>
+    private static unsafe void FiltersLast(float* from, int filters, int length, float* to, int stride)
+    {
+        for (var f = 0; f < filters; f++)
+        {
+            for (var r = 0; r < length; r++)
+            {
+                to[(long)r * stride + f] = from[(long)f * length + r];
+            }
+        }
+    }
+
     private unsafe void ForwardDirect(float[] x, float[] y)
     {
         var k = KernelSize;
         var kernel = _kernel!.Value.Data;
         var packed = Ensure(ref _kernelForward, (long)Rows * _filtersPadded);
-        for (var f = 0; f < Filters; f++)
+        fixed (float* pKernel = kernel)
         {
-            for (var r = 0; r < Rows; r++)
-            {
-                packed[(long)r * _filtersPadded + f] = kernel[f * Rows + r];
-            }
+            FiltersLast(pKernel, Filters, Rows, packed, _filtersPadded);
         }
 
         var per = (_batch + Partitions - 1) / Partitions;
@@ -192,21 +201,13 @@ public sealed partial class Conv2D
                     var byPosition = Ensure(ref scratch.GradientByPosition, (long)per * p * _filtersPadded);
                     for (var n = 0; n < count; n++)
                     {
-                        for (var f = 0; f < Filters; f++)
-                        {
-                            var from = pMasked + (long)(n * Filters + f) * p;
-                            var to = byPosition + (long)n * p * _filtersPadded + f;
-                            for (var q = 0; q < p; q++)
-                            {
-                                to[(long)q * _filtersPadded] = from[q];
-                            }
-                        }
+                        FiltersLast(pMasked + (long)n * Filters * p, Filters, p, byPosition + (long)n * p * _filtersPadded, _filtersPadded);
                     }
 
                     // Tiles of two (c, i) rows of the kernel, consecutive in (c, i) order, so a pair may span two channels.
                     var padded = scratch.Padded!.Pointer;
                     var dW = Ensure(ref scratch.GradKernelByChannel, (long)Rows * _filtersPadded);
-                    // Output rows in blocks of about DwBlockPositions, so a block's 32 filters of gradient stay in L1
+                    // Output rows in blocks of about KernelGradientBlock positions, so a block's 32 filters of gradient stay in L1
                     // while every kernel row walks them; blocks after the first add to the sums, always in the same order.
                     var (total, block) = (count * _oh, Math.Max(1, KernelGradientBlock / _ow));
                     for (var r0 = 0; r0 < total; r0 += block)
