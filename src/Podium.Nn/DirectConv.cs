@@ -12,7 +12,8 @@ namespace Podium.Nn;
 /// </summary>
 /// <remarks>
 /// The walk: for each row r, src + rows[r] is the first position's scalar; each of <c>inner</c> steps moves the
-/// scalars one float right and the packed operand <c>vecStride</c> floats on. Positions past <c>perRow</c> are on a
+/// scalars one float right and the packed operand <c>vecStride</c> floats on; the operand runs on from row to row, or,
+/// when <c>vecRows</c> is given, starts row r at vec + vecRows[r] (a walk that skips rows). Positions past <c>perRow</c> are on a
 /// second row, <c>rowStride</c> floats below the first. Every sum runs over the walk in the same order, so results
 /// never depend on threads. The position counts are type parameters, so each shape is compiled with its accumulators
 /// in registers.
@@ -33,9 +34,9 @@ internal static unsafe class DirectConv
     /// t below <paramref name="positions"/>; <paramref name="positions"/> is <paramref name="perRow"/> or twice it.
     /// </summary>
     public static void Tile(int positions, int perRow, float* src, int rowStride, int* rows, int rowCount, int inner,
-        float* vec, int vecStride, float* output, int outStride, bool add)
+        float* vec, int vecStride, float* output, int outStride, bool add, int* vecRows = null)
     {
-        var walk = new Walk(src, rowStride, rows, rowCount, inner, vec, vecStride, output, outStride, add);
+        var walk = new Walk(src, rowStride, rows, rowCount, inner, vec, vecStride, vecRows, output, outStride, add);
         switch (perRow)
         {
             case 1: if (positions == 1) { Run<N1, N1>(walk); } else { Run<N2, N1>(walk); } break;
@@ -71,7 +72,7 @@ internal static unsafe class DirectConv
         return (1, (width + runs - 1) / runs);
     }
 
-    private readonly struct Walk(float* src, int rowStride, int* rows, int rowCount, int inner, float* vec, int vecStride, float* output, int outStride, bool add)
+    private readonly struct Walk(float* src, int rowStride, int* rows, int rowCount, int inner, float* vec, int vecStride, int* vecRows, float* output, int outStride, bool add)
     {
         public readonly float* Src = src;
         public readonly int RowStride = rowStride;
@@ -80,6 +81,7 @@ internal static unsafe class DirectConv
         public readonly int Inner = inner;
         public readonly float* Vec = vec;
         public readonly int VecStride = vecStride;
+        public readonly int* VecRows = vecRows;
         public readonly float* Output = output;
         public readonly int OutStride = outStride;
         public readonly bool Add = add;
@@ -137,6 +139,11 @@ internal static unsafe class DirectConv
         {
             var s = walk.Src + walk.Rows[r];
             var s2 = s + rowStride;
+            if (walk.VecRows != null)
+            {
+                vec = walk.Vec + walk.VecRows[r];
+            }
+
             for (var q = 0; q < inner; q++)
             {
                 var w0 = Vector512.Load(vec);

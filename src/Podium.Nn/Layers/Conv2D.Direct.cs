@@ -33,10 +33,18 @@ public sealed partial class Conv2D
         (_hg, _wg) = (_h + k - 1, _w + k - 1);
         _filtersPadded = (Filters + DirectConv.Width - 1) / DirectConv.Width * DirectConv.Width;
         _channelsPadded = (_c + DirectConv.Width - 1) / DirectConv.Width * DirectConv.Width;
-        // Forward: rows (c, i) of a padded input plane; input gradient: rows (filter, i) of a padded output-gradient plane.
-        _forwardRows = Enumerable.Range(0, _c * k).Select(r => r / k * _hp * _wp + r % k * _wp).ToArray();
-        _inputRows = Enumerable.Range(0, Filters * k).Select(r => r / k * _hg * _wg + r % k * _wg).ToArray();
+        // Walk rows in (kernel row i, plane) order, so the kernel rows an output row needs are one contiguous stretch.
+        // Forward: plane c of a padded input; input gradient: plane (filter) of a padded output gradient.
+        _forwardRows = Enumerable.Range(0, k * _c).Select(r => r % _c * _hp * _wp + r / _c * _wp).ToArray();
+        _inputRows = Enumerable.Range(0, k * Filters).Select(r => r % Filters * _hg * _wg + r / Filters * _wg).ToArray();
     }
+
+    /// <summary>
+    /// The kernel rows i that reach a source row for output row y: source row y + i − top must lie in [0, sourceRows).
+    /// The other kernel rows would read only padding (zeros), so the walks skip them.
+    /// </summary>
+    private static (int First, int End) TapRows(int y, int top, int sourceRows, int k) =>
+        (Math.Max(0, top - y), Math.Max(Math.Max(0, top - y), Math.Min(k, sourceRows + top - y)));
 
     private static unsafe float* Ensure(ref AlignedFloats? buffer, long length)
     {
@@ -65,44 +73,75 @@ public sealed partial class Conv2D
 
     /// <summary>
     /// output (NCHW, count images of channels × rows × width) = the correlation of stacked padded planes (one of
-    /// planeSize floats per image, rows paddedWidth apart) with a packed operand (a row of operandWidth floats per walk
-    /// step), plus bias and ReLU when given. The rows of all images form one sequence, so narrow rows pair across images.
+    /// planeSize floats per image, rows paddedWidth apart, sourceRows of them holding data from row top) with a packed
+    /// operand (a row of operandWidth floats per step of the walk, rows in (kernel row, plane) order, walkPlanes planes per
+    /// kernel row), plus bias and ReLU when given. Each output row walks only the kernel rows that reach its data; rows
+    /// narrower than 8 go two to a tile, the same row of two consecutive images, so both need the same kernel rows.
     /// </summary>
     private static unsafe void Correlate(float* planes, long planeSize, int paddedWidth, int count, int rows, int width,
-        int* walk, int walkRows, int inner, float* operand, int operandWidth, int channels, float* output, float* bias, bool relu)
+        int* walk, int walkPlanes, int k, int top, int sourceRows, float* operand, int operandWidth, int channels, float* output,
+        float* bias, bool relu)
     {
         var tile = stackalloc float[DirectConv.MaxPositions * DirectConv.Width];
         var (step, run) = DirectConv.Cover(width);
-        var total = count * rows;
+        var stepRows = (long)walkPlanes * k * operandWidth;
         for (var c0 = 0; c0 < channels; c0 += DirectConv.Width)
         {
             var span = Math.Min(DirectConv.Width, channels - c0);
-            for (var row = 0; row < total; row += step)
+            for (var n = 0; n < count; n += step)
             {
-                var (n, y) = (row / rows, row % rows);
-                var pair = step == 2 && row + 1 < total;
-                var (n2, y2) = ((row + 1) / rows, (row + 1) % rows);
-                var first = n * planeSize + (long)y * paddedWidth;
-                var below = pair ? (int)(n2 * planeSize + (long)y2 * paddedWidth - first) : 0;
-                for (var column = 0; column < width; column += run)
+                var pair = step == 2 && n + 1 < count;
+                for (var y = 0; y < rows; y++)
                 {
-                    var perRow = Math.Min(run, width - column);
-                    DirectConv.Tile(pair ? 2 * perRow : perRow, perRow, planes + first + column, below, walk, walkRows, inner,
-                        operand + c0, operandWidth, tile, DirectConv.Width, add: false);
-                    for (var r = 0; r < (pair ? 2 : 1); r++)
+                    var (first, end) = TapRows(y, top, sourceRows, k);
+                    var at = n * planeSize + (long)y * paddedWidth;
+                    for (var column = 0; column < width; column += run)
                     {
-                        var to = output + (((long)(r == 0 ? n : n2) * channels + c0) * rows + (r == 0 ? y : y2)) * width + column;
-                        var from = tile + r * perRow * DirectConv.Width;
-                        for (var c = 0; c < span; c++)
+                        var perRow = Math.Min(run, width - column);
+                        DirectConv.Tile(pair ? 2 * perRow : perRow, perRow, planes + at + column, (int)planeSize, walk + first * walkPlanes,
+                            (end - first) * walkPlanes, k, operand + first * stepRows + c0, operandWidth, tile, DirectConv.Width, add: false);
+                        for (var r = 0; r < (pair ? 2 : 1); r++)
                         {
-                            var (add, floor) = (bias is null ? 0f : bias[c0 + c], relu ? 0f : float.NegativeInfinity);
-                            var dst = to + (long)c * rows * width;
-                            for (var u = 0; u < perRow; u++)
+                            var to = output + (((long)(n + r) * channels + c0) * rows + y) * width + column;
+                            var from = tile + r * perRow * DirectConv.Width;
+                            for (var c = 0; c < span; c++)
                             {
-                                // Max, not a comparison: no branch on the data's sign (NaN still propagates).
-                                dst[u] = MathF.Max(from[u * DirectConv.Width + c] + add, floor);
+                                var (add, floor) = (bias is null ? 0f : bias[c0 + c], relu ? 0f : float.NegativeInfinity);
+                                var dst = to + (long)c * rows * width;
+                                for (var u = 0; u < perRow; u++)
+                                {
+                                    // Max, not a comparison: no branch on the data's sign (NaN still propagates).
+                                    dst[u] = MathF.Max(from[u * DirectConv.Width + c] + add, floor);
+                                }
                             }
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Packs the kernel (filters × channels × k × k) as walk operand rows in (kernel row i, plane, kernel column j)
+    /// order, one column per output channel, stride floats apart. Forward: planes are input channels, columns filters.
+    /// Flipped (the input gradient's operand): planes are filters, columns channels, and tap (i, j) holds the kernel's
+    /// (k−1−i, k−1−j).
+    /// </summary>
+    private static unsafe void PackTaps(float[] kernel, int filters, int channels, int k, bool flipped, float* to, int stride)
+    {
+        var (planes, columns) = flipped ? (filters, channels) : (channels, filters);
+        for (var i = 0; i < k; i++)
+        {
+            for (var plane = 0; plane < planes; plane++)
+            {
+                for (var j = 0; j < k; j++)
+                {
+                    var row = to + ((long)(i * planes + plane) * k + j) * stride;
+                    for (var column = 0; column < columns; column++)
+                    {
+                        var (f, c) = flipped ? (plane, column) : (column, plane);
+                        var (ki, kj) = flipped ? (k - 1 - i, k - 1 - j) : (i, j);
+                        row[column] = kernel[((f * channels + c) * k + ki) * k + kj];
                     }
                 }
             }
@@ -124,13 +163,8 @@ public sealed partial class Conv2D
     private unsafe void ForwardDirect(float[] x, float[] y)
     {
         var k = KernelSize;
-        var kernel = _kernel!.Value.Data;
         var packed = Ensure(ref _kernelForward, (long)Rows * _filtersPadded);
-        fixed (float* pKernel = kernel)
-        {
-            FiltersLast(pKernel, Filters, Rows, packed, _filtersPadded);
-        }
-
+        PackTaps(_kernel!.Value.Data, Filters, _c, k, flipped: false, packed, _filtersPadded);
         var per = (_batch + Partitions - 1) / Partitions;
         ForEachPartition((part, start, count) =>
         {
@@ -140,7 +174,7 @@ public sealed partial class Conv2D
             fixed (int* rows = _forwardRows)
             {
                 CopyPadded(pX + (long)start * _c * _h * _w, count, _c, _h, _w, padded, _hp, _wp, _padTop, _padLeft);
-                Correlate(padded, (long)_c * _hp * _wp, _wp, count, _oh, _ow, rows, _c * k, k, packed, _filtersPadded,
+                Correlate(padded, (long)_c * _hp * _wp, _wp, count, _oh, _ow, rows, _c, k, _padTop, _h, packed, _filtersPadded,
                     Filters, pY + (long)start * Filters * _oh * _ow, pBias, Relu);
             }
         });
@@ -148,34 +182,18 @@ public sealed partial class Conv2D
 
     private unsafe void BackwardDirect(float[] g, float[] dx, bool trainable, bool needInput)
     {
-        var (k, area, p) = (KernelSize, KernelSize * KernelSize, Positions);
-        var kernel = _kernel!.Value.Data;
+        var (k, p) = (KernelSize, Positions);
         float* flipped = null;
         if (needInput)
         {
-            // Row (filter, i, j) holds kernel[filter, c, k−1−i, k−1−j] over c: the input gradient's operand.
-            flipped = Ensure(ref _kernelFlipped, (long)Filters * area * _channelsPadded);
-            for (var f = 0; f < Filters; f++)
-            {
-                for (var c = 0; c < _c; c++)
-                {
-                    for (var ij = 0; ij < area; ij++)
-                    {
-                        flipped[((long)f * area + ij) * _channelsPadded + c] = kernel[(f * _c + c) * area + area - 1 - ij];
-                    }
-                }
-            }
+            flipped = Ensure(ref _kernelFlipped, (long)Filters * k * k * _channelsPadded);
+            PackTaps(_kernel!.Value.Data, Filters, _c, k, flipped: true, flipped, _channelsPadded);
         }
 
         var per = (_batch + Partitions - 1) / Partitions;
-        if (trainable && _outputRows.Length < per * _oh)
-        {
-            // The kernel gradient walks every output row of a partition's images: (image, oy) in the stacked padded input.
-            _outputRows = Enumerable.Range(0, per * _oh).Select(r => r / _oh * _c * _hp * _wp + r % _oh * _wp).ToArray();
-        }
-
         var y = _output!.Data;
         var (gradTop, gradLeft) = (k - 1 - _padTop, k - 1 - _padLeft);
+        var plane = _hp * _wp;
         ForEachPartition((part, start, count) =>
         {
             var scratch = _scratch[part];
@@ -193,7 +211,7 @@ public sealed partial class Conv2D
             }
 
             fixed (float* pMasked = masked, pDx = dx)
-            fixed (int* outputRows = _outputRows, inputRows = _inputRows)
+            fixed (int* inputRows = _inputRows)
             {
                 if (trainable)
                 {
@@ -204,23 +222,43 @@ public sealed partial class Conv2D
                         FiltersLast(pMasked + (long)n * Filters * p, Filters, p, byPosition + (long)n * p * _filtersPadded, _filtersPadded);
                     }
 
-                    // Tiles of two (c, i) rows of the kernel, consecutive in (c, i) order, so a pair may span two channels.
                     var padded = scratch.Padded!.Pointer;
                     var dW = Ensure(ref scratch.GradKernelByChannel, (long)Rows * _filtersPadded);
                     // Output rows in blocks of about KernelGradientBlock positions, so a block's 32 filters of gradient stay in L1
                     // while every kernel row walks them; blocks after the first add to the sums, always in the same order.
                     var (total, block) = (count * _oh, Math.Max(1, KernelGradientBlock / _ow));
-                    for (var r0 = 0; r0 < total; r0 += block)
+                    var walk = Scratch.Ensure(ref scratch.WalkRows, 2 * Math.Min(block, total));
+                    fixed (int* rowsAt = walk)
                     {
-                        var rows = Math.Min(block, total - r0);
-                        for (var f0 = 0; f0 < Filters; f0 += DirectConv.Width)
+                        var vecAt = rowsAt + Math.Min(block, total);
+                        for (var r0 = 0; r0 < total; r0 += block)
                         {
-                            for (var a = 0; a < _c * k; a += 2)
+                            for (var i = 0; i < k; i++)
                             {
-                                var first = a / k * _hp * _wp + a % k * _wp;
-                                var below = a + 1 < _c * k ? (a + 1) / k * _hp * _wp + (a + 1) % k * _wp - first : 0;
-                                DirectConv.Tile(a + 1 < _c * k ? 2 * k : k, k, padded + first, below, outputRows + r0, rows, _ow,
-                                    byPosition + (long)r0 * _ow * _filtersPadded + f0, _filtersPadded, dW + (long)a * k * _filtersPadded + f0, _filtersPadded, add: r0 > 0);
+                                // Kernel row i meets data only on output rows [first, end) of each image: the walk skips the rest.
+                                var (first, end) = TapRows(i, _padTop, _h, _oh);
+                                var rows = 0;
+                                for (var r = r0; r < Math.Min(r0 + block, total); r++)
+                                {
+                                    var (n, oy) = Math.DivRem(r, _oh);
+                                    if (oy >= first && oy < end)
+                                    {
+                                        (rowsAt[rows], vecAt[rows]) = (n * _c * plane + oy * _wp, r * _ow * _filtersPadded);
+                                        rows++;
+                                    }
+                                }
+
+                                // Tiles of two channels (c, c + 1) at kernel row i: dW rows (i, c, j) and (i, c + 1, j).
+                                for (var f0 = 0; f0 < Filters; f0 += DirectConv.Width)
+                                {
+                                    for (var c = 0; c < _c; c += 2)
+                                    {
+                                        var pair = c + 1 < _c;
+                                        DirectConv.Tile(pair ? 2 * k : k, k, padded + (long)c * plane + i * _wp, plane, rowsAt, rows, _ow,
+                                            byPosition + f0, _filtersPadded, dW + (long)(i * _c + c) * k * _filtersPadded + f0, _filtersPadded,
+                                            add: r0 > 0, vecAt);
+                                    }
+                                }
                             }
                         }
                     }
@@ -230,24 +268,31 @@ public sealed partial class Conv2D
                 {
                     var paddedGradient = Ensure(ref scratch.PaddedGradient, (long)per * Filters * _hg * _wg);
                     CopyPadded(pMasked, count, Filters, _oh, _ow, paddedGradient, _hg, _wg, gradTop, gradLeft);
-                    Correlate(paddedGradient, (long)Filters * _hg * _wg, _wg, count, _h, _w, inputRows, Filters * k, k, flipped, _channelsPadded,
-                        _c, pDx + (long)start * _c * _h * _w, null, relu: false);
+                    Correlate(paddedGradient, (long)Filters * _hg * _wg, _wg, count, _h, _w, inputRows, Filters, k, gradTop, _oh, flipped,
+                        _channelsPadded, _c, pDx + (long)start * _c * _h * _w, null, relu: false);
                 }
             }
         });
 
         if (trainable)
         {
-            // Partitions in a fixed order: the same sum on any number of threads.
+            // Partitions in a fixed order: the same sum on any number of threads. Scratch rows are (i, c, j); the kernel is (f, c, i, j).
             var (gradKernel, gradBias) = (_kernel!.Grad.Data, _bias!.Grad.Data);
             for (var part = 0; part < Partitions && part * per < _batch; part++)
             {
                 var dW = _scratch[part].GradKernelByChannel!.Pointer;
-                for (var f = 0; f < Filters; f++)
+                for (var i = 0; i < k; i++)
                 {
-                    for (var r = 0; r < Rows; r++)
+                    for (var c = 0; c < _c; c++)
                     {
-                        gradKernel[f * Rows + r] += dW[(long)r * _filtersPadded + f];
+                        for (var j = 0; j < k; j++)
+                        {
+                            var from = dW + ((long)(i * _c + c) * k + j) * _filtersPadded;
+                            for (var f = 0; f < Filters; f++)
+                            {
+                                gradKernel[((f * _c + c) * k + i) * k + j] += from[f];
+                            }
+                        }
                     }
                 }
 

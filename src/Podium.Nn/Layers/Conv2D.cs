@@ -45,7 +45,7 @@ public sealed partial class Conv2D : Module
     // two ways, channels-last for the forward pass and flipped with input channels last for the input gradient.
     private bool _direct;
     private int _hp, _wp, _hg, _wg, _filtersPadded, _channelsPadded;
-    private int[] _forwardRows = [], _inputRows = [], _outputRows = [];
+    private int[] _forwardRows = [], _inputRows = [];
     private AlignedFloats? _kernelForward, _kernelFlipped;
 
     private Tensor? _input;
@@ -156,12 +156,13 @@ public sealed partial class Conv2D : Module
         public AlignedFloats? PaddedGradient;
         public AlignedFloats? GradientByPosition;
         public AlignedFloats? GradKernelByChannel;
+        public int[] WalkRows = [];
 
-        public static float[] Ensure(ref float[] buffer, int length)
+        public static T[] Ensure<T>(ref T[] buffer, int length)
         {
             if (buffer.Length < length)
             {
-                buffer = GC.AllocateUninitializedArray<float>(length);
+                buffer = GC.AllocateUninitializedArray<T>(length);
             }
 
             return buffer;

@@ -40,7 +40,19 @@ public sealed class Conv2DTests
     public void The_kernel_gradient_summed_block_by_block_matches_finite_differences(int c, int h, int w, int filters, int k, Padding padding, bool relu, int block) =>
         Check(new Conv2D(filters, k, 1, padding, relu) { KernelGradientBlock = block }, c, h, w, filters, k, 1, padding, relu);
 
-    private static void Check(Conv2D conv, int c, int h, int w, int filters, int k, int stride, Padding padding, bool relu)
+    [Theory]
+    // The direct path over several images per partition (batch 5 in 4 partitions: 2, 2, 1): narrow rows paired with the
+    // same row of the next image and an image left alone; kernel rows skipped where they would read only padding (5×5 on
+    // 2×3 skips on every row, forward, kernel gradient and input gradient); 17 channels, so a channel pair is cut short;
+    // the kernel gradient in blocks of 2 rows; valid padding, whose input gradient skips.
+    [InlineData(16, 3, 4, 16, 3, Padding.Same, true, 5, 256)]
+    [InlineData(17, 2, 3, 16, 5, Padding.Same, false, 5, 256)]
+    [InlineData(16, 5, 5, 16, 3, Padding.Same, true, 5, 10)]
+    [InlineData(16, 5, 4, 16, 3, Padding.Valid, false, 5, 256)]
+    public void Several_images_per_partition_match_finite_differences(int c, int h, int w, int filters, int k, Padding padding, bool relu, int batch, int block) =>
+        Check(new Conv2D(filters, k, 1, padding, relu) { KernelGradientBlock = block }, c, h, w, filters, k, 1, padding, relu, batch);
+
+    private static void Check(Conv2D conv, int c, int h, int w, int filters, int k, int stride, Padding padding, bool relu, int batch = 2)
     {
         int oh, ow, padTop, padLeft;
         if (padding == Padding.Valid)
@@ -55,7 +67,7 @@ public sealed class Conv2DTests
             padLeft = Math.Max((ow - 1) * stride + k - w, 0) / 2;
         }
 
-        GradientCheck.Run(conv, [c, h, w], batch: 2, Reference(2, c, h, w, filters, k, stride, padTop, padLeft, oh, ow, relu));
+        GradientCheck.Run(conv, [c, h, w], batch, Reference(batch, c, h, w, filters, k, stride, padTop, padLeft, oh, ow, relu));
         Assert.Equal([filters, oh, ow], conv.OutputShape!);
     }
 
