@@ -121,31 +121,87 @@ public sealed partial class Conv2D
         }
     }
 
+    /// <summary>Columns of a transposition done together: 16 floats, one cache line of the packed side.</summary>
+    private const int TransposeBlock = 16;
+
     /// <summary>
     /// Packs the kernel (filters × channels × k × k) as walk operand rows in (kernel row i, plane, kernel column j)
     /// order, one column per output channel, stride floats apart. Forward: planes are input channels, columns filters.
     /// Flipped (the input gradient's operand): planes are filters, columns channels, and tap (i, j) holds the kernel's
-    /// (k−1−i, k−1−j).
+    /// (k−1−i, k−1−j). Blocks of 16 columns, one per worker at a time: each packed row gets whole cache lines.
     /// </summary>
     private static unsafe void PackTaps(float[] kernel, int filters, int channels, int k, bool flipped, float* to, int stride)
     {
         var (planes, columns) = flipped ? (filters, channels) : (channels, filters);
-        for (var i = 0; i < k; i++)
+        Parallel.For(0, (columns + TransposeBlock - 1) / TransposeBlock, Gemm.Workers, block =>
         {
+            var (first, end) = (block * TransposeBlock, Math.Min(columns, (block + 1) * TransposeBlock));
             for (var plane = 0; plane < planes; plane++)
             {
-                for (var j = 0; j < k; j++)
+                for (var i = 0; i < k; i++)
                 {
-                    var row = to + ((long)(i * planes + plane) * k + j) * stride;
-                    for (var column = 0; column < columns; column++)
+                    for (var j = 0; j < k; j++)
                     {
-                        var (f, c) = flipped ? (plane, column) : (column, plane);
+                        var row = to + ((long)(i * planes + plane) * k + j) * stride;
                         var (ki, kj) = flipped ? (k - 1 - i, k - 1 - j) : (i, j);
-                        row[column] = kernel[((f * channels + c) * k + ki) * k + kj];
+                        for (var column = first; column < end; column++)
+                        {
+                            var (f, c) = flipped ? (plane, column) : (column, plane);
+                            row[column] = kernel[((f * channels + c) * k + ki) * k + kj];
+                        }
                     }
                 }
             }
-        }
+        });
+    }
+
+    /// <summary>
+    /// gradKernel (filters × channels × k × k) += the first count partitions' kernel gradients (rows (i, c, j) of filters, stride
+    /// floats apart), summed partition by partition in order, so the sum is the same on any number of threads. Blocks of
+    /// 16 filters, one per worker at a time.
+    /// </summary>
+    private static unsafe void AddKernelGradients(Scratch[] scratch, int count, int filters, int channels, int k, int stride, float[] gradKernel)
+    {
+        var rows = channels * k * k;
+        Parallel.For(0, (filters + TransposeBlock - 1) / TransposeBlock, Gemm.Workers, block =>
+        {
+            var (first, end) = (block * TransposeBlock, Math.Min(filters, (block + 1) * TransposeBlock));
+            var sum = stackalloc float[TransposeBlock];
+            var parts = stackalloc float*[count];
+            for (var part = 0; part < count; part++)
+            {
+                parts[part] = scratch[part].GradKernelByChannel!.Pointer;
+            }
+
+            for (var c = 0; c < channels; c++)
+            {
+                for (var i = 0; i < k; i++)
+                {
+                    for (var j = 0; j < k; j++)
+                    {
+                        var at = ((long)(i * channels + c) * k + j) * stride;
+                        for (var f = first; f < end; f++)
+                        {
+                            sum[f - first] = parts[0][at + f];
+                        }
+
+                        for (var part = 1; part < count; part++)
+                        {
+                            for (var f = first; f < end; f++)
+                            {
+                                sum[f - first] += parts[part][at + f];
+                            }
+                        }
+
+                        var tap = (c * k + i) * k + j;
+                        for (var f = first; f < end; f++)
+                        {
+                            gradKernel[f * rows + tap] += sum[f - first];
+                        }
+                    }
+                }
+            }
+        });
     }
 
     /// <summary>to[r·stride + f] = from[f·length + r]: filters × length, filter-major, becomes length rows of filters.</summary>
@@ -276,26 +332,11 @@ public sealed partial class Conv2D
 
         if (trainable)
         {
-            // Partitions in a fixed order: the same sum on any number of threads. Scratch rows are (i, c, j); the kernel is (f, c, i, j).
             var (gradKernel, gradBias) = (_kernel!.Grad.Data, _bias!.Grad.Data);
-            for (var part = 0; part < Partitions && part * per < _batch; part++)
+            var used = Math.Min(Partitions, (_batch + per - 1) / per);
+            AddKernelGradients(_scratch, used, Filters, _c, k, _filtersPadded, gradKernel);
+            for (var part = 0; part < used; part++)
             {
-                var dW = _scratch[part].GradKernelByChannel!.Pointer;
-                for (var i = 0; i < k; i++)
-                {
-                    for (var c = 0; c < _c; c++)
-                    {
-                        for (var j = 0; j < k; j++)
-                        {
-                            var from = dW + ((long)(i * _c + c) * k + j) * _filtersPadded;
-                            for (var f = 0; f < Filters; f++)
-                            {
-                                gradKernel[((f * _c + c) * k + i) * k + j] += from[f];
-                            }
-                        }
-                    }
-                }
-
                 Vec.AddTo(gradBias, _scratch[part].GradBias.AsSpan(0, Filters));
             }
         }
