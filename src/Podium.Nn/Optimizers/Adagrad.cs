@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Podium.Nn.Optimizers;
 
 /// <summary>Adagrad as Keras: accumulator starts at 0.1; a += g²; w −= lr·g / √(a + ε), ε = 1e-7.</summary>
@@ -30,10 +32,23 @@ public sealed class Adagrad(double learningRate = 0.001, double initialAccumulat
     protected override void Update(float[] w, float[] g, float[][] state)
     {
         var (lr, eps, a) = ((float)LearningRate, (float)Epsilon, state[0]);
-        for (var i = 0; i < w.Length; i++)
+        ForEachChunk(w.Length, (start, end) =>
         {
-            a[i] += g[i] * g[i];
-            w[i] -= lr * g[i] / MathF.Sqrt(a[i] + eps);
-        }
+            var i = start;
+            var (vl, ve) = (new Vector<float>(lr), new Vector<float>(eps));
+            for (; i <= end - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var gi = new Vector<float>(g, i);
+                var ai = new Vector<float>(a, i) + gi * gi;
+                ai.CopyTo(a, i);
+                (new Vector<float>(w, i) - vl * gi / Vector.SquareRoot(ai + ve)).CopyTo(w, i);
+            }
+
+            for (; i < end; i++)
+            {
+                a[i] += g[i] * g[i];
+                w[i] -= lr * g[i] / MathF.Sqrt(a[i] + eps);
+            }
+        });
     }
 }

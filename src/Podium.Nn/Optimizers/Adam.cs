@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Podium.Nn.Optimizers;
 
 /// <summary>
@@ -34,11 +36,26 @@ public sealed class Adam(double learningRate = 0.001, double beta1 = 0.9, double
         var alpha = (float)(LearningRate * Math.Sqrt(1 - Math.Pow(Beta2, t)) / (1 - Math.Pow(Beta1, t)));
         var (b1, b2, eps) = (1 - (float)Beta1, 1 - (float)Beta2, (float)Epsilon);
         var (m, v) = (state[0], state[1]);
-        for (var i = 0; i < w.Length; i++)
+        ForEachChunk(w.Length, (start, end) =>
         {
-            m[i] = Flush(m[i] + (g[i] - m[i]) * b1);
-            v[i] = Flush(v[i] + (g[i] * g[i] - v[i]) * b2);
-            w[i] -= m[i] * alpha / (MathF.Sqrt(v[i]) + eps);
-        }
+            var i = start;
+            var (vb1, vb2, va, ve) = (new Vector<float>(b1), new Vector<float>(b2), new Vector<float>(alpha), new Vector<float>(eps));
+            for (; i <= end - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var (gi, mi, vi) = (new Vector<float>(g, i), new Vector<float>(m, i), new Vector<float>(v, i));
+                mi = Flush(mi + (gi - mi) * vb1);
+                vi = Flush(vi + (gi * gi - vi) * vb2);
+                mi.CopyTo(m, i);
+                vi.CopyTo(v, i);
+                (new Vector<float>(w, i) - mi * va / (Vector.SquareRoot(vi) + ve)).CopyTo(w, i);
+            }
+
+            for (; i < end; i++)
+            {
+                m[i] = Flush(m[i] + (g[i] - m[i]) * b1);
+                v[i] = Flush(v[i] + (g[i] * g[i] - v[i]) * b2);
+                w[i] -= m[i] * alpha / (MathF.Sqrt(v[i]) + eps);
+            }
+        });
     }
 }

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Podium.Nn.Optimizers;
 
 /// <summary>Updates trainable parameters from their gradients; state is kept per parameter.</summary>
@@ -66,7 +68,30 @@ public abstract class Optimizer
     /// </summary>
     protected static float Flush(float value) => MathF.Abs(value) < FlushBelow ? 0f : value;
 
+    /// <summary><see cref="Flush(float)"/> lane by lane.</summary>
+    protected static Vector<float> Flush(Vector<float> value) =>
+        Vector.ConditionalSelect(Vector.LessThan(Vector.Abs(value), new Vector<float>(FlushBelow)), Vector<float>.Zero, value);
+
     private const float FlushBelow = 1e-30f;
+
+    /// <summary>Elements per chunk of an update: parameters longer than this are updated chunk by chunk on the workers.</summary>
+    private const int Chunk = 1 << 14;
+
+    /// <summary>
+    /// Runs update(start, end) over [0, length) in chunks, on the workers when there are several. Updates are element by
+    /// element, so the result is the same however the chunks fall. Each update runs whole vectors of
+    /// <see cref="Vector{T}"/> and then single elements, with the same operations in the same order: the same floats.
+    /// </summary>
+    protected static void ForEachChunk(int length, Action<int, int> update)
+    {
+        if (length <= Chunk)
+        {
+            update(0, length);
+            return;
+        }
+
+        Parallel.For(0, (length + Chunk - 1) / Chunk, Gemm.Workers, c => update(c * Chunk, Math.Min(length, (c + 1) * Chunk)));
+    }
 
     /// <summary>Per-parameter state arrays, zeroed unless the rule says otherwise.</summary>
     protected abstract float[][] CreateState(int length);

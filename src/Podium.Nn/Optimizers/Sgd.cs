@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Podium.Nn.Optimizers;
 
 /// <summary>Stochastic gradient descent with optional momentum and Nesterov momentum, Keras's rule: v = m·v − lr·g; w += v (Nesterov: w += m·v − lr·g).</summary>
@@ -25,22 +27,36 @@ public sealed class Sgd(double learningRate = 0.01, double momentum = 0, bool ne
     protected override void Update(float[] w, float[] g, float[][] state)
     {
         var lr = (float)LearningRate;
-        if (Momentum == 0)
+        var (m, v, nesterov) = ((float)Momentum, Momentum == 0 ? [] : state[0], Nesterov);
+        ForEachChunk(w.Length, (start, end) =>
         {
-            for (var i = 0; i < w.Length; i++)
+            var i = start;
+            var (vl, vm) = (new Vector<float>(lr), new Vector<float>(m));
+            for (; i <= end - Vector<float>.Count; i += Vector<float>.Count)
             {
-                w[i] -= lr * g[i];
+                var gi = new Vector<float>(g, i);
+                if (m == 0)
+                {
+                    (new Vector<float>(w, i) - vl * gi).CopyTo(w, i);
+                    continue;
+                }
+
+                var vi = Flush(vm * new Vector<float>(v, i) - vl * gi);
+                vi.CopyTo(v, i);
+                (new Vector<float>(w, i) + (nesterov ? vm * vi - vl * gi : vi)).CopyTo(w, i);
             }
 
-            return;
-        }
+            for (; i < end; i++)
+            {
+                if (m == 0)
+                {
+                    w[i] -= lr * g[i];
+                    continue;
+                }
 
-        var m = (float)Momentum;
-        var v = state[0];
-        for (var i = 0; i < w.Length; i++)
-        {
-            v[i] = Flush(m * v[i] - lr * g[i]);
-            w[i] += Nesterov ? m * v[i] - lr * g[i] : v[i];
-        }
+                v[i] = Flush(m * v[i] - lr * g[i]);
+                w[i] += nesterov ? m * v[i] - lr * g[i] : v[i];
+            }
+        });
     }
 }

@@ -83,6 +83,56 @@ public sealed class OptimizerTests
         Assert.Equal(0.9154846f, Steps(new Adagrad(0.1), 1f, _ => 0.5f, 1)[0], 6);
     }
 
+    [Theory]
+    [InlineData("sgd")]
+    [InlineData("momentum")]
+    [InlineData("nesterov")]
+    [InlineData("adam")]
+    [InlineData("adagrad")]
+    [InlineData("rmsprop")]
+    public void A_long_parameter_steps_exactly_as_its_elements_one_at_a_time(string rule)
+    {
+        // Three chunks on the workers, whole vectors and a ragged tail, against one-element parameters, whose steps the
+        // hand-worked cases above check.
+        const int Length = 3 * (1 << 14) + 5;
+        const int Steps = 3;
+        Optimizer Make() => rule switch
+        {
+            "sgd" => new Sgd(0.1),
+            "momentum" => new Sgd(0.1, momentum: 0.9),
+            "nesterov" => new Sgd(0.1, momentum: 0.9, nesterov: true),
+            "adam" => new Adam(0.01),
+            "adagrad" => new Adagrad(0.1),
+            _ => new RmsProp(0.01),
+        };
+
+        var layer = new Podium.Nn.Layers.Dense(Length);
+        layer.Build([1], new Rng(0));
+        var p = layer.Parameters[0];
+        var rng = new Rng(3);
+        var start = p.Value.Data.ToArray();
+        var gradients = Enumerable.Range(0, Steps).Select(_ => Enumerable.Range(0, Length).Select(_ => rng.NextFloat() * 4 - 2).ToArray()).ToArray();
+        var optimizer = Make();
+        foreach (var gradient in gradients)
+        {
+            gradient.CopyTo(p.Grad.Data, 0);
+            optimizer.Step([p]);
+        }
+
+        foreach (var i in Enumerable.Range(0, 40).Concat(Enumerable.Range(0, Length / 97).Select(n => n * 97)).Concat(Enumerable.Range(Length - 20, 20)))
+        {
+            var single = Param(start[i]);
+            var one = Make();
+            foreach (var gradient in gradients)
+            {
+                single.Grad.Data[0] = gradient[i];
+                one.Step([single]);
+            }
+
+            Assert.True(single.Value.Data[0] == p.Value.Data[i], $"{rule} element {i}: {p.Value.Data[i]:R} in the long parameter, {single.Value.Data[0]:R} alone");
+        }
+    }
+
     [Fact]
     public void Weight_decay_shrinks_before_the_update()
     {
