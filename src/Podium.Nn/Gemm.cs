@@ -28,9 +28,6 @@ internal static unsafe class Gemm
     /// <summary>Threads used by large products; 1 runs everything on the calling thread.</summary>
     public static int Threads { get; set; } = Environment.ProcessorCount;
 
-    /// <summary>Options for a layer's parallel loop: at most <see cref="Threads"/> workers, so layers never oversubscribe the cores.</summary>
-    public static ParallelOptions Workers => new() { MaxDegreeOfParallelism = Threads };
-
     [ThreadStatic]
     private static AlignedFloats? t_packA;
 
@@ -130,7 +127,7 @@ internal static unsafe class Gemm
         var panels = (n + NR - 1) / NR;
         var per = (panels + threads - 1) / threads;
         var (pb, pc) = ((nint)b, (nint)c);
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        Workers.For(threads, t =>
         {
             var start = t * per * NR;
             var end = Math.Min(n, (t + 1) * per * NR);

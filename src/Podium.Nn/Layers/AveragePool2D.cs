@@ -17,7 +17,7 @@ public sealed class AveragePool2D(int poolSize = 2, int? stride = null) : Pool2D
         var output = Reuse(ref _output, BatchSize, OutputShape!);
         var (x, y) = (input.Data, output.Data);
         var scale = 1f / (PoolSize * PoolSize);
-        Parallel.For(0, BatchSize * C, Gemm.Workers, plane =>
+        Workers.For(BatchSize * C, plane =>
         {
             for (var oy = 0; oy < OutH; oy++)
             {
@@ -46,7 +46,7 @@ public sealed class AveragePool2D(int poolSize = 2, int? stride = null) : Pool2D
         var gradInput = Reuse(ref _gradInput, BatchSize, InputShape!);
         var (g, dx) = (gradOutput.Data, gradInput.Data);
         var scale = 1f / (PoolSize * PoolSize);
-        Parallel.For(0, BatchSize * C, Gemm.Workers, plane =>
+        Workers.For(BatchSize * C, plane =>
         {
             dx.AsSpan(plane * H * W, H * W).Clear();
             for (var oy = 0; oy < OutH; oy++)

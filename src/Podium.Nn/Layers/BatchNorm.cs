@@ -62,7 +62,7 @@ public sealed class BatchNorm(double momentum = 0.99, double epsilon = 1e-3) : M
         var (gamma, beta) = (_gamma!.Value.Data, _beta!.Value.Data);
         var (movingMean, movingVar) = (_movingMean!.Value.Data, _movingVariance!.Value.Data);
         var m = _batch * _spatial;
-        Parallel.For(0, _channels, Gemm.Workers, c =>
+        Workers.For(_channels, c =>
         {
             double mean, variance;
             if (_batchStatistics)
@@ -119,7 +119,7 @@ public sealed class BatchNorm(double momentum = 0.99, double epsilon = 1e-3) : M
         var gamma = _gamma!.Value.Data;
         var (dGamma, dBeta) = (_gamma.Grad.Data, _beta!.Grad.Data);
         var m = _batch * _spatial;
-        Parallel.For(0, _channels, Gemm.Workers, c =>
+        Workers.For(_channels, c =>
         {
             double sumG = 0, sumGX = 0;
             for (var n = 0; n < _batch; n++)

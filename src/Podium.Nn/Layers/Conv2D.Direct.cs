@@ -133,7 +133,7 @@ public sealed partial class Conv2D
     private static unsafe void PackTaps(float[] kernel, int filters, int channels, int k, bool flipped, float* to, int stride)
     {
         var (planes, columns) = flipped ? (filters, channels) : (channels, filters);
-        Parallel.For(0, (columns + TransposeBlock - 1) / TransposeBlock, Gemm.Workers, block =>
+        Workers.For((columns + TransposeBlock - 1) / TransposeBlock, block =>
         {
             var (first, end) = (block * TransposeBlock, Math.Min(columns, (block + 1) * TransposeBlock));
             for (var plane = 0; plane < planes; plane++)
@@ -163,7 +163,7 @@ public sealed partial class Conv2D
     private static unsafe void AddKernelGradients(Scratch[] scratch, int count, int filters, int channels, int k, int stride, float[] gradKernel)
     {
         var rows = channels * k * k;
-        Parallel.For(0, (filters + TransposeBlock - 1) / TransposeBlock, Gemm.Workers, block =>
+        Workers.For((filters + TransposeBlock - 1) / TransposeBlock, block =>
         {
             var (first, end) = (block * TransposeBlock, Math.Min(filters, (block + 1) * TransposeBlock));
             var sum = stackalloc float[TransposeBlock];

@@ -181,7 +181,7 @@ public sealed partial class Conv2D : Module
     private void ForEachPartition(Action<int, int, int> work)
     {
         var per = (_batch + Partitions - 1) / Partitions;
-        Parallel.For(0, Partitions, Gemm.Workers, p =>
+        Workers.For(Partitions, p =>
         {
             var start = p * per;
             var count = Math.Min(per, _batch - start);

@@ -31,7 +31,7 @@ public sealed class MaxPool2D(int poolSize = 2, int? stride = null) : Pool2D(poo
         var y = output.Data;
         var arg = _argmax;
         var planes = BatchSize * C;
-        Parallel.For(0, (planes + Block - 1) / Block, Gemm.Workers, block =>
+        Workers.For((planes + Block - 1) / Block, block =>
         {
             for (var plane = block * Block; plane < Math.Min(planes, (block + 1) * Block); plane++)
             {
@@ -186,7 +186,7 @@ public sealed class MaxPool2D(int poolSize = 2, int? stride = null) : Pool2D(poo
         var g = gradOutput.Data;
         var arg = _argmax;
         var planes = BatchSize * C;
-        Parallel.For(0, (planes + Block - 1) / Block, Gemm.Workers, block =>
+        Workers.For((planes + Block - 1) / Block, block =>
         {
             var (from, to) = (block * Block, Math.Min(planes, (block + 1) * Block));
             dx.AsSpan(from * H * W, (to - from) * H * W).Clear();

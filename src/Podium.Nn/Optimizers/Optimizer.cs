@@ -90,7 +90,7 @@ public abstract class Optimizer
             return;
         }
 
-        Parallel.For(0, (length + Chunk - 1) / Chunk, Gemm.Workers, c => update(c * Chunk, Math.Min(length, (c + 1) * Chunk)));
+        Workers.For((length + Chunk - 1) / Chunk, c => update(c * Chunk, Math.Min(length, (c + 1) * Chunk)));
     }
 
     /// <summary>Per-parameter state arrays, zeroed unless the rule says otherwise.</summary>
