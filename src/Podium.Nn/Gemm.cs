@@ -399,6 +399,17 @@ internal static unsafe class Gemm
         Vector512<float> c50 = default, c51 = default, c52 = default;
         Vector512<float> c60 = default, c61 = default, c62 = default;
         Vector512<float> c70 = default, c71 = default, c72 = default;
+        if (mr == MR && nr == NR)
+        {
+            // The tile of C is written (or read and added) after the k loop: its 24 lines are fetched meanwhile.
+            for (var i = 0; i < MR; i++)
+            {
+                Sse.Prefetch0(c + (long)i * ldc);
+                Sse.Prefetch0(c + (long)i * ldc + 16);
+                Sse.Prefetch0(c + (long)i * ldc + 32);
+            }
+        }
+
         for (var p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b);
