@@ -43,15 +43,18 @@ for round in $(seq 1 "${ROUNDS:-2}"); do
   /usr/bin/python3 "$reference" --kernel 5 --padding valid --parts rgb32 --seconds "$seconds" --infer-seconds "$seconds" --json "$out/torch_valid_$round.json" >/dev/null
   DOTNET_gcServer=0 dotnet bench/Podium.Bench/bin/Release/net10.0/Podium.Bench.dll train --seconds "$seconds" --json "$out/podium_$round.json" >/dev/null
 done
-dotnet bench/Podium.Bench/bin/Release/net10.0/Podium.Bench.dll gemm --json "$out/podium_gemm.json" >/dev/null
-/usr/bin/python3 - "$out" <<'PY'
+# The GEMMs alternate the same way: Podium's products, then oneDNN's, ROUNDS times; each side's best per shape counts.
+for round in $(seq 1 "${ROUNDS:-2}"); do
+  dotnet bench/Podium.Bench/bin/Release/net10.0/Podium.Bench.dll gemm --json "$out/podium_gemm_$round.json" >/dev/null
+  /usr/bin/python3 - "$out" "$round" <<'PY'
 # oneDNN's side of the GEMM comparison: the same shapes and thread counts, best of 10 after 3 warm-ups.
 import json, os, sys, time
 import torch
 import torch.utils.mkldnn as mkldnn
 out = sys.argv[1]
 rows = []
-for shape in json.load(open(os.path.join(out, "podium_gemm.json"))):
+round_ = sys.argv[2]
+for shape in json.load(open(os.path.join(out, f"podium_gemm_{round_}.json"))):
     m, n, k = shape["m"], shape["n"], shape["k"]
     torch.set_num_threads(shape["threads"])
     # y (n x m) = x (n x k) . W^T, W m x k: 2mnk operations, like C = A.B with A m x k and B k x n.
@@ -66,8 +69,9 @@ for shape in json.load(open(os.path.join(out, "podium_gemm.json"))):
             layer(x)
             best = min(best, time.perf_counter() - start)
     rows.append(dict(shape, gflops=round(2 * m * n * k / best / 1e9, 1)))
-json.dump(rows, open(os.path.join(out, "onednn_gemm.json"), "w"))
+json.dump(rows, open(os.path.join(out, f"onednn_gemm_{round_}.json"), "w"))
 PY
+done
 
 /usr/bin/python3 - "$out" <<'PY'
 import glob, json, sys, os
@@ -96,8 +100,15 @@ for key, label in rows:
 print(f"Podium peak working set: {max(v.get('peak_working_set_mb', 0) for v in podium.values())} MB")
 print()
 print(f"{'GEMM (m x n x k)':48} {'oneDNN GFLOP/s':>14} {'Podium GFLOP/s':>14} {'ratio':>6}")
-ours = json.load(open(os.path.join(out, "podium_gemm.json")))
-theirs = json.load(open(os.path.join(out, "onednn_gemm.json")))
+
+
+def best_gemm(prefix):
+    """Per shape (in the bench's order), the round with the most GFLOP/s."""
+    rounds = [json.load(open(name)) for name in sorted(glob.glob(os.path.join(out, prefix + "_[0-9]*.json")))]
+    return [max(shapes, key=lambda shape: shape["gflops"]) for shapes in zip(*rounds)]
+
+
+ours, theirs = best_gemm("podium_gemm"), best_gemm("onednn_gemm")
 for p, t in zip(ours, theirs):
     label = f"{p['name']} ({p['m']}x{p['n']}x{p['k']})"
     print(f"{label:48} {t['gflops']:14.1f} {p['gflops']:14.1f} {p['gflops'] / t['gflops']:6.2f}")
