@@ -4,12 +4,25 @@ namespace Podium.Nn.Tests;
 
 public sealed class WorkersTests
 {
-    [Fact]
-    public void Every_index_runs_exactly_once_loop_after_loop()
+    /// <summary>Runs a test body with the engine on 2 threads, then puts the setting back.</summary>
+    private static void OnTwoThreads(Action body)
     {
         var threads = Gemm.Threads;
         Gemm.Threads = 2;
         try
+        {
+            body();
+        }
+        finally
+        {
+            Gemm.Threads = threads;
+        }
+    }
+
+    [Fact]
+    public void Every_index_runs_exactly_once_loop_after_loop()
+    {
+        OnTwoThreads(() =>
         {
             for (var loop = 0; loop < 2000; loop++)
             {
@@ -23,19 +36,13 @@ public sealed class WorkersTests
                     Thread.Sleep(30);
                 }
             }
-        }
-        finally
-        {
-            Gemm.Threads = threads;
-        }
+        });
     }
 
     [Fact]
     public void A_failing_index_throws_on_the_caller_and_the_next_loop_still_runs()
     {
-        var threads = Gemm.Threads;
-        Gemm.Threads = 2;
-        try
+        OnTwoThreads(() =>
         {
             var error = Assert.Throws<InvalidOperationException>(() => Workers.For(4, i =>
             {
@@ -49,19 +56,13 @@ public sealed class WorkersTests
             var sum = 0;
             Workers.For(8, i => Interlocked.Add(ref sum, i));
             Assert.Equal(28, sum);
-        }
-        finally
-        {
-            Gemm.Threads = threads;
-        }
+        });
     }
 
     [Fact]
     public void Loops_inside_loops_and_from_several_callers_at_once_all_finish()
     {
-        var threads = Gemm.Threads;
-        Gemm.Threads = 2;
-        try
+        OnTwoThreads(() =>
         {
             var totals = new long[4];
             var callers = Enumerable.Range(0, 4).Select(c => new Thread(() =>
@@ -83,10 +84,6 @@ public sealed class WorkersTests
 
             // Σ over i < 3, j < 5 of i·5 + j = Σ 0..14 = 105, 200 times per caller.
             Assert.All(totals, t => Assert.Equal(105 * 200, t));
-        }
-        finally
-        {
-            Gemm.Threads = threads;
-        }
+        });
     }
 }
