@@ -5,7 +5,7 @@ namespace Podium.Nn.Layers;
 /// with AVX-512. No im2col: a partition's images are copied once, one after another, into zero-padded planes, and
 /// <see cref="DirectConv"/> reads the kernel positions straight from them. The forward pass and the input gradient are
 /// the same walk (the input gradient correlates the padded output gradient with the flipped kernel); the kernel
-/// gradient walks every output position of the partition.
+/// gradient walks the partition's output positions. Every walk leaves out the kernel rows that would read only padding.
 /// </summary>
 public sealed partial class Conv2D
 {
