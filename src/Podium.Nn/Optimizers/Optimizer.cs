@@ -48,10 +48,20 @@ public abstract class Optimizer
             if (WeightDecay != 0)
             {
                 var decay = (float)(LearningRate * WeightDecay);
-                for (var i = 0; i < w.Length; i++)
+                ForEachChunk(w.Length, (start, end) =>
                 {
-                    w[i] -= decay * w[i];
-                }
+                    var i = start;
+                    for (var vd = new Vector<float>(decay); i <= end - Vector<float>.Count; i += Vector<float>.Count)
+                    {
+                        var wi = new Vector<float>(w, i);
+                        (wi - vd * wi).CopyTo(w, i);
+                    }
+
+                    for (; i < end; i++)
+                    {
+                        w[i] -= decay * w[i];
+                    }
+                });
             }
 
             Update(w, p.Grad.Data, state);

@@ -27,7 +27,25 @@ public sealed class Sgd(double learningRate = 0.01, double momentum = 0, bool ne
     protected override void Update(float[] w, float[] g, float[][] state)
     {
         var lr = (float)LearningRate;
-        var (m, v, nesterov) = ((float)Momentum, Momentum == 0 ? [] : state[0], Nesterov);
+        if (Momentum == 0)
+        {
+            ForEachChunk(w.Length, (start, end) =>
+            {
+                var i = start;
+                for (var vl = new Vector<float>(lr); i <= end - Vector<float>.Count; i += Vector<float>.Count)
+                {
+                    (new Vector<float>(w, i) - vl * new Vector<float>(g, i)).CopyTo(w, i);
+                }
+
+                for (; i < end; i++)
+                {
+                    w[i] -= lr * g[i];
+                }
+            });
+            return;
+        }
+
+        var (m, v, nesterov) = ((float)Momentum, state[0], Nesterov);
         ForEachChunk(w.Length, (start, end) =>
         {
             var i = start;
@@ -35,12 +53,6 @@ public sealed class Sgd(double learningRate = 0.01, double momentum = 0, bool ne
             for (; i <= end - Vector<float>.Count; i += Vector<float>.Count)
             {
                 var gi = new Vector<float>(g, i);
-                if (m == 0)
-                {
-                    (new Vector<float>(w, i) - vl * gi).CopyTo(w, i);
-                    continue;
-                }
-
                 var vi = Flush(vm * new Vector<float>(v, i) - vl * gi);
                 vi.CopyTo(v, i);
                 (new Vector<float>(w, i) + (nesterov ? vm * vi - vl * gi : vi)).CopyTo(w, i);
@@ -48,12 +60,6 @@ public sealed class Sgd(double learningRate = 0.01, double momentum = 0, bool ne
 
             for (; i < end; i++)
             {
-                if (m == 0)
-                {
-                    w[i] -= lr * g[i];
-                    continue;
-                }
-
                 v[i] = Flush(m * v[i] - lr * g[i]);
                 w[i] += nesterov ? m * v[i] - lr * g[i] : v[i];
             }

@@ -90,6 +90,7 @@ public sealed class OptimizerTests
     [InlineData("adam")]
     [InlineData("adagrad")]
     [InlineData("rmsprop")]
+    [InlineData("adam with weight decay")]
     public void A_long_parameter_steps_exactly_as_its_elements_one_at_a_time(string rule)
     {
         // Three chunks on the workers, whole vectors and a ragged tail, against one-element parameters, whose steps the
@@ -103,7 +104,8 @@ public sealed class OptimizerTests
             "nesterov" => new Sgd(0.1, momentum: 0.9, nesterov: true),
             "adam" => new Adam(0.01),
             "adagrad" => new Adagrad(0.1),
-            _ => new RmsProp(0.01),
+            "rmsprop" => new RmsProp(0.01),
+            _ => new Adam(0.01) { WeightDecay = 0.05 },
         };
 
         var layer = new Podium.Nn.Layers.Dense(Length);
