@@ -1,20 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test of Podium and ends with one line: "N passed, N failed".
-# Installs what the tests need itself: Debian packages (below) and NuGet packages through restore.
+# Installs what the tests need itself: Debian packages (scripts/setup.sh) and NuGet packages through restore.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests use: the real Fashion-MNIST files; libpng and libjpeg-turbo, which Podium
-# decodes images with; NumPy, SciPy, PIL and scikit-learn, which write test files and check Podium
-# against what Keras and scikit-learn compute (scipy's affine_transform, PIL's decoding, sklearn's metrics);
-# Node.js and npm, which fetch the web UI's libraries at build time; Chromium, which the browser tests drive.
-if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || [ ! -e /usr/lib/x86_64-linux-gnu/libturbojpeg.so.0 ] \
-   || ! /usr/bin/python3 -c 'import numpy, scipy.ndimage, PIL, sklearn' 2>/dev/null \
-   || ! command -v npm >/dev/null || [ ! -x /usr/bin/chromium ]; then
-  if [ "$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
-  $apt_get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq dataset-fashion-mnist libpng16-16 libturbojpeg0 python3-numpy python3-scipy python3-pil python3-sklearn \
-    nodejs npm chromium >/dev/null
+# System packages the tests need (scripts/system-needs.txt), installed only where missing.
+if ! bash scripts/setup.sh; then
+  echo "0 passed, 1 failed"
+  exit 1
 fi
 
 results=$(mktemp -d)
