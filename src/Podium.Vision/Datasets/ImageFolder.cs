@@ -8,17 +8,22 @@ namespace Podium.Vision.Datasets;
 /// <param name="Problem">What was wrong with it.</param>
 public sealed record SkippedFile(string Path, string Problem);
 
-/// <summary>Images in class folders, root/CLASS/*.png|jpg|jpeg|bmp, as Keras's flow_from_directory reads them.</summary>
+/// <summary>
+/// Images in class folders, root/CLASS/**/*.png|jpg|jpeg|bmp|gif, as Keras's image_dataset_from_directory reads them:
+/// each class folder is walked recursively.
+/// </summary>
 public static class ImageFolder
 {
-    private static readonly string[] Extensions = [".png", ".jpg", ".jpeg", ".bmp"];
+    /// <summary>The extensions Keras's image_dataset_from_directory accepts, compared without case.</summary>
+    public static IReadOnlyList<string> Extensions { get; } = [".bmp", ".gif", ".jpeg", ".jpg", ".png"];
 
     /// <summary>
-    /// Loads every image: classes are the sub-folders sorted by name, files sorted by name, each image converted to
-    /// <paramref name="channels"/> (1 or 3) and resized to width × height (bilinear). A file that cannot be decoded
-    /// stops the load with its path, or with <paramref name="skipBadFiles"/> is left out and reported. With
-    /// <paramref name="cache"/>, the decoded dataset is kept in <see cref="DatasetCache"/> and later loads of the
-    /// unchanged folder read it instead of decoding.
+    /// Loads every image: classes are the sub-folders of <paramref name="root"/> sorted by name; in each, the images
+    /// of the class folder and all folders below it, in Keras's order (folders by path, then files by name). Each
+    /// image is converted to <paramref name="channels"/> (1 or 3) and resized to width × height (bilinear). Files
+    /// with other extensions are returned once each as skipped. A file that cannot be decoded stops the load with
+    /// its path, or with <paramref name="skipBadFiles"/> is left out and reported. With <paramref name="cache"/>,
+    /// the decoded dataset is kept in <see cref="DatasetCache"/> and later loads of the unchanged folder read it.
     /// </summary>
     public static (ImageDataset Data, IReadOnlyList<SkippedFile> Skipped) Load(string root, int width, int height, int channels = 3, bool skipBadFiles = false, string? name = null, bool cache = false)
     {
@@ -33,22 +38,20 @@ public static class ImageFolder
         }
 
         var classes = Directory.GetDirectories(root).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToArray();
-        var files = classes
-            .SelectMany((c, label) => Directory.GetFiles(Path.Combine(root, c))
-                .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
-                .Order(StringComparer.Ordinal)
-                .Select(f => (File: f, Label: label)))
-            .ToArray();
+        var walked = classes.SelectMany((c, label) => Walk(Path.Combine(root, c)).Select(f => (File: f, Label: label))).ToArray();
+        var files = walked.Where(f => IsImage(f.File)).ToArray();
+        var others = walked.Where(f => !IsImage(f.File))
+            .Select(f => new SkippedFile(f.File, $"not an image by its extension (Keras reads {string.Join(", ", Extensions)})")).ToList();
         if (files.Length == 0)
         {
-            throw new InvalidDataException($"image folder '{root}' has no .png, .jpg, .jpeg or .bmp files in class sub-folders (root/CLASS/image.png)");
+            throw new InvalidDataException($"image folder '{root}' has no {string.Join(", ", Extensions)} files in class sub-folders (root/CLASS/image.png)");
         }
 
         var datasetName = name ?? Path.GetFileName(Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar));
-        var key = cache ? DatasetCache.Key($"image-folder\t{Path.GetFullPath(root)}\t{width}x{height}x{channels}\t{skipBadFiles}\t{datasetName}", files.Select(f => f.File)) : null;
+        var key = cache ? CacheKey(root, width, height, channels, skipBadFiles, datasetName, ImageDecoder.Version) : null;
         if (key is not null && DatasetCache.TryRead(key) is { } cached)
         {
-            return (cached, []);
+            return (cached, others);
         }
 
         var per = channels * height * width;
@@ -82,12 +85,41 @@ public static class ImageFolder
 
         var data = new ImageDataset(datasetName, images,
             keep.Select(i => files[i].Label).ToArray(), classes, $"image folder {Path.GetFullPath(root)} ({width}x{height}, {channels} channels)");
-        var skipped = Enumerable.Range(0, files.Length).Where(i => problems[i] is not null).Select(i => new SkippedFile(files[i].File, problems[i]!)).ToList();
-        if (key is not null && skipped.Count == 0)
+        var bad = Enumerable.Range(0, files.Length).Where(i => problems[i] is not null).Select(i => new SkippedFile(files[i].File, problems[i]!)).ToList();
+        if (key is not null && bad.Count == 0)
         {
             DatasetCache.Write(key, data);
         }
 
-        return (data, skipped);
+        return (data, [.. others, .. bad]);
+    }
+
+    /// <summary>The dataset cache's key: the folder, the settings, every image file, and the decoder's version.</summary>
+    internal static string CacheKey(string root, int width, int height, int channels, bool skipBadFiles, string name, int decoderVersion) =>
+        DatasetCache.Key(
+            $"image-folder\tdecoder {decoderVersion}\t{Path.GetFullPath(root)}\t{width}x{height}x{channels}\t{skipBadFiles}\t{name}",
+            Directory.GetDirectories(root).Order(StringComparer.Ordinal).SelectMany(Walk).Where(IsImage));
+
+    private static bool IsImage(string file) => Extensions.Contains(Path.GetExtension(file).ToLowerInvariant());
+
+    /// <summary>
+    /// Every file under a folder in Keras's order: folders sorted by their path (as os.walk's roots sort in Python,
+    /// with '/' on every OS), files by name within each. Linked folders are not followed, as Keras's default.
+    /// </summary>
+    private static IEnumerable<string> Walk(string folder)
+    {
+        var folders = new List<(string Key, string Path)>();
+        var pending = new Stack<string>([folder]);
+        while (pending.TryPop(out var current))
+        {
+            folders.Add((Path.GetRelativePath(folder, current).Replace(Path.DirectorySeparatorChar, '/'), current));
+            foreach (var sub in new DirectoryInfo(current).EnumerateDirectories().Where(d => d.LinkTarget is null))
+            {
+                pending.Push(Path.Combine(current, sub.Name));
+            }
+        }
+
+        return folders.OrderBy(f => f.Key == "." ? "" : f.Key, StringComparer.Ordinal)
+            .SelectMany(f => Directory.GetFiles(f.Path).Order(StringComparer.Ordinal));
     }
 }
