@@ -51,6 +51,6 @@ internal static class WebUi
     private const string NotBuilt = """
         <!doctype html><meta charset="utf-8"><title>Podium</title>
         <p>This build of Podium has no web UI: npm was not found when it was built. Install Node.js and npm
-        (<code>apt-get install nodejs npm</code>) and build again. The API is at <a href="/api/openapi.json">/api/</a>.</p>
+        and build again. The API is at <a href="/api/openapi.json">/api/</a>.</p>
         """;
 }

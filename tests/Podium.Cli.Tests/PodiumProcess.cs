@@ -10,9 +10,16 @@ public static partial class PodiumProcess
         RunWith(workingDirectory, new Dictionary<string, string>(), arguments);
 
     /// <summary>Runs podium with environment variables set (PODIUM_TRACKING_URI, PODIUM_TRACKING_TOKEN).</summary>
-    public static (int ExitCode, string Out, string Err) RunWith(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    public static (int ExitCode, string Out, string Err) RunWith(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        RunProgram(null, workingDirectory, environment, arguments);
+
+    /// <summary>Runs an installed podium (the .NET tool's command), not the one built beside the tests.</summary>
+    public static (int ExitCode, string Out, string Err) RunInstalled(string podium, string workingDirectory, params string[] arguments) =>
+        RunProgram(podium, workingDirectory, new Dictionary<string, string>(), arguments);
+
+    private static (int ExitCode, string Out, string Err) RunProgram(string? program, string workingDirectory, IReadOnlyDictionary<string, string> environment, string[] arguments)
     {
-        using var process = Start(workingDirectory, arguments, environment);
+        using var process = Start(workingDirectory, arguments, environment, program);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
@@ -29,9 +36,12 @@ public static partial class PodiumProcess
         StartInBackground(workingDirectory, new Dictionary<string, string>(), arguments);
 
     /// <summary>Starts podium without waiting, with environment variables set.</summary>
-    public static Background StartInBackground(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    public static Background StartInBackground(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        StartProgram(null, workingDirectory, environment, arguments);
+
+    private static Background StartProgram(string? program, string workingDirectory, IReadOnlyDictionary<string, string> environment, string[] arguments)
     {
-        var process = Start(workingDirectory, arguments, environment);
+        var process = Start(workingDirectory, arguments, environment, program);
         var background = new Background(process);
         process.OutputDataReceived += (_, e) => background.Add(e.Data);
         process.ErrorDataReceived += (_, e) => background.Add(e.Data);
@@ -41,9 +51,16 @@ public static partial class PodiumProcess
     }
 
     /// <summary>Starts podium serve with its arguments and waits until it says where it listens.</summary>
-    public static Background Serve(string workingDirectory, out string url, params string[] arguments)
+    public static Background Serve(string workingDirectory, out string url, params string[] arguments) =>
+        ServeWith(null, workingDirectory, out url, arguments);
+
+    /// <summary>Starts an installed podium's serve (the .NET tool's command) and waits until it says where it listens.</summary>
+    public static Background ServeInstalled(string podium, string workingDirectory, out string url, params string[] arguments) =>
+        ServeWith(podium, workingDirectory, out url, arguments);
+
+    private static Background ServeWith(string? program, string workingDirectory, out string url, string[] arguments)
     {
-        var podium = StartInBackground(workingDirectory, ["serve", .. arguments]);
+        var podium = StartProgram(program, workingDirectory, new Dictionary<string, string>(), ["serve", .. arguments]);
         var clock = Stopwatch.StartNew();
         Match listening;
         while (!(listening = Listening().Match(podium.Output)).Success)
@@ -64,17 +81,21 @@ public static partial class PodiumProcess
     [GeneratedRegex(@"listening on (http://127\.0\.0\.1:\d+)")]
     private static partial Regex Listening();
 
-    /// <summary>Starts podium without waiting, its output redirected.</summary>
-    private static Process Start(string workingDirectory, string[] arguments, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>Starts podium (the build beside the tests, or <paramref name="program"/>) without waiting, its output redirected.</summary>
+    private static Process Start(string workingDirectory, string[] arguments, IReadOnlyDictionary<string, string>? environment = null, string? program = null)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "podium.dll"));
+        if (program is null)
+        {
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "podium.dll"));
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
