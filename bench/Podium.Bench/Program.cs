@@ -9,6 +9,7 @@ using Podium.Tracking.Leaderboards;
 //   dotnet run -c Release --project bench/Podium.Bench -- augment
 //   dotnet run -c Release --project bench/Podium.Bench -- zca
 //   dotnet run -c Release --project bench/Podium.Bench -- folder [--store DIR]
+//   dotnet run -c Release --project bench/Podium.Bench -- decode   (100x100 JPEGs on one thread: Podium beside PIL)
 //   dotnet run -c Release --project bench/Podium.Bench -- conv     (basic_cnn's convolutions alone: forward, kernel and input gradients)
 //   dotnet run -c Release --project bench/Podium.Bench -- profile [--rgb]   (per-layer forward and backward times of basic_cnn)
 //   dotnet run -c Release --project bench/Podium.Bench -- train [--seconds 20] [--parts train32,infer256,rgb32]
@@ -32,6 +33,11 @@ if (mode is "gemm" or "all")
 if (mode is "folder")
 {
     FolderBench.Run(storeArgument);
+}
+
+if (mode is "decode")
+{
+    DecodeBench.Run();
 }
 
 if (mode is "augment")

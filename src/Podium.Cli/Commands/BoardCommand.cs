@@ -1,11 +1,15 @@
 using System.CommandLine;
 using Podium.Tracking.Leaderboards;
+using Podium.Tracking.Query;
 
 namespace Podium.Cli.Commands;
 
 /// <summary>podium board: the ranked table of runs, in the terminal or as CSV, JSON, Markdown or HTML.</summary>
 internal static class BoardCommand
 {
+    /// <summary>Rows a terminal table shows unless --limit says otherwise: a screenful or two, not a thousand lines.</summary>
+    public const int TerminalRows = 50;
+
     public static Command Create(TextWriter output)
     {
         var filter = new Option<string?>("--filter", "-f")
@@ -20,7 +24,7 @@ internal static class BoardCommand
         {
             Description = "Comma-separated columns: built-ins (rank, run, data, model, val_accuracy, …) or fields (metrics.KEY, params.KEY, tags.KEY, …)",
         };
-        var limit = new Option<int?>("--limit", "-n") { Description = "At most this many rows" };
+        var limit = new Option<int?>("--limit", "-n") { Description = $"At most this many rows (default: all in files, the top {TerminalRows} in the terminal)" };
         var experiment = new Option<string?>("--experiment", "-e") { Description = "Only runs of this experiment" };
         var format = new Option<string>("--format")
         {
@@ -60,8 +64,10 @@ internal static class BoardCommand
             var chosen = parsed.GetValue(columns) is { } text
                 ? text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 : kind == LeaderboardFormatKind.Table && parsed.GetValue(file) is null ? LeaderboardColumn.CompactNames : null;
+            var toTerminal = kind == LeaderboardFormatKind.Table && parsed.GetValue(file) is null;
             using var tracker = PodiumCommand.OpenTracker(parsed);
-            var table = tracker.Leaderboard(parsed.GetValue(filter), parsed.GetValue(orderBy), chosen, parsed.GetValue(limit), parsed.GetValue(experiment),
+            var table = tracker.Leaderboard(parsed.GetValue(filter), parsed.GetValue(orderBy), chosen,
+                parsed.GetValue(limit) ?? (toTerminal && !HasLimit(parsed.GetValue(filter)) ? TerminalRows : null), parsed.GetValue(experiment),
                 parsed.GetValue(bestOfSweep) ? LeaderboardTable.BestOfSweep : null);
 
             if (parsed.GetValue(file) is { } path)
@@ -87,8 +93,11 @@ internal static class BoardCommand
             writer,
             table.Columns.Select(c => (c.Header, c.Kind != ColumnKind.Text)).ToList(),
             table.Rows.Select(row => (IReadOnlyList<string>)row.Select((v, i) => LeaderboardFormat.Display(v, table.Columns[i].Kind)).ToList()));
-        writer.WriteLine($"{table.Rows.Count} of {table.Matching} runs · {table.Query}");
+        var more = table.Rows.Count < table.Matching ? " · --limit N shows more" : "";
+        writer.WriteLine($"{table.Rows.Count} of {table.Matching} runs · {table.Query}{more}");
     }
+
+    private static bool HasLimit(string? filter) => filter is not null && RunQuery.Parse(filter).Limit is not null;
 
     private static void WriteTo(TextWriter writer, LeaderboardTable table, LeaderboardFormatKind kind)
     {

@@ -1,4 +1,4 @@
 namespace Podium.Vision.Images;
 
-/// <summary>A file that cannot be decoded, or a decoder library that is missing; the message names the path.</summary>
+/// <summary>A file that cannot be read or decoded as an image; the message names the path and why.</summary>
 public sealed class ImageDecodeException(string message, Exception? inner = null) : IOException(message, inner);
