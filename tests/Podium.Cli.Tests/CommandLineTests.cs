@@ -78,7 +78,33 @@ public sealed class CommandLineTests : IDisposable
 
         Assert.Equal(0, code);
         Assert.Contains("val_accuracy", output, StringComparison.Ordinal);
-        Assert.Contains("3 of 12 runs · ORDER BY metrics.val_accuracy DESC LIMIT 3", output, StringComparison.Ordinal);
+        Assert.Contains("3 of 12 runs · ORDER BY metrics.val_accuracy DESC LIMIT 3 · --limit N shows more", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Board_in_the_terminal_shows_the_top_50_of_many_runs_and_files_get_them_all()
+    {
+        // Given 60 runs: the 12 examples and 48 more
+        using (var tracker = global::Podium.Tracking.Tracker.Open(Path.Combine(_folder, "podium-example")))
+        {
+            for (var i = 0; i < 48; i++)
+            {
+                using var run = tracker.StartRun("many", name: $"extra-{i:00}");
+                run.LogMetric("val_accuracy", i / 100.0);
+                run.End();
+            }
+        }
+
+        // When the board is printed, and written as CSV
+        var (code, output, _) = Podium("board", "--columns", "rank,run");
+        var (csvCode, csv, _) = Podium("board", "--columns", "rank,run", "--format", "csv");
+
+        // Then the terminal gets 50 rows and says how to see the rest; the file gets all 60
+        Assert.Equal((0, 0), (code, csvCode));
+        Assert.Contains("50 of 60 runs · ORDER BY metrics.val_accuracy DESC LIMIT 50 · --limit N shows more", output, StringComparison.Ordinal);
+        Assert.Contains("│   50 │", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("│   51 │", output, StringComparison.Ordinal);
+        Assert.Equal(61, csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
     }
 
     [Theory]
