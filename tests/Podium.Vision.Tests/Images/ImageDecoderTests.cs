@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Podium.Tests;
 using Podium.Vision.Images;
@@ -13,17 +12,9 @@ public sealed class PilImages : IDisposable
 
     public PilImages()
     {
+        // The script writes into its working folder, which PythonOracle's input names.
         var script = Path.Combine(AppContext.BaseDirectory, "Images", "write_images.py");
-        var start = new ProcessStartInfo("/usr/bin/python3", [script]) { WorkingDirectory = _folder.Path, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException("write_images.py failed: " + error.Result);
-        }
-
+        var output = PythonOracle.Run($"import os, runpy, sys\nos.chdir(sys.stdin.read())\nrunpy.run_path({JsonSerializer.Serialize(script)}, run_name='__main__')", _folder.Path);
         Expected = JsonSerializer.Deserialize<Dictionary<string, PilDecoding>>(output, new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
     }
 
