@@ -66,6 +66,42 @@ public sealed class TrainingCommandTests : IDisposable
     }
 
     [Fact]
+    public void An_image_that_cannot_be_decoded_fails_the_run_with_one_line_naming_it_and_stores_no_run_or_data()
+    {
+        // Given a folder of two classes of PNGs (encoded by SkiaSharp) and one file that only pretends to be a JPEG
+        foreach (var (name, colour) in new[] { ("cat", SkiaSharp.SKColors.Orange), ("dog", SkiaSharp.SKColors.SteelBlue) })
+        {
+            Directory.CreateDirectory(_folder.File(Path.Combine("images", name)));
+            for (var i = 0; i < 4; i++)
+            {
+                using var bitmap = new SkiaSharp.SKBitmap(8, 8);
+                bitmap.Erase(colour.WithRed((byte)(i * 40)));
+                using var png = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+                File.WriteAllBytes(_folder.File(Path.Combine("images", name, $"{i}.png")), png.ToArray());
+            }
+        }
+
+        var bad = _folder.File(Path.Combine("images", "dog", "zz.jpg"));
+        File.WriteAllText(bad, "a text file with a .jpg name");
+        var cache = _folder.File("cache");
+
+        // When a run is asked to train on it
+        var (code, output, error) = PodiumProcess.RunWith(_folder.Path, new Dictionary<string, string> { ["PODIUM_CACHE_DIR"] = cache },
+            "run", Spec("folder.yaml", "data: {source: folder, path: images, size: 8, validation_split: 0.5}\nmodel: basic_cnn\nmodel_width: 0.25\nepochs: 1\n"), "--store", "store");
+
+        // Then it fails with one line that names the file and why, and nothing is stored or cached
+        Assert.NotEqual(0, code);
+        Assert.Equal($"podium: '{Path.Combine("images", "dog", "zz.jpg")}' is not a PNG, JPEG, BMP or GIF file (by its content), or its header is damaged", error.Trim());
+        Assert.DoesNotContain("Exception", output + error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(cache) && Directory.EnumerateFiles(cache).Any());
+        if (Directory.Exists(_folder.File("store")))
+        {
+            using var tracker = Store();
+            Assert.Empty(tracker.SearchRuns(null));
+        }
+    }
+
+    [Fact]
     public void Ctrl_C_stops_at_a_batch_boundary_marks_the_run_killed_and_keeps_its_finished_epochs()
     {
         using var podium = PodiumProcess.StartInBackground(_folder.Path, "run", Spec("long.yaml", Tiny + "epochs: 500\n"), "--store", "store");

@@ -49,9 +49,12 @@ public static class ImageFolder
 
         var datasetName = name ?? Path.GetFileName(Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar));
         var key = cache ? CacheKey(root, width, height, channels, skipBadFiles, datasetName, ImageDecoder.Version) : null;
+        // The source names the files left out, so the dataset's record says what it was not built from.
+        var source = $"image folder {Path.GetFullPath(root)} ({width}x{height}, {channels} channels)" + (others.Count == 0 ? ""
+            : $"; {others.Count} other file(s) skipped: {string.Join(", ", others.Take(5).Select(o => Path.GetRelativePath(root, o.Path)))}{(others.Count > 5 ? ", …" : "")}");
         if (key is not null && DatasetCache.TryRead(key) is { } cached)
         {
-            return (cached, others);
+            return (new ImageDataset(cached.Name, cached.Images, cached.Labels, cached.ClassNames, source), others);
         }
 
         var per = channels * height * width;
@@ -84,7 +87,7 @@ public static class ImageFolder
         }
 
         var data = new ImageDataset(datasetName, images,
-            keep.Select(i => files[i].Label).ToArray(), classes, $"image folder {Path.GetFullPath(root)} ({width}x{height}, {channels} channels)");
+            keep.Select(i => files[i].Label).ToArray(), classes, source);
         var bad = Enumerable.Range(0, files.Length).Where(i => problems[i] is not null).Select(i => new SkippedFile(files[i].File, problems[i]!)).ToList();
         if (key is not null && bad.Count == 0)
         {

@@ -68,6 +68,7 @@ public sealed class ImageFolderTests : IDisposable
         Assert.Equal(9, data.Count);
         Assert.Equal(["README", "notes.txt"], skipped.Select(s => Path.GetFileName(s.Path)));
         Assert.All(skipped, s => Assert.Equal("not an image by its extension (Keras reads .bmp, .gif, .jpeg, .jpg, .png)", s.Problem));
+        Assert.EndsWith($"(4x4, 1 channels); 2 other file(s) skipped: {Path.Combine("cat", "README")}, {Path.Combine("cat", "kittens", "notes.txt")}", data.Source, StringComparison.Ordinal);
     }
 
     [Fact]
