@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace Podium.Nn;
@@ -10,8 +11,9 @@ namespace Podium.Nn;
 /// </summary>
 /// <remarks>
 /// The Goto/BLIS structure: B is packed in KC×NC blocks into NR-wide column panels, A in MC×KC
-/// blocks into MR-high row panels, and an MR×NR register-blocked micro-kernel (AVX-512 FMA where
-/// available) runs over them. Threads own disjoint column ranges of C, and every element's K-sum
+/// blocks into MR-high row panels, and an MR×NR register-blocked micro-kernel runs over them: AVX-512, else
+/// AVX2 (256-bit), else 128-bit vectors (ARM's NEON), else scalar, all with fused multiply-adds. Every kernel sums
+/// each element of C over k in the same order with the same fused operation, so they give the same bits. Threads own disjoint column ranges of C, and every element's K-sum
 /// runs in the same order whatever the thread count, so results are bit-identical on 1 or N threads.
 /// </remarks>
 internal static unsafe class Gemm
@@ -24,6 +26,23 @@ internal static unsafe class Gemm
 
     private static int Tuned(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), out var v) && v > 0 ? v : fallback;
+
+    // Widest comes first: static initialisers run in order, and MicroKernel's reads it.
+    /// <summary>The widest micro-kernel this machine runs with hardware fused multiply-adds.</summary>
+    public static GemmKernel Widest { get; } =
+        Vector512.IsHardwareAccelerated && Avx512F.IsSupported ? GemmKernel.Vector512
+        : Vector256.IsHardwareAccelerated && Fma.IsSupported ? GemmKernel.Vector256
+        : Vector128.IsHardwareAccelerated && (Fma.IsSupported || AdvSimd.Arm64.IsSupported) ? GemmKernel.Vector128
+        : GemmKernel.Scalar;
+
+    /// <summary>The micro-kernel in use: the widest this machine runs (PODIUM_GEMM_KERNEL=scalar, 128, 256 or 512 asks for a narrower one).</summary>
+    public static GemmKernel MicroKernel { get; set; } = Environment.GetEnvironmentVariable("PODIUM_GEMM_KERNEL") switch
+    {
+        "scalar" => GemmKernel.Scalar,
+        "128" when GemmKernel.Vector128 <= Widest => GemmKernel.Vector128,
+        "256" when GemmKernel.Vector256 <= Widest => GemmKernel.Vector256,
+        _ => Widest,
+    };
 
     /// <summary>Threads used by large products; 1 runs everything on the calling thread.</summary>
     public static int Threads { get; set; } = Environment.ProcessorCount;
@@ -369,23 +388,28 @@ internal static unsafe class Gemm
     /// <summary>C[mr×nr] += Apanel(MR×kc)·Bpanel(kc×NR).</summary>
     private static void Kernel(int kc, float* a, float* b, float* c, int ldc, int mr, int nr, bool overwrite = false)
     {
-        if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
+        switch (MicroKernel)
         {
-            if (nr > 32)
-            {
+            case GemmKernel.Vector512 when nr > 32:
                 Kernel512(kc, a, b, c, ldc, mr, nr, overwrite);
-                return;
-            }
+                break;
+            case GemmKernel.Vector512:
+                // A narrow edge panel: 16-wide strips, so a few leftover columns do not cost a full 48-wide tile.
+                for (var strip = 0; strip < nr; strip += 16)
+                {
+                    Kernel512Strip(kc, a, b + strip, c + strip, ldc, mr, Math.Min(16, nr - strip), overwrite);
+                }
 
-            // A narrow edge panel: 16-wide strips, so a few leftover columns do not cost a full 48-wide tile.
-            for (var strip = 0; strip < nr; strip += 16)
-            {
-                Kernel512Strip(kc, a, b + strip, c + strip, ldc, mr, Math.Min(16, nr - strip), overwrite);
-            }
-        }
-        else
-        {
-            KernelScalar(kc, a, b, c, ldc, mr, nr, overwrite);
+                break;
+            case GemmKernel.Vector256:
+                Kernel256(kc, a, b, c, ldc, mr, nr, overwrite);
+                break;
+            case GemmKernel.Vector128:
+                Kernel128(kc, a, b, c, ldc, mr, nr, overwrite);
+                break;
+            default:
+                KernelScalar(kc, a, b, c, ldc, mr, nr, overwrite);
+                break;
         }
     }
 
@@ -548,6 +572,119 @@ internal static unsafe class Gemm
         v0.Store(t);
         v1.Store(t + 16);
         v2.Store(t + 32);
+    }
+
+    /// <summary>
+    /// C[mr×nr] += Apanel(MR×kc)·Bpanel(kc×NR) with 256-bit vectors: blocks of 4 rows × 16 columns, whose 8
+    /// accumulators, 2 rows of B and a broadcast fit AVX2's 16 registers; the tile is summed in a buffer, then written.
+    /// </summary>
+    private static void Kernel256(int kc, float* a, float* b, float* c, int ldc, int mr, int nr, bool overwrite)
+    {
+        var tile = stackalloc float[MR * NR];
+        for (var strip = 0; strip < nr; strip += 16)
+        {
+            for (var row = 0; row < mr; row += 4)
+            {
+                Block256(kc, a + row, b + strip, tile + (row * NR) + strip);
+            }
+        }
+
+        WriteTile(tile, NR, c, ldc, mr, nr, overwrite);
+    }
+
+    private static void Block256(int kc, float* a, float* b, float* t)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        for (var p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 8);
+            var a0 = Vector256.Create(a[0]);
+            c00 = Vector256.FusedMultiplyAdd(a0, b0, c00);
+            c01 = Vector256.FusedMultiplyAdd(a0, b1, c01);
+            var a1 = Vector256.Create(a[1]);
+            c10 = Vector256.FusedMultiplyAdd(a1, b0, c10);
+            c11 = Vector256.FusedMultiplyAdd(a1, b1, c11);
+            var a2 = Vector256.Create(a[2]);
+            c20 = Vector256.FusedMultiplyAdd(a2, b0, c20);
+            c21 = Vector256.FusedMultiplyAdd(a2, b1, c21);
+            var a3 = Vector256.Create(a[3]);
+            c30 = Vector256.FusedMultiplyAdd(a3, b0, c30);
+            c31 = Vector256.FusedMultiplyAdd(a3, b1, c31);
+            a += MR;
+            b += NR;
+        }
+
+        c00.Store(t);
+        c01.Store(t + 8);
+        c10.Store(t + NR);
+        c11.Store(t + NR + 8);
+        c20.Store(t + (2 * NR));
+        c21.Store(t + (2 * NR) + 8);
+        c30.Store(t + (3 * NR));
+        c31.Store(t + (3 * NR) + 8);
+    }
+
+    /// <summary>
+    /// C[mr×nr] += Apanel(MR×kc)·Bpanel(kc×NR) with 128-bit vectors, for ARM's NEON: blocks of all 8 rows × 8
+    /// columns, whose 16 accumulators fit NEON's 32 registers with room for B and a broadcast.
+    /// </summary>
+    private static void Kernel128(int kc, float* a, float* b, float* c, int ldc, int mr, int nr, bool overwrite)
+    {
+        var tile = stackalloc float[MR * NR];
+        for (var strip = 0; strip < nr; strip += 8)
+        {
+            Block128(kc, a, b + strip, tile + strip);
+        }
+
+        WriteTile(tile, NR, c, ldc, mr, nr, overwrite);
+    }
+
+    private static void Block128(int kc, float* a, float* b, float* t)
+    {
+        Vector128<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector128<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
+        for (var p = 0; p < kc; p++)
+        {
+            var b0 = Vector128.Load(b);
+            var b1 = Vector128.Load(b + 4);
+            c00 = Vector128.FusedMultiplyAdd(Vector128.Create(a[0]), b0, c00);
+            c01 = Vector128.FusedMultiplyAdd(Vector128.Create(a[0]), b1, c01);
+            c10 = Vector128.FusedMultiplyAdd(Vector128.Create(a[1]), b0, c10);
+            c11 = Vector128.FusedMultiplyAdd(Vector128.Create(a[1]), b1, c11);
+            c20 = Vector128.FusedMultiplyAdd(Vector128.Create(a[2]), b0, c20);
+            c21 = Vector128.FusedMultiplyAdd(Vector128.Create(a[2]), b1, c21);
+            c30 = Vector128.FusedMultiplyAdd(Vector128.Create(a[3]), b0, c30);
+            c31 = Vector128.FusedMultiplyAdd(Vector128.Create(a[3]), b1, c31);
+            c40 = Vector128.FusedMultiplyAdd(Vector128.Create(a[4]), b0, c40);
+            c41 = Vector128.FusedMultiplyAdd(Vector128.Create(a[4]), b1, c41);
+            c50 = Vector128.FusedMultiplyAdd(Vector128.Create(a[5]), b0, c50);
+            c51 = Vector128.FusedMultiplyAdd(Vector128.Create(a[5]), b1, c51);
+            c60 = Vector128.FusedMultiplyAdd(Vector128.Create(a[6]), b0, c60);
+            c61 = Vector128.FusedMultiplyAdd(Vector128.Create(a[6]), b1, c61);
+            c70 = Vector128.FusedMultiplyAdd(Vector128.Create(a[7]), b0, c70);
+            c71 = Vector128.FusedMultiplyAdd(Vector128.Create(a[7]), b1, c71);
+            a += MR;
+            b += NR;
+        }
+
+        c00.Store(t);
+        c01.Store(t + 4);
+        c10.Store(t + NR);
+        c11.Store(t + NR + 4);
+        c20.Store(t + (2 * NR));
+        c21.Store(t + (2 * NR) + 4);
+        c30.Store(t + (3 * NR));
+        c31.Store(t + (3 * NR) + 4);
+        c40.Store(t + (4 * NR));
+        c41.Store(t + (4 * NR) + 4);
+        c50.Store(t + (5 * NR));
+        c51.Store(t + (5 * NR) + 4);
+        c60.Store(t + (6 * NR));
+        c61.Store(t + (6 * NR) + 4);
+        c70.Store(t + (7 * NR));
+        c71.Store(t + (7 * NR) + 4);
     }
 
     private static void KernelScalar(int kc, float* a, float* b, float* c, int ldc, int mr, int nr, bool overwrite)

@@ -89,6 +89,44 @@ public sealed class GemmTests
         Assert.Equal(expected, actual);
     }
 
+    public static TheoryData<string> KernelsThisMachineRuns =>
+        [.. Enum.GetValues<GemmKernel>().Where(k => k <= Gemm.Widest).Select(k => k.ToString())];
+
+    [Theory]
+    [MemberData(nameof(KernelsThisMachineRuns))]
+    public void Every_micro_kernel_gives_the_scalar_kernels_bits(string name)
+    {
+        var kernel = Enum.Parse<GemmKernel>(name);
+        // Shapes that leave partial tiles in both directions (rows short of 8, columns short of 48, 32 and 16), a
+        // K past one 256-deep block, both transposes, and alpha and beta that are not 1 and 0.
+        (int M, int N, int K, bool TransA, bool TransB)[] shapes =
+            [(8, 48, 256, false, false), (13, 97, 300, false, true), (33, 50, 7, true, false), (5, 20, 9, true, true), (64, 196, 800, false, false), (3, 17, 513, false, false)];
+        foreach (var (m, n, k, transA, transB) in shapes)
+        {
+            var rng = new Rng(11);
+            var a = Enumerable.Range(0, m * k).Select(_ => rng.NextFloat() - 0.5f).ToArray();
+            var b = Enumerable.Range(0, k * n).Select(_ => rng.NextFloat() - 0.5f).ToArray();
+            var c = Enumerable.Range(0, m * n).Select(_ => rng.NextFloat()).ToArray();
+            var (lda, ldb) = (transA ? m : k, transB ? k : n);
+            var scalar = (float[])c.Clone();
+            var vector = (float[])c.Clone();
+            var chosen = Gemm.MicroKernel;
+            try
+            {
+                Gemm.MicroKernel = GemmKernel.Scalar;
+                Gemm.Multiply(transA, transB, m, n, k, 0.75f, a, lda, b, ldb, 1.5f, scalar, n);
+                Gemm.MicroKernel = kernel;
+                Gemm.Multiply(transA, transB, m, n, k, 0.75f, a, lda, b, ldb, 1.5f, vector, n);
+            }
+            finally
+            {
+                Gemm.MicroKernel = chosen;
+            }
+
+            Assert.True(scalar.AsSpan().SequenceEqual(vector), $"{kernel} differs from the scalar kernel at {m}x{n}x{k}, transA {transA}, transB {transB}");
+        }
+    }
+
     [Fact]
     public unsafe void Aligned_buffers_start_on_a_cache_line()
     {
