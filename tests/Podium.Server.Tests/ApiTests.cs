@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -131,6 +132,30 @@ public sealed class ApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, negative.StatusCode);
         Assert.Contains("offset -1", (await Json(negative)).GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, badWhere.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("parentheses", "nesting deeper than 256 levels of parentheses and NOT")]
+    [InlineData("nots", "nesting deeper than 256 levels of parentheses and NOT")]
+    [InlineData("keys", "more than 60 distinct metric, param and tag keys in one query")]
+    [InlineData("in", "more than 10,000 conditions (each IN value counts as one)")]
+    public async Task A_hostile_or_huge_filter_answers_400_naming_the_limit_and_the_server_keeps_serving(string kind, string problem)
+    {
+        var client = await Start();
+        var filter = kind switch
+        {
+            "parentheses" => new string('(', 200_000) + "params.optimizer = 'adam'" + new string(')', 200_000),
+            "nots" => string.Concat(Enumerable.Repeat("NOT ", 100_000)) + "params.optimizer = 'adam'",
+            "keys" => string.Join(" AND ", Enumerable.Range(0, 61).Select(i => $"params.p{i} = 'x'")),
+            _ => "params.optimizer IN (" + string.Join(", ", Enumerable.Range(0, 50_000).Select(i => $"'x{i}'")) + ")",
+        };
+
+        var response = await client.PostAsJsonAsync("/api/runs/search", new { filter });
+        var after = await client.PostAsJsonAsync("/api/runs/search", new { filter = "params.optimizer = 'adam'" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(problem, (await Json(response)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
     }
 
     [Fact]

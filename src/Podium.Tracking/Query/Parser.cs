@@ -10,14 +10,19 @@ namespace Podium.Tracking.Query;
 /// unary   := NOT unary | '(' or ')' | field op value | field [NOT] IN (value, …) | field IS [NOT] NULL
 /// field   := prefix '.' key ['.' min|max|last]     prefix := metrics|params|tags|attributes|dataset|model
 /// </code>
-/// Types are checked here, so every error points at the token that caused it.
+/// Types are checked here, so every error points at the token that caused it. So are the limits that keep any query
+/// text, however hostile, from exhausting the stack or reaching the database's own limits (<see cref="QueryLimits"/>):
+/// nesting is counted as it is parsed, and the work is linear in the query's length.
 /// </summary>
 internal sealed class Parser
 {
     private static readonly string[] Comparisons = ["=", "!=", "<", "<=", ">", ">="];
 
     private readonly List<Token> _tokens;
+    private readonly HashSet<(FieldKind, string)> _keys = [];
     private int _next;
+    private int _depth;
+    private int _conditions;
 
     public Parser(string text) => _tokens = Lexer.Tokenize(text);
 
@@ -83,7 +88,8 @@ internal sealed class Parser
                 _next++;
             }
 
-            var field = ParseField();
+            var start = Current;
+            var field = Keyed(ParseField(), start);
             var descending = false;
             if (Current.IsKeyword("DESC"))
             {
@@ -148,13 +154,17 @@ internal sealed class Parser
     {
         if (Current.IsKeyword("NOT"))
         {
+            Deeper();
             _next++;
-            return new NotExpr(ParseUnary());
+            var negated = new NotExpr(ParseUnary());
+            _depth--;
+            return negated;
         }
 
         if (Current.Kind == TokenKind.LeftParen)
         {
             var open = Current;
+            Deeper();
             _next++;
             var inner = ParseOr();
             if (Current.Kind != TokenKind.RightParen)
@@ -163,15 +173,47 @@ internal sealed class Parser
             }
 
             _next++;
+            _depth--;
             return inner;
         }
 
         return ParseCondition();
     }
 
+    // One more level of parentheses or NOT, refused past the limit before the recursion goes deeper.
+    private void Deeper()
+    {
+        if (++_depth > QueryLimits.Depth)
+        {
+            throw Error(Current, $"nesting deeper than {QueryLimits.Depth} levels of parentheses and NOT; write the query flatter");
+        }
+    }
+
+    // Counts conditions (each IN value is one), refused past the limit.
+    private void Conditions(int count, Token at)
+    {
+        _conditions += count;
+        if (_conditions > QueryLimits.Conditions)
+        {
+            throw Error(at, $"more than {QueryLimits.Conditions:N0} conditions (each IN value counts as one); split the query");
+        }
+    }
+
+    // Counts the distinct metric, param and tag keys, each of which the database joins once.
+    private Field Keyed(Field field, Token at)
+    {
+        if (field.Kind is FieldKind.Metric or FieldKind.Param or FieldKind.Tag && _keys.Add((field.Kind, field.Key)) && _keys.Count > QueryLimits.Keys)
+        {
+            throw Error(at, $"more than {QueryLimits.Keys} distinct metric, param and tag keys in one query");
+        }
+
+        return field;
+    }
+
     private Expr ParseCondition()
     {
-        var field = ParseField();
+        var start = Current;
+        var field = Keyed(ParseField(), start);
         var op = Current;
         if (op.IsKeyword("IS"))
         {
@@ -183,6 +225,7 @@ internal sealed class Parser
                 _next++;
             }
 
+            Conditions(1, op);
             Expect("NULL", "IS must be followed by NULL or NOT NULL");
             return new IsNullExpr(field, negated);
         }
@@ -211,6 +254,7 @@ internal sealed class Parser
             var values = new List<Literal>();
             while (true)
             {
+                Conditions(1, Current);
                 values.Add(CheckValue(field, "IN", ParseLiteral()));
                 if (Current.Kind == TokenKind.Comma)
                 {
@@ -247,10 +291,16 @@ internal sealed class Parser
         }
 
         _next++;
+        Conditions(1, Current);
         var literal = ParseLiteral();
         if (opText.EndsWith("LIKE", StringComparison.Ordinal) && literal.Value is not string)
         {
             throw Error(literal, $"{opText} takes a quoted pattern such as 'vgg%'");
+        }
+
+        if (opText.EndsWith("LIKE", StringComparison.Ordinal) && System.Text.Encoding.UTF8.GetByteCount((string)literal.Value) > QueryLimits.PatternBytes)
+        {
+            throw Error(literal, $"a {opText} pattern may be at most {QueryLimits.PatternBytes:N0} bytes");
         }
 
         return new ComparisonExpr(field, opText, CheckValue(field, opText, literal));
@@ -316,6 +366,7 @@ internal sealed class Parser
 
     private Field ParseField()
     {
+        var headIndex = _next;
         var head = Current;
         if (head.Kind != TokenKind.Identifier)
         {
@@ -352,7 +403,7 @@ internal sealed class Parser
             end = part.Column + part.Text.Length;
         }
 
-        var text = string.Concat(_tokens.Skip(_tokens.IndexOf(head)).TakeWhile(t => t.Column < end).Select(t => t.Text));
+        var text = string.Concat(_tokens.Skip(headIndex).Take(_next - headIndex).Select(t => t.Text));
         if (parts.Count == 0)
         {
             throw Error(head, $"'{head.Text}' needs a name after it, e.g. {head.Text}.NAME");

@@ -5,7 +5,7 @@ namespace Podium.Tracking.Query;
 
 /// <summary>
 /// Writes a parsed query back as text that parses to the same query: fields in canonical spelling,
-/// every AND/OR group and NOT in parentheses, strings quoted with doubled quotes. A remote store
+/// chains of one operator flat and nested groups and NOT in parentheses, strings quoted with doubled quotes. A remote store
 /// sends a query this way.
 /// </summary>
 internal static class QueryWriter
@@ -42,11 +42,8 @@ internal static class QueryWriter
     {
         switch (expr)
         {
-            case AndExpr and:
-                Group(text, and.Left, " AND ", and.Right, top);
-                break;
-            case OrExpr or:
-                Group(text, or.Left, " OR ", or.Right, top);
+            case AndExpr or OrExpr:
+                Chain(text, expr, top);
                 break;
             case NotExpr not:
                 text.Append("NOT (");
@@ -74,12 +71,34 @@ internal static class QueryWriter
         }
     }
 
-    private static void Group(StringBuilder text, Expr left, string word, Expr right, bool top)
+    /// <summary>
+    /// A chain of one operator, its left spine written flat without recursion: the parser reads "a AND b AND c" back
+    /// as the same left-deep tree, and a query of thousands of terms neither recurses thousands deep here nor comes
+    /// back as thousands of nested parentheses. Operands of another operator, or nested on the right, get parentheses.
+    /// </summary>
+    private static void Chain(StringBuilder text, Expr chain, bool top)
     {
+        var word = chain is AndExpr ? " AND " : " OR ";
+        var rights = new Stack<Expr>();
+        var left = chain;
+        while (left.GetType() == chain.GetType())
+        {
+            (left, var right) = left switch
+            {
+                AndExpr both => (both.Left, both.Right),
+                OrExpr either => (either.Left, either.Right),
+                _ => throw new InvalidOperationException("unreachable"),
+            };
+            rights.Push(right);
+        }
+
         text.Append(top ? "" : "(");
         Write(text, left);
-        text.Append(word);
-        Write(text, right);
+        while (rights.TryPop(out var right))
+        {
+            Write(text.Append(word), right);
+        }
+
         text.Append(top ? "" : ")");
     }
 

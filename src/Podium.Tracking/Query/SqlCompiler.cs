@@ -77,8 +77,8 @@ internal sealed class SqlCompiler
 
     private string Compile(Expr expr) => expr switch
     {
-        AndExpr and => $"({Compile(and.Left)} AND {Compile(and.Right)})",
-        OrExpr or => $"({Compile(or.Left)} OR {Compile(or.Right)})",
+        AndExpr => Balanced(Chain(expr), " AND "),
+        OrExpr => Balanced(Chain(expr), " OR "),
         // A missing value makes a comparison unknown; NOT of unknown must still exclude the run,
         // so NOT is applied to "comparison is true", never to the raw comparison.
         NotExpr not => $"(NOT coalesce({Compile(not.Inner)}, 0))",
@@ -88,9 +88,48 @@ internal sealed class SqlCompiler
         _ => throw new InvalidOperationException("unknown expression " + expr.GetType().Name),
     };
 
+    /// <summary>
+    /// The operands of a chain of ANDs (or of ORs) in their order, found without recursion: the parser builds
+    /// left-deep trees, so a query of thousands of terms would otherwise recurse thousands deep.
+    /// </summary>
+    private static List<Expr> Chain(Expr chain)
+    {
+        var operands = new List<Expr>();
+        var pending = new Stack<Expr>([chain]);
+        while (pending.TryPop(out var expr))
+        {
+            switch (expr)
+            {
+                case AndExpr both when chain is AndExpr:
+                    pending.Push(both.Right);
+                    pending.Push(both.Left);
+                    break;
+                case OrExpr either when chain is OrExpr:
+                    pending.Push(either.Right);
+                    pending.Push(either.Left);
+                    break;
+                default:
+                    operands.Add(expr);
+                    break;
+            }
+        }
+
+        return operands;
+    }
+
+    /// <summary>
+    /// Operands joined by AND or OR as a balanced tree of parentheses: SQLite parses a flat chain of n terms n deep
+    /// and refuses past 1,000, while a balanced tree is log2(n) deep. AND and OR are associative in SQL's
+    /// three-valued logic, so the grouping does not change the answer.
+    /// </summary>
+    private string Balanced(IReadOnlyList<Expr> operands, string op) => Balanced(operands.Select(Compile).ToList(), 0, operands.Count, op);
+
+    private static string Balanced(List<string> terms, int start, int count, string op) => count == 1 ? terms[start]
+        : $"({Balanced(terms, start, count / 2, op)}{op}{Balanced(terms, start + (count / 2), count - (count / 2), op)})";
+
     private string In(InExpr expr)
     {
-        var any = "(" + string.Join(" OR ", expr.Values.Select(v => Comparison(expr.Field, "=", v))) + ")";
+        var any = Balanced(expr.Values.Select(v => Comparison(expr.Field, "=", v)).ToList(), 0, expr.Values.Count, " OR ");
         return expr.Negated ? $"(NOT coalesce({any}, 1))" : any;
     }
 

@@ -114,6 +114,55 @@ public sealed class QuerySemanticsTests : IDisposable
         Assert.Equal(expected.Split(' '), Names(query));
     }
 
+    /// <summary>Queries at the limits of <see cref="QueryLimits"/>, built by repetition, by name.</summary>
+    private static string Large(string name) => name switch
+    {
+        "2,000 ANDs" => string.Join(" AND ", Enumerable.Range(0, 2000).Select(i => $"params.optimizer != 'x{i}'")) + " AND params.optimizer = 'adam'",
+        "2,000 ORs" => string.Join(" OR ", Enumerable.Range(0, 2000).Select(i => $"params.optimizer = 'x{i}'")) + " OR params.optimizer = 'adam'",
+        "an IN list of 9,999" => "params.optimizer IN (" + string.Join(", ", Enumerable.Range(0, 9998).Select(i => $"'x{i}'")) + ", 'adam')",
+        "256 parentheses" => new string('(', 256) + "params.optimizer = 'adam'" + new string(')', 256),
+        "256 NOTs" => string.Concat(Enumerable.Repeat("NOT ", 256)) + "params.optimizer = 'adam'",
+        "128 NOT (…) levels" => string.Concat(Enumerable.Repeat("NOT (", 128)) + "params.optimizer = 'adam'" + new string(')', 128),
+        "60 keys" => "params.optimizer = 'adam'" + string.Concat(Enumerable.Range(1, 59).Select(i => $" AND tags.k{i} IS NULL")),
+        "a 50,000-byte pattern" => "params.optimizer LIKE 'ada" + new string('%', 50_000 - 3) + "' AND params.optimizer != 'adagrad'",
+        "257 parentheses" => new string('(', 257) + "params.optimizer = 'adam'" + new string(')', 257),
+        "100,000 parentheses" => new string('(', 100_000) + "params.optimizer = 'adam'" + new string(')', 100_000),
+        "30,000 NOTs" => string.Concat(Enumerable.Repeat("NOT ", 30_000)) + "params.optimizer = 'adam'",
+        "10,001 conditions" => "params.optimizer IN (" + string.Join(", ", Enumerable.Range(0, 10_000).Select(i => $"'x{i}'")) + ") OR params.optimizer = 'adam'",
+        "61 keys" => "params.optimizer = 'adam'" + string.Concat(Enumerable.Range(1, 60).Select(i => $" AND tags.k{i} IS NULL")),
+        "a 50,001-byte pattern" => "params.optimizer LIKE 'ada" + new string('%', 50_001 - 3) + "'",
+        _ => throw new ArgumentException(name),
+    };
+
+    [Theory]
+    [InlineData("2,000 ANDs")]
+    [InlineData("2,000 ORs")]
+    [InlineData("an IN list of 9,999")]
+    [InlineData("256 parentheses")]
+    [InlineData("256 NOTs")]
+    [InlineData("128 NOT (…) levels")]
+    [InlineData("60 keys")]
+    [InlineData("a 50,000-byte pattern")]
+    public void A_query_at_the_limits_selects_what_its_short_form_does(string name)
+    {
+        Assert.Equal(["r1", "r5"], Names(Large(name)));
+    }
+
+    [Theory]
+    [InlineData("257 parentheses", "nesting deeper than 256 levels of parentheses and NOT")]
+    [InlineData("100,000 parentheses", "nesting deeper than 256 levels of parentheses and NOT")]
+    [InlineData("30,000 NOTs", "nesting deeper than 256 levels of parentheses and NOT")]
+    [InlineData("10,001 conditions", "more than 10,000 conditions (each IN value counts as one)")]
+    [InlineData("61 keys", "more than 60 distinct metric, param and tag keys in one query")]
+    [InlineData("a 50,001-byte pattern", "a LIKE pattern may be at most 50,000 bytes")]
+    public void A_query_past_a_limit_is_refused_with_the_limit_named(string name, string problem)
+    {
+        var error = Assert.Throws<QueryException>(() => Names(Large(name)));
+
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+        Assert.Equal(problem, error.Problem[..problem.Length]);
+    }
+
     [Fact]
     public void Order_by_a_number_param_is_numeric_not_textual()
     {
