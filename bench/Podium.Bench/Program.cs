@@ -9,6 +9,7 @@ using Podium.Tracking.Leaderboards;
 //   dotnet run -c Release --project bench/Podium.Bench -- augment
 //   dotnet run -c Release --project bench/Podium.Bench -- zca
 //   dotnet run -c Release --project bench/Podium.Bench -- folder [--store DIR]
+//   dotnet run -c Release --project bench/Podium.Bench -- query    (parse and compile queries of 1,000 to 10,000 conditions)
 //   dotnet run -c Release --project bench/Podium.Bench -- decode   (100x100 JPEGs on one thread: Podium beside PIL)
 //   dotnet run -c Release --project bench/Podium.Bench -- conv     (basic_cnn's convolutions alone: forward, kernel and input gradients)
 //   dotnet run -c Release --project bench/Podium.Bench -- profile [--rgb]   (per-layer forward and backward times of basic_cnn)
@@ -33,6 +34,11 @@ if (mode is "gemm" or "all")
 if (mode is "folder")
 {
     FolderBench.Run(storeArgument);
+}
+
+if (mode is "query")
+{
+    QueryBench.Run();
 }
 
 if (mode is "decode")

@@ -24,7 +24,8 @@ internal sealed class Parser
     private int _depth;
     private int _conditions;
 
-    public Parser(string text) => _tokens = Lexer.Tokenize(text);
+    public Parser(string text) => _tokens = text.Length <= QueryLimits.Characters ? Lexer.Tokenize(text)
+        : throw new QueryException($"a query may be at most {QueryLimits.Characters:N0} characters, not {text.Length:N0}", 1, "");
 
     private Token Current => _tokens[_next];
 
@@ -356,9 +357,11 @@ internal sealed class Parser
                 throw Error(literal, $"true and false compare only with = and !=");
         }
 
-        if (field is { Kind: FieldKind.Attribute, Key: "status" } && !RunStatuses.TryParse((string)literal.Value, out _) && !op.Contains("LIKE", StringComparison.Ordinal))
+        if (field is { Kind: FieldKind.Attribute, Key: "status" } && !op.Contains("LIKE", StringComparison.Ordinal))
         {
-            throw Error(literal, $"unknown status {literal.Text}; a run is 'running', 'finished', 'failed' or 'killed'");
+            // Any case, as MLflow spells them ('FINISHED'), compared as the stored spelling.
+            return RunStatuses.TryParse((string)literal.Value, out var status) ? literal with { Value = status.ToText() }
+                : throw Error(literal, $"unknown status {literal.Text}; a run is 'running', 'finished', 'failed' or 'killed'");
         }
 
         return literal;

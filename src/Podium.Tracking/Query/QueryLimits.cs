@@ -7,6 +7,9 @@ namespace Podium.Tracking.Query;
 /// </summary>
 public static class QueryLimits
 {
+    /// <summary>Characters of query text, checked before it is read: a 16 MiB request body cannot become millions of tokens.</summary>
+    public const int Characters = 1_000_000;
+
     /// <summary>Levels of parentheses and NOT, counted together.</summary>
     public const int Depth = 256;
 

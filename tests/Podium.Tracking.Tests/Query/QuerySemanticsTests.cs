@@ -95,6 +95,8 @@ public sealed class QuerySemanticsTests : IDisposable
     [InlineData("metrics.val_accuracy IS NOT NULL", "r1 r2 r3 r4")]
     [InlineData("attributes.status = 'finished'", "r1 r2 r4")]
     [InlineData("attributes.status != 'finished'", "r3 r5")]
+    [InlineData("attributes.status = 'FINISHED'", "r1 r2 r4")]
+    [InlineData("attributes.status IN ('Failed', 'RUNNING')", "r3 r5")]
     [InlineData("attributes.run_name LIKE 'r%' AND attributes.duration >= 3", "r3 r4")]
     [InlineData("dataset.name = 'art_data'", "r1 r2")]
     [InlineData("dataset.name != 'art_data'", "r3 r4 r5")]
@@ -131,6 +133,7 @@ public sealed class QuerySemanticsTests : IDisposable
         "10,001 conditions" => "params.optimizer IN (" + string.Join(", ", Enumerable.Range(0, 10_000).Select(i => $"'x{i}'")) + ") OR params.optimizer = 'adam'",
         "61 keys" => "params.optimizer = 'adam'" + string.Concat(Enumerable.Range(1, 60).Select(i => $" AND tags.k{i} IS NULL")),
         "a 50,001-byte pattern" => "params.optimizer LIKE 'ada" + new string('%', 50_001 - 3) + "'",
+        "1,000,001 characters" => "params.optimizer = '" + new string('a', 1_000_001 - 21) + "'",
         _ => throw new ArgumentException(name),
     };
 
@@ -155,6 +158,7 @@ public sealed class QuerySemanticsTests : IDisposable
     [InlineData("10,001 conditions", "more than 10,000 conditions (each IN value counts as one)")]
     [InlineData("61 keys", "more than 60 distinct metric, param and tag keys in one query")]
     [InlineData("a 50,001-byte pattern", "a LIKE pattern may be at most 50,000 bytes")]
+    [InlineData("1,000,001 characters", "a query may be at most 1,000,000 characters, not 1,000,001")]
     public void A_query_past_a_limit_is_refused_with_the_limit_named(string name, string problem)
     {
         var error = Assert.Throws<QueryException>(() => Names(Large(name)));
