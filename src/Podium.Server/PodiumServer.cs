@@ -48,7 +48,13 @@ public static class PodiumServer
         });
         // Malformed or oversize bodies throw, so they get problem details like every other error.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
-        builder.Services.Configure<JsonOptions>(json => TrackingJson.Apply(json.SerializerOptions));
+        builder.Services.Configure<JsonOptions>(json =>
+        {
+            TrackingJson.Apply(json.SerializerOptions);
+            // A null sent for a member that cannot be null is bad input (400 naming it), not a null that fails deep in
+            // the store (500); members left out are caught by RequestValidation.
+            json.SerializerOptions.RespectNullableAnnotations = true;
+        });
         builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Podium";
@@ -117,6 +123,7 @@ public static class PodiumServer
     private static void Map(WebApplication app, ServerOptions options)
     {
         var api = app.MapGroup("/api");
+        api.AddEndpointFilter(RequestValidation.Filter);
         app.MapOpenApi("/api/openapi.json");
         api.MapRunsApi(options.MaxArtifactBytes);
         api.MapLeaderboardApi();
@@ -138,11 +145,24 @@ public static class PodiumServer
             {
                 ParamConflictException => (StatusCodes.Status409Conflict, error.Message),
                 QueryException or ArgumentException or FormatException or JsonException => (StatusCodes.Status400BadRequest, error.Message),
+                // The JSON reader's path names the member ($.dataset.name); its message names .NET types, so it is not sent.
+                BadHttpRequestException { InnerException: JsonException { Path: { Length: > 2 } path } } bad =>
+                    (bad.StatusCode, $"the body's {path[2..]} is null where a value is required, a value of the wrong kind, or text that is not valid Unicode"),
                 BadHttpRequestException bad => (bad.StatusCode, bad.Message),
                 KeyNotFoundException or FileNotFoundException => (StatusCodes.Status404NotFound, error.Message),
-                _ => (StatusCodes.Status500InternalServerError, "the server failed to answer; see its log"),
+                _ => (StatusCodes.Status500InternalServerError, ""),
             };
-            await Problem(context, status, detail, Extensions(error));
+            var extensions = Extensions(error);
+            if (status == StatusCodes.Status500InternalServerError)
+            {
+                // The answer carries an id and the log the whole error under it, so a user's report finds the cause.
+                var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+                detail = $"the server failed to answer (error {id}); its log has the details";
+                extensions = new() { ["errorId"] = id };
+                await Console.Error.WriteLineAsync($"podium serve: error {id} on {context.Request.Method} {context.Request.Path}: {error}");
+            }
+
+            await Problem(context, status, detail, extensions);
         }
     }
 

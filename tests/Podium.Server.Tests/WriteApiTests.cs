@@ -106,6 +106,37 @@ public sealed class WriteApiTests : IAsyncLifetime
         Assert.Empty(Stored(id).Params);
     }
 
+    [Theory]
+    [InlineData("POST", "/api/runs", """{"experiment": "remote", "environment": {}}""", "environment.os is required and cannot be null")]
+    [InlineData("POST", "RUN/batch", """{"metrics": [null]}""", "metrics[0] cannot be null")]
+    [InlineData("POST", "RUN/batch", """{"series": [null]}""", "series[0] cannot be null")]
+    [InlineData("POST", "RUN/batch", """{"typed_params": [null]}""", "typed_params[0] cannot be null")]
+    [InlineData("POST", "RUN/batch", """{"tags": {"stage": null}}""", "tags.stage cannot be null")]
+    [InlineData("POST", "RUN/batch", """{"params": {"note": "\ud800"}}""", "params.note is not valid Unicode text (it holds a lone UTF-16 surrogate)")]
+    [InlineData("POST", "RUN/batch", """{"params": {"cfg": {"layers": ["conv", "\udc00"]}}}""", "params.cfg.layers[1] is not valid Unicode text (it holds a lone UTF-16 surrogate)")]
+    [InlineData("PUT", "RUN/model", "{}", "name is required and cannot be null")]
+    [InlineData("POST", "RUN/datasets", """{"dataset": {"name": null}, "role": "train"}""", "the body's dataset.name is null where a value is required")]
+    [InlineData("POST", "RUN/datasets", """{"dataset": {"name": "d", "fingerprint": "ab", "splits": null, "classes": [], "source": "x"}, "role": "train"}""", "the body's dataset.splits is null where a value is required")]
+    public async Task A_body_with_a_missing_null_or_unreadable_member_is_a_400_naming_it_and_changes_nothing(string method, string path, string body, string problem)
+    {
+        var id = await CreateRun();
+        var before = JsonSerializer.Serialize(Stored(id));
+
+        using var request = new HttpRequestMessage(new HttpMethod(method), path.Replace("RUN", $"/api/runs/{id}", StringComparison.Ordinal))
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var detail = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString()!;
+        Assert.StartsWith(problem, detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("Podium.", detail, StringComparison.Ordinal);
+        Assert.Equal(before, JsonSerializer.Serialize(Stored(id)));
+        using var tracker = Tracker.OpenExisting(_folder.Path);
+        Assert.Single(tracker.SearchRuns(null));
+    }
+
     [Fact]
     public async Task An_oversize_body_is_a_413_problem_and_changes_nothing()
     {
