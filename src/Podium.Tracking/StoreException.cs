@@ -1,7 +1,7 @@
 namespace Podium.Tracking;
 
 /// <summary>A store cannot be opened or used as asked: not a Podium store, a newer schema, a bad path.</summary>
-public sealed class StoreException : Exception
+public class StoreException : Exception
 {
     /// <summary>Creates the error with a one-line message.</summary>
     public StoreException(string message)
@@ -15,3 +15,6 @@ public sealed class StoreException : Exception
     {
     }
 }
+
+/// <summary>A write to a store that is open read-only (a read-only file or file system): it can be read, not written.</summary>
+public sealed class ReadOnlyStoreException(string message) : StoreException(message);

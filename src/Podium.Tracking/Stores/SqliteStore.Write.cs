@@ -10,6 +10,7 @@ internal sealed partial class SqliteStore
     /// <inheritdoc/>
     public RunInfo CreateRun(NewRun run)
     {
+        Writable();
         ArgumentException.ThrowIfNullOrWhiteSpace(run.Experiment);
         var id = Guid.NewGuid().ToString("N");
         var name = string.IsNullOrWhiteSpace(run.Name) ? "run-" + id[..8] : run.Name;
@@ -58,6 +59,7 @@ internal sealed partial class SqliteStore
     /// <inheritdoc/>
     public void LogBatch(string runId, RunBatch batch)
     {
+        Writable();
         if (batch.IsEmpty)
         {
             return;
@@ -286,6 +288,7 @@ internal sealed partial class SqliteStore
     /// <inheritdoc/>
     public void EndRun(string runId, RunStatus status, DateTimeOffset endTime)
     {
+        Writable();
         lock (_gate)
         {
             using var command = Command("UPDATE runs SET status = @status, end_time = @end WHERE pk = @pk;");
@@ -299,6 +302,7 @@ internal sealed partial class SqliteStore
     /// <inheritdoc/>
     public void ResumeRun(string runId)
     {
+        Writable();
         lock (_gate)
         {
             using var command = Command("UPDATE runs SET status = @status, end_time = NULL WHERE pk = @pk;");
@@ -311,6 +315,7 @@ internal sealed partial class SqliteStore
     /// <inheritdoc/>
     public void LogDataset(string runId, DatasetRecord dataset, string role, string? augmentationsJson)
     {
+        Writable();
         ArgumentException.ThrowIfNullOrWhiteSpace(role);
         if (augmentationsJson is not null)
         {
@@ -354,6 +359,7 @@ internal sealed partial class SqliteStore
     /// <inheritdoc/>
     public void LogModel(string runId, ModelRecord model)
     {
+        Writable();
         lock (_gate)
         {
             using var command = Command(
@@ -378,6 +384,7 @@ internal sealed partial class SqliteStore
     /// <inheritdoc/>
     public ArtifactInfo LogArtifact(string runId, string path, Stream content)
     {
+        Writable();
         var relative = ArtifactPath.Normalize(path);
         long run;
         lock (_gate)

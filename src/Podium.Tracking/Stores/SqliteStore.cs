@@ -17,12 +17,16 @@ internal sealed partial class SqliteStore : ITrackingStore
     private readonly Dictionary<string, long> _runKeys = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _metricKeys = new(StringComparer.Ordinal);
 
-    private SqliteStore(string databasePath, string artifactRoot, SqliteConnection connection)
+    private SqliteStore(string databasePath, string artifactRoot, SqliteConnection connection, bool readOnly = false)
     {
         DatabasePath = databasePath;
         ArtifactRoot = artifactRoot;
         _connection = connection;
+        ReadOnly = readOnly;
     }
+
+    /// <summary>Whether the store was opened read-only (its file or file system cannot be written); writes are refused.</summary>
+    public bool ReadOnly { get; }
 
     /// <summary>The database file.</summary>
     public string DatabasePath { get; }
@@ -82,10 +86,64 @@ internal sealed partial class SqliteStore : ITrackingStore
             connection.Dispose();
             throw new StoreException($"'{database}' is not a Podium store (the file is not a SQLite database); it was left untouched", e);
         }
+        catch (SqliteException e) when (e.SqliteErrorCode is 8 or 14 && File.Exists(database))
+        {
+            // SQLITE_READONLY or SQLITE_CANTOPEN on a file that exists: a read-only file or file system.
+            connection.Dispose();
+            return OpenReadOnly(database, artifacts);
+        }
         catch
         {
             connection.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens a store that cannot be written: no WAL switch and no migration. Where SQLite cannot make its shared-memory
+    /// file beside the database (a read-only file system), the file is opened as immutable, which needs none.
+    /// </summary>
+    private static SqliteStore OpenReadOnly(string database, string artifacts)
+    {
+        foreach (var source in new[] { database, "file:" + database.Replace("%", "%25", StringComparison.Ordinal).Replace("?", "%3f", StringComparison.Ordinal).Replace("#", "%23", StringComparison.Ordinal) + "?immutable=1" })
+        {
+            var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = source, Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 120 }.ToString());
+            try
+            {
+                connection.Open();
+                Execute(connection, "PRAGMA busy_timeout = 60000;");
+                CheckIdentity(connection, database);
+                var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;", null), CultureInfo.InvariantCulture);
+                if (version != SqliteSchema.Version)
+                {
+                    throw new StoreException(version > SqliteSchema.Version
+                        ? $"'{database}' was written by a newer Podium (schema version {version}); upgrade Podium to open it"
+                        : $"'{database}' is read-only and from an older Podium (schema version {version}, this one reads {SqliteSchema.Version}); open it once where it can be written, to upgrade it");
+                }
+
+                Execute(connection, "PRAGMA case_sensitive_like = ON;");
+                return new SqliteStore(database, artifacts, connection, readOnly: true);
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode is 8 or 14)
+            {
+                connection.Dispose();
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+        }
+
+        throw new StoreException($"'{database}' cannot be opened, even to read (check its permissions)");
+    }
+
+    /// <exception cref="ReadOnlyStoreException">The store was opened read-only.</exception>
+    private void Writable()
+    {
+        if (ReadOnly)
+        {
+            throw new ReadOnlyStoreException($"the store '{DatabasePath}' is read-only (a read-only file or file system): it can be read, not written");
         }
     }
 
