@@ -145,6 +145,7 @@ public static class PodiumServer
             {
                 ParamConflictException => (StatusCodes.Status409Conflict, error.Message),
                 ReadOnlyStoreException => (StatusCodes.Status403Forbidden, error.Message),
+                ArtifactConflictException => (StatusCodes.Status409Conflict, error.Message),
                 QueryException or ArgumentException or FormatException or JsonException => (StatusCodes.Status400BadRequest, error.Message),
                 // The JSON reader's path names the member ($.dataset.name); its message names .NET types, so it is not sent.
                 BadHttpRequestException { InnerException: JsonException { Path: { Length: > 2 } path } } bad =>

@@ -18,3 +18,6 @@ public class StoreException : Exception
 
 /// <summary>A write to a store that is open read-only (a read-only file or file system): it can be read, not written.</summary>
 public sealed class ReadOnlyStoreException(string message) : StoreException(message);
+
+/// <summary>An artifact path that clashes with artifacts already stored: a file where a folder is needed, or the reverse.</summary>
+public sealed class ArtifactConflictException(string message) : IOException(message);

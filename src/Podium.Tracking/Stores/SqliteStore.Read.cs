@@ -102,7 +102,7 @@ internal sealed partial class SqliteStore
             throw new FileNotFoundException($"run {runId} has no artifact '{relative}'");
         }
 
-        return File.OpenRead(Path.Combine(ArtifactRoot, runId, relative));
+        return File.OpenRead(ArtifactPath.OnDisk(Path.GetFullPath(Path.Combine(ArtifactRoot, runId)), relative));
     }
 
     /// <inheritdoc/>

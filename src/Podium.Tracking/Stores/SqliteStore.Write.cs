@@ -399,6 +399,8 @@ internal sealed partial class SqliteStore
             throw new ArgumentException($"artifact path '{path}' leaves the run's folder", nameof(path));
         }
 
+        target = ArtifactPath.OnDisk(runFolder, relative);
+
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         // Write beside the target and rename, so a reader never sees half a file.
         var temporary = target + "." + Guid.NewGuid().ToString("N") + ".partial";
