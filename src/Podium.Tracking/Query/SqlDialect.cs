@@ -10,11 +10,14 @@ internal abstract class SqlDialect
     public virtual string Real(string parameter) => parameter;
 }
 
-/// <summary>SQLite: LIKE is made case-sensitive on every connection (PRAGMA case_sensitive_like), ILIKE is lower() LIKE lower().</summary>
+/// <summary>
+/// SQLite: LIKE is made case-sensitive on every connection (PRAGMA case_sensitive_like); ILIKE is LIKE over both sides
+/// in Unicode lower case, by podium_lower, which the store adds to each connection.
+/// </summary>
 internal sealed class SqliteDialect : SqlDialect
 {
     public static SqliteDialect Instance { get; } = new();
 
     public override string ILike(string column, string parameter, bool negated) =>
-        $"lower({column}) {(negated ? "NOT LIKE" : "LIKE")} lower({parameter})";
+        $"podium_lower({column}) {(negated ? "NOT LIKE" : "LIKE")} podium_lower({parameter})";
 }

@@ -168,6 +168,7 @@ internal sealed partial class SqliteStore
     {
         var reader = new SqliteConnection(new SqliteConnectionStringBuilder(_connection.ConnectionString) { Mode = SqliteOpenMode.ReadOnly }.ToString());
         reader.Open();
+        AddFunctions(reader);
         using var command = reader.CreateCommand();
         command.CommandText = "PRAGMA busy_timeout = 60000;";
         command.ExecuteNonQuery();

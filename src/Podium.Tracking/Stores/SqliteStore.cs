@@ -75,6 +75,7 @@ internal sealed partial class SqliteStore : ITrackingStore
         try
         {
             connection.Open();
+            AddFunctions(connection);
             Execute(connection, "PRAGMA busy_timeout = 60000;");
             CheckIdentity(connection, database);
             Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA case_sensitive_like = ON;");
@@ -111,6 +112,7 @@ internal sealed partial class SqliteStore : ITrackingStore
             try
             {
                 connection.Open();
+                AddFunctions(connection);
                 Execute(connection, "PRAGMA busy_timeout = 60000;");
                 CheckIdentity(connection, database);
                 var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;", null), CultureInfo.InvariantCulture);
@@ -137,6 +139,13 @@ internal sealed partial class SqliteStore : ITrackingStore
 
         throw new StoreException($"'{database}' cannot be opened, even to read (check its permissions)");
     }
+
+    /// <summary>
+    /// The functions queries call: podium_lower, Unicode lower case (SQLite's own lower() folds only ASCII, so
+    /// ILIKE 'école' would miss 'École').
+    /// </summary>
+    private static void AddFunctions(SqliteConnection connection) =>
+        connection.CreateFunction("podium_lower", (string? text) => text?.ToLowerInvariant(), isDeterministic: true);
 
     /// <exception cref="ReadOnlyStoreException">The store was opened read-only.</exception>
     private void Writable()

@@ -49,6 +49,13 @@ public sealed class QuerySemanticsTests : IDisposable
             run.SetTag("stage", stage);
         }
 
+        // Text beyond ASCII, for ILIKE's Unicode case folding.
+        var note = name switch { "r1" => "école d'été", "r2" => "École d'Été", "r3" => "Straße", _ => null };
+        if (note is not null)
+        {
+            run.SetTag("note", note);
+        }
+
         if (data is not null)
         {
             run.LogDataset(data, "train");
@@ -81,6 +88,11 @@ public sealed class QuerySemanticsTests : IDisposable
     [InlineData("metrics.val_accuracy != 0.85", "r1 r3")]
     [InlineData("params.optimizer = 'adam'", "r1 r5")]
     [InlineData("params.optimizer ILIKE 'adam'", "r1 r3 r5")]
+    [InlineData("tags.note ILIKE 'école%'", "r1 r2")]
+    [InlineData("tags.note ILIKE '%ÉTÉ'", "r1 r2")]
+    [InlineData("tags.note ILIKE 'STRAßE'", "r3")]
+    [InlineData("tags.note NOT ILIKE 'ÉCOLE%'", "r3")]
+    [InlineData("tags.note LIKE 'école%'", "r1")]
     [InlineData("params.optimizer LIKE 'ada%'", "r1 r4 r5")]
     [InlineData("params.optimizer NOT LIKE 'ada%'", "r2 r3")]
     [InlineData("params.batch_size >= 64", "r2 r4")]
