@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Podium.Tracking;
 using Podium.Tracking.Leaderboards;
+using Podium.Tracking.Query;
 
 namespace Podium.Server.Apis;
 
@@ -15,11 +16,11 @@ internal static class LeaderboardApi
         // filters on the server. "where" narrows "filter" further (the page's column filters), as does the best-of-sweep view.
         api.MapGet("/leaderboard", (ITrackingStore store, string? filter, string? where, string? order_by, string? columns, int? limit, int? offset, string? experiment, bool? best_of_sweep, string? format) =>
         {
-            var scopes = new[] { best_of_sweep == true ? LeaderboardTable.BestOfSweep : null, string.IsNullOrWhiteSpace(where) ? null : where }.OfType<string>().ToList();
-            var scope = scopes.Count == 1 ? scopes[0] : string.Join(" AND ", scopes.Select(s => $"({s})"));
+            // Joined as trees: a "where" holding ") OR (" cannot widen the best-of-sweep view.
+            var scope = RunQuery.And(best_of_sweep == true ? RunQuery.Parse(LeaderboardTable.BestOfSweep).Filter : null, RunQuery.Parse(where).Filter);
             var table = LeaderboardTable.Build(store, filter, string.IsNullOrWhiteSpace(order_by) ? null : order_by,
                 columns?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                Math.Clamp(limit ?? 100, 1, 100_000), experiment, scope.Length == 0 ? null : scope,
+                Math.Clamp(limit ?? 100, 1, 100_000), experiment, scope,
                 offset is < 0 ? throw new ArgumentException($"offset {offset} is negative; it counts the runs to skip") : offset ?? 0);
             return format?.ToLowerInvariant() switch
             {

@@ -8,7 +8,7 @@ public sealed class LeaderboardTable
     /// <summary>The order when none is given: best validation accuracy first.</summary>
     public const string DefaultOrder = "metrics.val_accuracy DESC";
 
-    /// <summary>A scope for <see cref="Build"/>: runs outside sweeps, and each sweep's best trial (tagged by the sweep when it ends).</summary>
+    /// <summary>A scope for <see cref="Build(ITrackingStore, string?, string?, IReadOnlyList{string}?, int?, string?, string?, int)"/>: runs outside sweeps, and each sweep's best trial (tagged by the sweep when it ends).</summary>
     public const string BestOfSweep = "(tags.sweep IS NULL AND tags.sweep_key IS NULL) OR tags.sweep_best = 'true'";
 
     private readonly Lazy<long> _matching;
@@ -47,15 +47,16 @@ public sealed class LeaderboardTable
     /// <paramref name="scope"/>, a filter too, narrows the runs whatever <paramref name="filter"/> says (e.g. the best-of-sweep view).
     /// <paramref name="offset"/> skips that many ranked runs, so a long table is read a page at a time.
     /// </remarks>
-    public static LeaderboardTable Build(ITrackingStore store, string? filter, string? orderBy, IReadOnlyList<string>? columns, int? limit, string? experiment, string? scope = null, int offset = 0)
+    public static LeaderboardTable Build(ITrackingStore store, string? filter, string? orderBy, IReadOnlyList<string>? columns, int? limit, string? experiment, string? scope = null, int offset = 0) =>
+        Build(store, filter, orderBy, columns, limit, experiment, RunQuery.Parse(scope).Filter, offset);
+
+    /// <summary>Builds the table with a scope given as a parsed filter (see the other overload).</summary>
+    /// <exception cref="QueryException">The filter, order or a column name is not valid.</exception>
+    public static LeaderboardTable Build(ITrackingStore store, string? filter, string? orderBy, IReadOnlyList<string>? columns, int? limit, string? experiment, Expr? scope, int offset = 0)
     {
         var query = RunQuery.Parse(filter);
-        if (RunQuery.Parse(scope).Filter is { } within)
-        {
-            query = query with { Filter = query.Filter is null ? within : new AndExpr(within, query.Filter) };
-            var own = string.IsNullOrWhiteSpace(filter) ? "" : QueryText.FilterOnly(filter).Trim();
-            filter = own.Length == 0 ? scope : $"({scope}) AND ({own})";
-        }
+        // The scope and the user's filter are joined as trees, so nothing in the filter's text can widen the scope.
+        query = query with { Filter = RunQuery.And(scope, query.Filter) };
 
         var order = !string.IsNullOrWhiteSpace(orderBy) ? RunQuery.ParseOrderBy(orderBy)
             : query.OrderBy.Count > 0 ? query.OrderBy
@@ -74,9 +75,8 @@ public sealed class LeaderboardTable
         Func<long> matching = (query.Limit is null || runs.Count < query.Limit) && (runs.Count > 0 || query.Offset == 0)
             ? () => counted.Offset + runs.Count
             : () => store.CountRuns(counted);
-        // The filter as the user wrote it, then ORDER BY, LIMIT and OFFSET as the query language writes them.
-        var text = (string.IsNullOrWhiteSpace(filter) ? "" : QueryText.FilterOnly(filter) + " ") + (query with { Filter = null });
-        return new LeaderboardTable(text.Trim(), resolved, runs, query.Offset, matching);
+        // The whole query as the query language writes it: what ran, scope included.
+        return new LeaderboardTable(query.ToString(), resolved, runs, query.Offset, matching);
     }
 
     /// <summary>Writes the table in a format: csv, json, md (Markdown) or html.</summary>

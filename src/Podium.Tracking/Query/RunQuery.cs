@@ -31,6 +31,13 @@ public sealed record RunQuery(Expr? Filter, IReadOnlyList<OrderTerm> OrderBy, in
     /// <summary>Parses one field, e.g. <c>metrics.val_loss.min</c>.</summary>
     public static Field ParseField(string text) => new Parser(text).ParseSingleField();
 
+    /// <summary>
+    /// The filters that are given, joined with AND as trees (never as pasted text, which a filter holding
+    /// <c>) OR (</c> could widen); null when none is given.
+    /// </summary>
+    public static Expr? And(params Expr?[] filters) =>
+        filters.OfType<Expr>().Aggregate((Expr?)null, (joined, next) => joined is null ? next : new AndExpr(joined, next));
+
     /// <summary>The filter, order, limit and offset as query text that parses back to the same query (the experiment is not part of it).</summary>
     public override string ToString() => QueryWriter.Format(this);
 }

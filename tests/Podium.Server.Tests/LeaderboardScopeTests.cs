@@ -1,0 +1,76 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Podium.Tests;
+using Podium.Tracking;
+using Xunit;
+
+namespace Podium.Server.Tests;
+
+/// <summary>The best-of-sweep view over HTTP: a "where" is joined to it as a tree, so its text cannot widen the view.</summary>
+public sealed class LeaderboardScopeTests : IAsyncLifetime
+{
+    private readonly TempFolder _folder = new();
+    private WebApplication? _server;
+    private HttpClient _client = new();
+
+    public async Task InitializeAsync()
+    {
+        using (var tracker = Tracker.Open(_folder.Path, new TrackerOptions { CaptureSource = false }))
+        {
+            Add(tracker, "plain", 0.5, []);
+            for (var i = 0; i < 3; i++)
+            {
+                Add(tracker, $"trial-{i}", 0.6 + (i / 10.0), i == 2 ? [("sweep", "s1"), ("sweep_best", "true")] : [("sweep", "s1")]);
+            }
+        }
+
+        _server = PodiumServer.Create(new ServerOptions { Store = _folder.Path, Port = 0 });
+        await _server.StartAsync();
+        _client = new HttpClient { BaseAddress = new Uri(_server.Urls.Single()) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _server!.StopAsync();
+        await _server.DisposeAsync();
+        _folder.Dispose();
+    }
+
+    private static void Add(Tracker tracker, string name, double accuracy, (string Key, string Value)[] tags)
+    {
+        using var run = tracker.StartRun("e", name: name);
+        run.LogMetric("val_accuracy", accuracy);
+        foreach (var (key, value) in tags)
+        {
+            run.SetTag(key, value);
+        }
+
+        run.End();
+    }
+
+    private async Task<(HttpStatusCode Status, string[] Runs)> Board(string where)
+    {
+        var response = await _client.GetAsync("/api/leaderboard?best_of_sweep=true&columns=run&where=" + Uri.EscapeDataString(where));
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            return (response.StatusCode, []);
+        }
+
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return (response.StatusCode, [.. json.RootElement.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("run").GetString()!)]);
+    }
+
+    [Fact]
+    public async Task A_where_narrows_the_best_of_sweep_view_and_cannot_widen_it()
+    {
+        var narrowed = await Board("metrics.val_accuracy > 0.55");
+        var injected = await Board("attributes.run_name != 'x') OR (attributes.run_name != 'x'");
+        var widened = await Board("attributes.run_name != 'x' OR attributes.run_name != 'x'");
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.BadRequest, HttpStatusCode.OK), (narrowed.Status, injected.Status, widened.Status));
+        Assert.Equal(["trial-2"], narrowed.Runs);
+        Assert.Equal(["trial-2", "plain"], widened.Runs);
+    }
+}
