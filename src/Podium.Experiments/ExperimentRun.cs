@@ -10,6 +10,7 @@ using Podium.Nn.Optimizers;
 using Podium.Tracking;
 using Podium.Tracking.Leaderboards;
 using Podium.Vision.Models;
+using Podium.Tracking.Query;
 
 namespace Podium.Experiments;
 
@@ -213,7 +214,7 @@ public sealed class ExperimentRun : IDisposable
             Run.End(RunStatus.Finished);
         }
 
-        return _tracker.Leaderboard(filter: $"attributes.run_id = '{Run.Id}'");
+        return _tracker.Leaderboard(new RunQuery(Field.Attribute("run_id").Is(Run.Id), [], null));
     }
 
     /// <summary>A run left without <see cref="Outputs"/> is marked failed, keeping everything recorded.</summary>

@@ -3,6 +3,7 @@ using Podium.Tracking;
 using Podium.Tracking.Leaderboards;
 using Podium.Vision.Augmentation;
 using Podium.Vision.Datasets;
+using Podium.Tracking.Query;
 
 namespace Podium.Experiments;
 
@@ -64,6 +65,9 @@ public sealed class Leaderboard : IDisposable
     /// <summary>The ranked table of runs.</summary>
     public LeaderboardTable Table(string? filter = null, string? orderBy = null, IReadOnlyList<string>? columns = null, int? limit = null, string? experiment = null) =>
         Tracker.Leaderboard(filter, orderBy ?? "metrics.val_accuracy DESC", columns, limit, experiment);
+
+    /// <summary>The leaderboard of the runs a query built in code selects (<see cref="Field.Is"/>, <see cref="RunQuery.And"/>).</summary>
+    public LeaderboardTable Table(RunQuery query, IReadOnlyList<string>? columns = null) => Tracker.Leaderboard(query, columns);
 
     /// <inheritdoc/>
     public void Dispose() => Tracker.Dispose();

@@ -62,6 +62,9 @@ public sealed class Tracker : IDisposable
     /// <summary>Runs matching a query (see <see cref="RunQuery.Parse"/>).</summary>
     public IReadOnlyList<RunRecord> SearchRuns(string? query) => Store.SearchRuns(RunQuery.Parse(query));
 
+    /// <summary>A leaderboard of the runs a query built in code selects, with columns by name.</summary>
+    public LeaderboardTable Leaderboard(RunQuery query, IReadOnlyList<string>? columns = null) => LeaderboardTable.Build(Store, query, columns);
+
     /// <summary>
     /// The ranked table of runs: <paramref name="filter"/> in the query language (it may carry ORDER BY and LIMIT),
     /// <paramref name="orderBy"/> overriding its order, <paramref name="columns"/> naming fields or built-in columns.

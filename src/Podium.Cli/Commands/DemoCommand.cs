@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Diagnostics;
 using Podium.Experiments;
 using Podium.Experiments.Specs;
+using Podium.Tracking;
 using Podium.Tracking.Leaderboards;
+using Podium.Tracking.Query;
 
 namespace Podium.Cli.Commands;
 
@@ -43,7 +45,7 @@ internal static class DemoCommand
                 return code;
             }
 
-            var table = board.Table($"tags.sweep_key = '{sweep.Key}' AND attributes.status = 'finished'");
+            var table = board.Table(new RunQuery(RunQuery.And(Field.Tag("sweep_key").Is(sweep.Key), Field.Attribute("status").Is(RunStatus.Finished)), [], null));
             var target = parsed.GetValue(folder)!;
             Directory.CreateDirectory(target);
             File.WriteAllText(Path.Combine(target, "leaderboard.csv"), table.ToCsv());

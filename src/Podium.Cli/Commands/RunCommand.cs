@@ -5,6 +5,7 @@ using Podium.Experiments.Specs;
 using Podium.Nn;
 using Podium.Tracking;
 using Podium.Tracking.Leaderboards;
+using Podium.Tracking.Query;
 
 namespace Podium.Cli.Commands;
 
@@ -83,7 +84,7 @@ internal static class RunCommand
         output.WriteLine($"run {run.Run.Id[..8]} finished in {clock.Elapsed.TotalSeconds:F1} s: accuracy {report.Accuracy:F4}, macro F1 {report.Macro.F1:F4}, ROC AUC {report.MacroRoc.Auc:F4}");
         if (output != TextWriter.Null)
         {
-            var row = board.Table($"attributes.run_id = '{run.Run.Id}'", columns: LeaderboardColumn.CompactNames);
+            var row = board.Table(new RunQuery(Field.Attribute("run_id").Is(run.Run.Id), [], null), LeaderboardColumn.CompactNames);
             BoardCommand.WriteTable(output, row);
         }
 

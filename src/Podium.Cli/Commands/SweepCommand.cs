@@ -5,6 +5,7 @@ using Podium.Experiments.Specs;
 using Podium.Experiments.Sweeps;
 using Podium.Tracking;
 using Podium.Tracking.Leaderboards;
+using Podium.Tracking.Query;
 
 namespace Podium.Cli.Commands;
 
@@ -72,7 +73,9 @@ internal static class SweepCommand
         }
 
         output.WriteLine($"sweep {sweep.Name} done in {clock.Elapsed.TotalSeconds:F1} s: {outcome.Ran} trial(s) run, {outcome.Skipped} already finished, {outcome.Failed} failed");
-        var table = board.Table($"attributes.parent_run_id = '{outcome.ParentRunId}'", $"metrics.{sweep.Metric} {(sweep.Maximize ? "DESC" : "ASC")}", LeaderboardColumn.CompactNames);
+        var table = board.Table(
+            new RunQuery(Field.Attribute("parent_run_id").Is(outcome.ParentRunId), [sweep.Maximize ? Field.Metric(sweep.Metric).Descending() : Field.Metric(sweep.Metric).Ascending()], null),
+            LeaderboardColumn.CompactNames);
         if (table.Rows.Count > 0)
         {
             BoardCommand.WriteTable(output, table);

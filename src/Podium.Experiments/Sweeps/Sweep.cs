@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Podium.Experiments.Specs;
 using Podium.Tracking;
+using Podium.Tracking.Query;
 
 namespace Podium.Experiments.Sweeps;
 
@@ -66,7 +67,7 @@ public static class Sweep
     public static SweepOutcome Run(Leaderboard board, SweepSpec spec, SweepOptions options)
     {
         var tracker = board.Tracker;
-        var earlier = tracker.SearchRuns($"tags.{KeyTag} = '{spec.Key}'");
+        var earlier = tracker.Store.SearchRuns(new RunQuery(Field.Tag(KeyTag).Is(spec.Key), [], null));
         using var parent = earlier.Count > 0 ? tracker.ResumeRun(earlier[0].Info.Id) : tracker.StartRun(spec.Fixed.Experiment, spec.Name);
         if (earlier.Count == 0)
         {
@@ -159,7 +160,10 @@ public static class Sweep
     /// <summary>The round's finished trials by index (the latest run of each, should a trial have finished twice).</summary>
     private static Dictionary<int, TrialResult> Finished(Tracker tracker, SweepSpec spec, int round)
     {
-        var runs = tracker.SearchRuns($"tags.{TrialOfTag} = '{spec.Key}' AND tags.round = '{round}' AND attributes.status = 'finished' ORDER BY attributes.start_time ASC");
+        var runs = tracker.Store.SearchRuns(new RunQuery(
+            RunQuery.And(Field.Tag(TrialOfTag).Is(spec.Key), Field.Tag("round").Is(round.ToString(System.Globalization.CultureInfo.InvariantCulture)), Field.Attribute("status").Is(RunStatus.Finished)),
+            [Field.Attribute("start_time").Ascending()],
+            null));
         var results = new Dictionary<int, TrialResult>();
         foreach (var run in runs)
         {

@@ -27,7 +27,7 @@ internal static partial class DatasetsApi
             }
 
             var wanted = fingerprint.ToLowerInvariant();
-            var uses = store.SearchRuns(RunQuery.Parse($"dataset.fingerprint = '{wanted}' ORDER BY attributes.start_time DESC") with { Only = RunProjection.Metric("val_accuracy") })
+            var uses = store.SearchRuns(new RunQuery(Field.Dataset("fingerprint").Is(wanted), [Field.Attribute("start_time").Descending()], null, Only: RunProjection.Metric("val_accuracy")))
                 .SelectMany(run => run.Datasets.Where(d => d.Dataset.Fingerprint == wanted).Select(use => (run, use)))
                 .ToList();
             var dataset = uses.Count > 0 ? uses[0].use.Dataset : throw new KeyNotFoundException($"no dataset with fingerprint {fingerprint}");

@@ -54,21 +54,38 @@ public sealed class LeaderboardTable
     /// <exception cref="QueryException">The filter, order or a column name is not valid.</exception>
     public static LeaderboardTable Build(ITrackingStore store, string? filter, string? orderBy, IReadOnlyList<string>? columns, int? limit, string? experiment, Expr? scope, int offset = 0)
     {
-        var query = RunQuery.Parse(filter);
-        // The scope and the user's filter are joined as trees, so nothing in the filter's text can widen the scope.
-        query = query with { Filter = RunQuery.And(scope, query.Filter) };
-
-        var order = !string.IsNullOrWhiteSpace(orderBy) ? RunQuery.ParseOrderBy(orderBy)
-            : query.OrderBy.Count > 0 ? query.OrderBy
-            : RunQuery.ParseOrderBy(DefaultOrder);
         if (limit is <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(limit), limit, "the limit must be at least 1");
         }
 
+        var query = RunQuery.Parse(filter);
+        // The scope and the user's filter are joined as trees, so nothing in the filter's text can widen the scope.
         // RunQuery refuses a negative offset.
+        return Build(store, query with
+        {
+            Filter = RunQuery.And(scope, query.Filter),
+            OrderBy = !string.IsNullOrWhiteSpace(orderBy) ? RunQuery.ParseOrderBy(orderBy) : query.OrderBy,
+            Limit = limit ?? query.Limit,
+            Offset = offset != 0 ? offset : query.Offset,
+            Experiment = experiment,
+        }, columns);
+    }
+
+    /// <summary>
+    /// Builds the table for a query: its filter, order (the default order when it has none), limit, offset and
+    /// experiment, with columns by name (default: all of <see cref="LeaderboardColumn.DefaultNames"/>). Code that
+    /// selects runs builds the query as a tree (<see cref="Field.Is"/>, <see cref="RunQuery.And"/>), never as text.
+    /// </summary>
+    /// <exception cref="QueryException">A column name is not valid.</exception>
+    public static LeaderboardTable Build(ITrackingStore store, RunQuery query, IReadOnlyList<string>? columns = null)
+    {
         var resolved = (columns is { Count: > 0 } ? columns : LeaderboardColumn.DefaultNames).Select(LeaderboardColumn.Resolve).ToList();
-        query = query with { OrderBy = order, Limit = limit ?? query.Limit, Offset = offset != 0 ? offset : query.Offset, Experiment = experiment, Only = RunProjection.Union(resolved.Select(c => c.Reads)) };
+        query = query with
+        {
+            OrderBy = query.OrderBy.Count > 0 ? query.OrderBy : RunQuery.ParseOrderBy(DefaultOrder),
+            Only = RunProjection.Union(resolved.Select(c => c.Reads)),
+        };
         var runs = store.SearchRuns(query);
         var counted = query;
         // A page that ends short of its limit ends the list, so the matches are counted without asking the store again.

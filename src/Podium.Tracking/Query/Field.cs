@@ -102,6 +102,55 @@ public sealed record Field(FieldKind Kind, string Key, MetricAggregate Aggregate
             ["weight_bytes"] = ("weight_bytes", FieldType.Number),
         };
 
+    /// <summary>An attribute of a run, by any of its names (run_id, status, parent_run_id, start_time, …), for building queries in code.</summary>
+    /// <exception cref="ArgumentException">No attribute has that name.</exception>
+    public static Field Attribute(string name) => Attributes.TryGetValue(name, out var attribute)
+        ? new(FieldKind.Attribute, attribute.Name, MetricAggregate.Last, "attributes." + attribute.Name, 0)
+        : throw new ArgumentException($"no run attribute '{name}'; they are {string.Join(", ", Attributes.Values.Select(a => a.Name).Distinct())}", nameof(name));
+
+    /// <summary>A tag, by key, for building queries in code.</summary>
+    public static Field Tag(string key) => Built(FieldKind.Tag, key, MetricAggregate.Last);
+
+    /// <summary>A param, by key, for building queries in code.</summary>
+    public static Field Param(string key) => Built(FieldKind.Param, key, MetricAggregate.Last);
+
+    /// <summary>A metric's last, smallest or largest value, by key, for building queries in code.</summary>
+    public static Field Metric(string key, MetricAggregate aggregate = MetricAggregate.Last) => Built(FieldKind.Metric, key, aggregate);
+
+    /// <summary>A field of the run's datasets (name, fingerprint, role, classes, source), for building queries in code.</summary>
+    /// <exception cref="ArgumentException">No dataset field has that name.</exception>
+    public static Field Dataset(string name) => DatasetFields.TryGetValue(name, out var field)
+        ? new(FieldKind.Dataset, field.Name, MetricAggregate.Last, "dataset." + field.Name, 0)
+        : throw new ArgumentException($"no dataset field '{name}'", nameof(name));
+
+    /// <summary>This field equals a value (text, a number or true/false): a condition built as a tree, never as pasted text.</summary>
+    public ComparisonExpr Is(object value) => new(this, "=", Value(value));
+
+    /// <summary>This field in ascending (or descending) order.</summary>
+    public OrderTerm Ascending() => new(this, Descending: false);
+
+    /// <summary>This field in descending order.</summary>
+    public OrderTerm Descending() => new(this, Descending: true);
+
+    private static Field Built(FieldKind kind, string key, MetricAggregate aggregate)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        var field = new Field(kind, key, aggregate, "", 0);
+        return field with { Text = field.Canonical };
+    }
+
+    private Literal Value(object value)
+    {
+        var literal = value switch
+        {
+            string or bool => value,
+            RunStatus status => status.ToText(),
+            int or long or float or double => Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture),
+            _ => throw new ArgumentException($"a query value is text, a number or true/false, not {value.GetType().Name}", nameof(value)),
+        };
+        return new Literal(literal, Convert.ToString(literal, System.Globalization.CultureInfo.InvariantCulture) ?? "", 0);
+    }
+
     /// <summary>The type this field compares as.</summary>
     public FieldType Type => Kind switch
     {

@@ -180,6 +180,23 @@ public sealed class QuerySemanticsTests : IDisposable
     }
 
     [Fact]
+    public void A_query_built_as_a_tree_selects_what_its_text_does_and_a_value_is_never_read_as_query()
+    {
+        // Given the same query built in code and written as text
+        var built = new RunQuery(
+            RunQuery.And(Field.Param("optimizer").Is("adam"), Field.Attribute("status").Is(RunStatus.Finished), Field.Param("batch_size").Is(32)),
+            [Field.Metric("val_accuracy").Descending()],
+            null);
+        var hostile = new RunQuery(Field.Tag("stage").Is("dev' OR tags.stage != 'x"), [], null);
+
+        // Then they select the same runs, and a value holding query text matches only itself
+        Assert.Equal(Ordered("params.optimizer = 'adam' AND attributes.status = 'finished' AND params.batch_size = 32 ORDER BY metrics.val_accuracy DESC"),
+            _tracker.Store.SearchRuns(built).Select(r => r.Info.Name));
+        Assert.Equal(["r1"], _tracker.Store.SearchRuns(built).Select(r => r.Info.Name));
+        Assert.Empty(_tracker.Store.SearchRuns(hostile));
+    }
+
+    [Fact]
     public void Order_by_a_number_param_is_numeric_not_textual()
     {
         Assert.Equal(["r5", "r3", "r1", "r2", "r4"], Ordered("ORDER BY params.batch_size ASC"));
