@@ -37,8 +37,8 @@ public static class ImageFolder
             throw new ArgumentOutOfRangeException(nameof(channels), channels, "channels must be 1 (gray) or 3 (RGB)");
         }
 
-        var classes = Directory.GetDirectories(root).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToArray();
-        var walked = classes.SelectMany((c, label) => Walk(Path.Combine(root, c)).Select(f => (File: f, Label: label))).ToArray();
+        var classes = Classes(root);
+        var walked = Walked(root, classes).ToArray();
         var files = walked.Where(f => IsImage(f.File)).ToArray();
         var others = walked.Where(f => !IsImage(f.File))
             .Select(f => new SkippedFile(f.File, $"not an image by its extension (Keras reads {string.Join(", ", Extensions)})")).ToList();
@@ -48,7 +48,7 @@ public static class ImageFolder
         }
 
         var datasetName = name ?? Path.GetFileName(Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar));
-        var key = cache ? CacheKey(root, width, height, channels, skipBadFiles, datasetName, ImageDecoder.Version) : null;
+        var key = cache ? CacheKey(root, width, height, channels, skipBadFiles, datasetName, files.Select(f => f.File), ImageDecoder.Version) : null;
         // The source names the files left out, so the dataset's record says what it was not built from.
         var source = $"image folder {Path.GetFullPath(root)} ({width}x{height}, {channels} channels)" + (others.Count == 0 ? ""
             : $"; {others.Count} other file(s) skipped: {string.Join(", ", others.Take(5).Select(o => Path.GetRelativePath(root, o.Path)))}{(others.Count > 5 ? ", …" : "")}");
@@ -98,10 +98,17 @@ public static class ImageFolder
     }
 
     /// <summary>The dataset cache's key: the folder, the settings, every image file, and the decoder's version.</summary>
-    internal static string CacheKey(string root, int width, int height, int channels, bool skipBadFiles, string name, int decoderVersion) =>
-        DatasetCache.Key(
-            $"image-folder\tdecoder {decoderVersion}\t{Path.GetFullPath(root)}\t{width}x{height}x{channels}\t{skipBadFiles}\t{name}",
-            Directory.GetDirectories(root).Order(StringComparer.Ordinal).SelectMany(Walk).Where(IsImage));
+    internal static string CacheKey(string root, int width, int height, int channels, bool skipBadFiles, string name, IEnumerable<string> images, int decoderVersion) =>
+        DatasetCache.Key($"image-folder\tdecoder {decoderVersion}\t{Path.GetFullPath(root)}\t{width}x{height}x{channels}\t{skipBadFiles}\t{name}", images);
+
+    /// <summary>The image files a load reads, in its order.</summary>
+    internal static IEnumerable<string> ImageFiles(string root) => Walked(root, Classes(root)).Select(f => f.File).Where(IsImage);
+
+    private static string[] Classes(string root) =>
+        Directory.GetDirectories(root).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToArray();
+
+    private static IEnumerable<(string File, int Label)> Walked(string root, string[] classes) =>
+        classes.SelectMany((c, label) => Walk(Path.Combine(root, c)).Select(f => (File: f, Label: label)));
 
     private static bool IsImage(string file) => Extensions.Contains(Path.GetExtension(file).ToLowerInvariant());
 

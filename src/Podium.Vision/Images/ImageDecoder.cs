@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using SkiaSharp;
 
 namespace Podium.Vision.Images;
@@ -97,16 +96,7 @@ public static class ImageDecoder
         // A null colour space asks for the stored values: no gAMA, iCCP or sRGB conversion, as PIL.
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var rgba = new byte[info.BytesSize];
-        var handle = GCHandle.Alloc(rgba, GCHandleType.Pinned);
-        SKCodecResult result;
-        try
-        {
-            result = codec.GetPixels(info, handle.AddrOfPinnedObject(), info.RowBytes, new SKCodecOptions(0));
-        }
-        finally
-        {
-            handle.Free();
-        }
+        var result = codec.GetPixels(info, rgba);
 
         var format = codec.EncodedFormat.ToString().ToUpperInvariant();
         return result switch

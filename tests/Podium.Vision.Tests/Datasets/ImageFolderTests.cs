@@ -109,10 +109,10 @@ public sealed class ImageFolderTests : IDisposable
         var stale = new ImageDataset("data", new Nn.Tensor(fresh.Images.Shape), fresh.Labels, fresh.ClassNames, "decoded by version 1");
         foreach (var version in new[] { 1, ImageDecoder.Version })
         {
-            Assert.Null(DatasetCache.TryRead(ImageFolder.CacheKey(Root, 4, 4, 1, false, "data", version)));
+            Assert.Null(DatasetCache.TryRead(ImageFolder.CacheKey(Root, 4, 4, 1, false, "data", ImageFolder.ImageFiles(Root), version)));
         }
 
-        DatasetCache.Write(ImageFolder.CacheKey(Root, 4, 4, 1, false, "data", decoderVersion: 1), stale);
+        DatasetCache.Write(ImageFolder.CacheKey(Root, 4, 4, 1, false, "data", ImageFolder.ImageFiles(Root), decoderVersion: 1), stale);
 
         // When the folder is loaded with the cache
         var (loaded, _) = ImageFolder.Load(Root, 4, 4, channels: 1, cache: true);
