@@ -58,6 +58,12 @@ internal static class RequestValidation
 
                 return;
             case IEnumerable list when value.GetType().IsArray || value is IList:
+                // Arrays of numbers (a series' steps and values, 50,000 in a batch) hold nothing to check: not boxed one by one.
+                if (ElementType(value.GetType()) is { IsValueType: true } element && element != typeof(System.Text.Json.JsonElement))
+                {
+                    return;
+                }
+
                 var index = 0;
                 foreach (var item in list)
                 {
@@ -102,7 +108,7 @@ internal static class RequestValidation
                         _ = entry.Value ?? throw new ArgumentException($"{name}.{entry.Key} cannot be null");
                     }
                 }
-                else
+                else if (ElementType(member.GetType()) is not { IsValueType: true })
                 {
                     var index = 0;
                     foreach (var item in items)
@@ -117,9 +123,14 @@ internal static class RequestValidation
         }
     }
 
+    private static Type? ElementType(Type type) =>
+        type.IsArray ? type.GetElementType() : type.GetInterfaces().Append(type).FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))?.GetGenericArguments()[0];
+
     private static (PropertyInfo, NullabilityInfo)[] Describe(Type type) =>
         [.. type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.GetIndexParameters().Length == 0 && p.CanRead && p.GetMethod is { IsStatic: false } && p.Name != "EqualityContract")
+            // Value-typed members (numbers, times) can be neither null nor bad text, except free-form JSON.
+            .Where(p => p.GetIndexParameters().Length == 0 && p.CanRead && p.GetMethod is { IsStatic: false } && p.Name != "EqualityContract"
+                && (!p.PropertyType.IsValueType || p.PropertyType == typeof(System.Text.Json.JsonElement)))
             .Select(p => (p, Nullability.Create(p)))];
 
     // Free-form JSON (a param's value): every string in it, keys included, must be readable text.
