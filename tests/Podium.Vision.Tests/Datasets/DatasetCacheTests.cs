@@ -5,6 +5,7 @@ using Xunit;
 
 namespace Podium.Vision.Tests.Datasets;
 
+[Collection(DatasetCacheCollection.Name)]
 public sealed class DatasetCacheTests : IDisposable
 {
     private readonly TempFolder _folder = new();

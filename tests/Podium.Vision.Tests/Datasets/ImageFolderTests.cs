@@ -6,6 +6,7 @@ using Xunit;
 namespace Podium.Vision.Tests.Datasets;
 
 /// <summary>Class folders with nested sub-folders, written by Debian's PIL, read as Keras's image_dataset_from_directory reads them.</summary>
+[Collection(DatasetCacheCollection.Name)]
 public sealed class ImageFolderTests : IDisposable
 {
     private readonly TempFolder _folder = new();
