@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Podium.Nn;
+using Podium.Nn.Kernels;
 using Podium.Nn.Layers;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Podium.Nn;
+using Podium.Nn.Kernels;
 
 /// <summary>
 /// Podium's GEMM in GFLOP/s, best of 10, at the shapes bench/torch-vs-podium.sh also gives oneDNN: squares on 1

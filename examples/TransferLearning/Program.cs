@@ -4,6 +4,8 @@ using Podium.Nn;
 using Podium.Nn.Layers;
 using Podium.Nn.Losses;
 using Podium.Nn.Optimizers;
+using Podium.Nn.Serialization;
+using Podium.Nn.Training;
 using Podium.Vision.Datasets;
 using Podium.Vision.Models;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Podium.Tracking;
 using Podium.Tracking.Leaderboards;
+using Podium.Tracking.Schema;
 
 namespace Podium.Cli;
 
@@ -52,15 +53,15 @@ internal static class ExampleRuns
     {
         var seed = random.Next(1, 100_000);
         using var run = tracker.StartRun(Experiment, $"{model}-{optimizer}-b{batch}", seed);
-        run.SetTag("simulated", "true");
+        run.SetTag(RunTags.Simulated, "true");
         run.LogDataset(data, "train", augmentations);
         run.LogDataset(data, "validation", augmentations);
         const int Epochs = 20;
         run.LogParams(new Dictionary<string, object>
         {
-            [StandardKeys.Model] = model, [StandardKeys.Optimizer] = optimizer, [StandardKeys.Loss] = "categorical_crossentropy",
-            [StandardKeys.BatchSize] = batch, [StandardKeys.Epochs] = Epochs, ["patience"] = 3, ["fit_mode"] = "early",
-            [StandardKeys.Width] = 100, [StandardKeys.Height] = 100, [StandardKeys.Channels] = 3,
+            [RunParams.Model] = model, [RunParams.Optimizer] = optimizer, [RunParams.Loss] = "categorical_crossentropy",
+            [RunParams.BatchSize] = batch, [RunParams.Epochs] = Epochs, [RunParams.Patience] = 3, [RunParams.FitMode] = "early",
+            [RunParams.Width] = 100, [RunParams.Height] = 100, [RunParams.Channels] = 3,
         });
         run.LogModel(model == "basic_cnn"
             ? new ModelRecord(model, "{\"layers\":\"simulated\"}", 922_565, 922_565, 922_565 * 4, "digraph basic_cnn {}")
@@ -84,8 +85,8 @@ internal static class ExampleRuns
             var valLoss = 1.6 * Math.Exp(-speed * epoch) + 0.35 + Math.Max(0, epoch - 10) * 0.02 + random.NextDouble() * 0.02;
             run.LogMetrics(new Dictionary<string, double>
             {
-                ["loss"] = loss, ["accuracy"] = accuracy, ["val_loss"] = valLoss, ["val_accuracy"] = valAccuracy,
-                ["learning_rate"] = optimizer == "sgd" ? 0.01 : 0.001,
+                [RunMetrics.Loss] = loss, [RunMetrics.Accuracy] = accuracy, [RunMetrics.ValLoss] = valLoss, [RunMetrics.ValAccuracy] = valAccuracy,
+                [RunMetrics.LearningRate] = optimizer == "sgd" ? 0.01 : 0.001,
             }, step: epoch, epoch: epoch);
             epochsTrained = epoch;
             if (valLoss < best)
@@ -105,20 +106,20 @@ internal static class ExampleRuns
         {
             var p = Math.Clamp(final + (random.NextDouble() - 0.5) * 0.12, 0, 1);
             var r = Math.Clamp(final + (random.NextDouble() - 0.5) * 0.12, 0, 1);
-            run.LogMetric(StandardKeys.PrecisionPrefix + name, p, step: bestEpoch);
-            run.LogMetric(StandardKeys.RecallPrefix + name, r, step: bestEpoch);
+            run.LogMetric(RunMetrics.PrecisionPrefix + name, p, step: bestEpoch);
+            run.LogMetric(RunMetrics.RecallPrefix + name, r, step: bestEpoch);
             sumP += p;
             sumR += r;
             sumF += p + r == 0 ? 0 : 2 * p * r / (p + r);
         }
 
-        run.LogMetric(StandardKeys.ValAccuracy, final, step: Epochs + 1);
-        run.LogMetric(StandardKeys.PrecisionMacro, sumP / Classes.Length);
-        run.LogMetric(StandardKeys.RecallMacro, sumR / Classes.Length);
-        run.LogMetric(StandardKeys.F1Macro, sumF / Classes.Length);
-        run.LogMetric(StandardKeys.RocAucMacro, Math.Min(0.999, 0.5 + final * 0.55));
-        run.LogMetric(StandardKeys.EpochsTrained, epochsTrained);
-        run.LogMetric(StandardKeys.BestEpoch, bestEpoch);
+        run.LogMetric(RunMetrics.ValAccuracy, final, step: Epochs + 1);
+        run.LogMetric(RunMetrics.PrecisionMacro, sumP / Classes.Length);
+        run.LogMetric(RunMetrics.RecallMacro, sumR / Classes.Length);
+        run.LogMetric(RunMetrics.F1Macro, sumF / Classes.Length);
+        run.LogMetric(RunMetrics.RocAucMacro, Math.Min(0.999, 0.5 + final * 0.55));
+        run.LogMetric(RunMetrics.EpochsTrained, epochsTrained);
+        run.LogMetric(RunMetrics.BestEpoch, bestEpoch);
         run.End(RunStatus.Finished);
         clock.Advance(TimeSpan.FromSeconds(20));
     }

@@ -18,11 +18,18 @@ internal static class PodiumCommand
     /// <summary>Exit code for anything else that went wrong (e.g. a run that failed while training).</summary>
     public const int Failed = 1;
 
-    public static readonly Option<string?> Store = new("--store")
+    /// <summary>
+    /// --store, for every command. A new option per parse: an option added to many commands keeps them all as its
+    /// parents, so one shared instance would grow, and slow down, with every call in a long-lived process.
+    /// </summary>
+    private static Option<string?> StoreOption() => new("--store")
     {
         Description = "The store: a folder, a .db file or a podium serve address http://HOST:PORT (default: $PODIUM_TRACKING_URI, else ./.podium)",
         Recursive = true,
     };
+
+    /// <summary>The --store given, if any.</summary>
+    public static string? StoreOf(ParseResult parsed) => parsed.GetValue<string?>("--store");
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
@@ -39,7 +46,7 @@ internal static class PodiumCommand
               podium runs --limit 5
               podium show 3fa2c1
             """);
-        root.Options.Add(Store);
+        root.Options.Add(StoreOption());
         root.Subcommands.Add(BoardCommand.Create(output));
         root.Subcommands.Add(RunsCommand.Create(output));
         root.Subcommands.Add(ShowCommand.Create(output));
@@ -68,19 +75,14 @@ internal static class PodiumCommand
         {
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (SpecException e)
+        catch (Exception e) when (e is SpecException or QueryException or CliError or ArgumentException)
         {
-            error.WriteLine("podium: " + e.Message);
-            return BadInput;
-        }
-        catch (Exception e) when (e is QueryException or CliError or ArgumentException)
-        {
-            error.WriteLine("podium: " + e.Message);
+            error.WriteLine("podium: " + UserText.OneLine(e.Message, 2000));
             return BadInput;
         }
         catch (Exception e) when (e is StoreException or IOException or UnauthorizedAccessException)
         {
-            error.WriteLine("podium: " + e.Message);
+            error.WriteLine("podium: " + UserText.OneLine(e.Message, 2000));
             return StoreFailure;
         }
         catch (Exception e)
@@ -88,11 +90,11 @@ internal static class PodiumCommand
             // Anything else (a run whose training failed, say) is still one line; the run itself is marked failed
             // with the error as a tag.
             var inner = e is AggregateException { InnerExceptions.Count: 1 } aggregate ? aggregate.InnerExceptions[0] : e;
-            error.WriteLine($"podium: {inner.GetType().Name}: {inner.Message}");
+            error.WriteLine("podium: " + UserText.OneLine(inner.Message, 2000));
             return Failed;
         }
     }
 
     /// <summary>Opens the existing store the --store option (or the environment) names; reading never creates one.</summary>
-    public static Tracker OpenTracker(ParseResult parsed) => Tracker.OpenExisting(parsed.GetValue(Store));
+    public static Tracker OpenTracker(ParseResult parsed) => Tracker.OpenExisting(StoreOf(parsed));
 }

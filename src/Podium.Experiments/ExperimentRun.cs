@@ -4,13 +4,16 @@ using System.Text;
 using Podium.Evaluation;
 using Podium.Evaluation.Charts;
 using Podium.Nn;
-using Podium.Nn.Callbacks;
 using Podium.Nn.Losses;
 using Podium.Nn.Optimizers;
+using Podium.Nn.Serialization;
+using Podium.Nn.Training;
+using Podium.Nn.Training.Callbacks;
 using Podium.Tracking;
 using Podium.Tracking.Leaderboards;
-using Podium.Vision.Models;
 using Podium.Tracking.Query;
+using Podium.Tracking.Schema;
+using Podium.Vision.Models;
 
 namespace Podium.Experiments;
 
@@ -28,12 +31,6 @@ public sealed class ExperimentRun : IDisposable
     private Tensor? _validation;
     private string? _bestWeights;
 
-    /// <summary>The artifact holding the spec a run was started from.</summary>
-    public const string SpecArtifact = "spec.json";
-
-    /// <summary>The evaluation's confusion matrix and ROC curves as data, for the web UI's charts.</summary>
-    public const string EvaluationArtifact = "evaluation.json";
-
     internal ExperimentRun(Tracker tracker, RegisteredData data, RunSpec spec, string? parentRunId, IReadOnlyDictionary<string, string>? tags, string? specJson)
     {
         (_tracker, _data, Spec) = (tracker, data, spec);
@@ -47,7 +44,7 @@ public sealed class ExperimentRun : IDisposable
 
             if (specJson is not null)
             {
-                Text(SpecArtifact, specJson);
+                Text(RunArtifacts.Spec, specJson);
             }
 
             Run.LogDataset(data.Record, "train", data.AugmentationsJson);
@@ -84,8 +81,8 @@ public sealed class ExperimentRun : IDisposable
             var total = parameters.Sum(p => (long)p.Value.Length);
             var trainable = parameters.Where(p => p.Trainable && !p.IsState).Sum(p => (long)p.Value.Length);
             Run.LogModel(new ModelRecord(Spec.Model, _model.ArchitectureJson(), total, trainable, total * sizeof(float), _model.Dot()));
-            Text("model/summary.txt", _model.Summary());
-            Text("model/graph.dot", _model.Dot());
+            Text(RunArtifacts.ModelSummary, _model.Summary());
+            Text(RunArtifacts.ModelGraph, _model.Dot());
         });
         return this;
     }
@@ -95,16 +92,20 @@ public sealed class ExperimentRun : IDisposable
     /// as it goes; then records epochs trained, the best epoch (lowest val_loss), the history as CSV, and the best and
     /// last weights. Cancelling stops at a batch boundary and marks the run killed, keeping its finished epochs.
     /// </summary>
-    public ExperimentRun Fit(IReadOnlyList<Callback>? progress = null, CancellationToken cancellation = default)
+    public ExperimentRun Fit(TrainingOptions? options = null)
     {
+        options ??= new TrainingOptions();
+        var cancellation = options.Cancellation;
+        options.ApplyThreads();
+
         Stage(() =>
         {
             var model = Model;
             var augment = _data.Augment;
             _validation = augment is null ? _data.Validation.Images : augment.Standardized(_data.Validation.Images);
             _bestWeights = Path.Combine(Path.GetTempPath(), $"podium-best-{Run.Id}.safetensors");
-            var checkpoint = new ModelCheckpoint(_bestWeights, "val_loss", saveBestOnly: true);
-            var early = Spec.FitMode == FitMode.EarlyStopping ? new EarlyStopping("val_loss", Spec.Patience) : null;
+            var checkpoint = new ModelCheckpoint(_bestWeights, RunMetrics.ValLoss, saveBestOnly: true);
+            var early = Spec.FitMode == FitMode.EarlyStopping ? new EarlyStopping(RunMetrics.ValLoss, Spec.Patience) : null;
             var tracking = new TrackingCallback(Run);
             var callbacks = new List<Callback> { tracking, new TerminateOnNaN(), checkpoint };
             if (early is not null)
@@ -112,7 +113,11 @@ public sealed class ExperimentRun : IDisposable
                 callbacks.Add(early);
             }
 
-            callbacks.AddRange(progress ?? []);
+            if (options.Progress is { } progress)
+            {
+                callbacks.Add(new ProgressBar(progress, options.ProgressOnTerminal));
+            }
+
             var clock = Stopwatch.StartNew();
             _history = model.Fit(_data.Train.Images, _data.Train.OneHot(), new FitOptions
             {
@@ -120,30 +125,28 @@ public sealed class ExperimentRun : IDisposable
                 Validation = (_validation, _data.Validation.OneHot()), Cancellation = cancellation,
                 Transform = augment is null ? null : augment.ForTraining(Spec.Seed),
             });
-            var losses = _history.Values.GetValueOrDefault("val_loss") ?? [];
-            var best = losses.Count == 0 ? 0 : losses.IndexOf(losses.Min()) + 1;
             Run.LogMetrics(new Dictionary<string, double>
             {
-                [StandardKeys.EpochsTrained] = _history.Epochs,
-                [StandardKeys.BestEpoch] = best,
-                ["fit_seconds"] = clock.Elapsed.TotalSeconds,
-                ["tracking_seconds"] = tracking.Spent.TotalSeconds,
+                [RunMetrics.EpochsTrained] = _history.Epochs,
+                [RunMetrics.BestEpoch] = checkpoint.BestEpoch,
+                [RunMetrics.FitSeconds] = clock.Elapsed.TotalSeconds,
+                [RunMetrics.TrackingSeconds] = tracking.Spent.TotalSeconds,
             }, step: _history.Epochs);
             if (_history.StopReason is { } reason)
             {
-                Run.SetTag("stop_reason", reason);
+                Run.SetTag(RunTags.StopReason, reason);
             }
 
-            Text("history.csv", HistoryCsv(_history));
+            Text(RunArtifacts.History, HistoryCsv(_history));
             if (File.Exists(_bestWeights))
             {
-                Run.LogArtifactFile(_bestWeights, "weights/best.safetensors");
+                Run.LogArtifactFile(_bestWeights, RunArtifacts.BestWeights);
                 File.Delete(_bestWeights);
             }
 
             var last = Path.Combine(Path.GetTempPath(), $"podium-last-{Run.Id}.safetensors");
             ModelWeights.Save(model, last);
-            Run.LogArtifactFile(last, "weights/last.safetensors");
+            Run.LogArtifactFile(last, RunArtifacts.LastWeights);
             File.Delete(last);
             Run.Flush();
             cancellation.ThrowIfCancellationRequested();
@@ -166,41 +169,41 @@ public sealed class ExperimentRun : IDisposable
             var step = History.Epochs;
             var metrics = new Dictionary<string, double>
             {
-                [StandardKeys.PrecisionMacro] = report.Macro.Precision,
-                [StandardKeys.RecallMacro] = report.Macro.Recall,
-                [StandardKeys.F1Macro] = report.Macro.F1,
-                ["precision_weighted"] = report.Weighted.Precision,
-                ["recall_weighted"] = report.Weighted.Recall,
-                ["f1_weighted"] = report.Weighted.F1,
-                [StandardKeys.RocAucMacro] = report.MacroRoc.Auc,
-                ["roc_auc_micro"] = report.MicroRoc.Auc,
-                ["log_loss"] = report.LogLoss,
-                ["eval_accuracy"] = report.Accuracy,
+                [RunMetrics.PrecisionMacro] = report.Macro.Precision,
+                [RunMetrics.RecallMacro] = report.Macro.Recall,
+                [RunMetrics.F1Macro] = report.Macro.F1,
+                [RunMetrics.PrecisionWeighted] = report.Weighted.Precision,
+                [RunMetrics.RecallWeighted] = report.Weighted.Recall,
+                [RunMetrics.F1Weighted] = report.Weighted.F1,
+                [RunMetrics.RocAucMacro] = report.MacroRoc.Auc,
+                [RunMetrics.RocAucMicro] = report.MicroRoc.Auc,
+                [RunMetrics.LogLoss] = report.LogLoss,
+                [RunMetrics.EvalAccuracy] = report.Accuracy,
             };
             if (names.Count > 2)
             {
-                metrics["top_2_accuracy"] = report.TopKAccuracy(2);
+                metrics[RunMetrics.Top2Accuracy] = report.TopKAccuracy(2);
             }
 
             foreach (var c in report.PerClass)
             {
-                metrics[StandardKeys.PrecisionPrefix + c.Name] = c.Precision;
-                metrics[StandardKeys.RecallPrefix + c.Name] = c.Recall;
-                metrics["f1/" + c.Name] = c.F1;
+                metrics[RunMetrics.PrecisionPrefix + c.Name] = c.Precision;
+                metrics[RunMetrics.RecallPrefix + c.Name] = c.Recall;
+                metrics[RunMetrics.F1Prefix + c.Name] = c.F1;
             }
 
             Run.LogMetrics(metrics, step: step);
             for (var w = 0; w < report.Warnings.Count; w++)
             {
-                Run.SetTag($"warning/{w + 1}", report.Warnings[w]);
+                Run.SetTag(RunTags.Warning(w + 1), report.Warnings[w]);
             }
 
-            Text("predictions.csv", PredictionsCsv(report, probabilities, names.Count));
-            Text(EvaluationArtifact, EvaluationJson(report));
+            Text(RunArtifacts.Predictions, PredictionsCsv(report, probabilities, names.Count));
+            Text(RunArtifacts.Evaluation, EvaluationRecord.From(report).ToJson());
             var history = History.Values.ToDictionary(p => p.Key, p => (IReadOnlyList<double>)p.Value);
-            Text("charts/learning_curves.svg", LearningCurveChart.Render(history, $"{Spec.DisplayName}: learning curves"));
-            Text("charts/confusion_matrix.svg", ConfusionMatrixChart.Render(report.Confusion, $"{Spec.DisplayName}: confusion matrix (validation)"));
-            Text("charts/roc_curves.svg", RocChart.Render(report, $"{Spec.DisplayName}: ROC curves (validation)"));
+            Text(RunArtifacts.LearningCurvesChart, LearningCurveChart.Render(history, $"{Spec.DisplayName}: learning curves"));
+            Text(RunArtifacts.ConfusionMatrixChart, ConfusionMatrixChart.Render(report.Confusion, $"{Spec.DisplayName}: confusion matrix (validation)"));
+            Text(RunArtifacts.RocCurvesChart, RocChart.Render(report, $"{Spec.DisplayName}: ROC curves (validation)"));
             Run.Flush();
         });
         return this;
@@ -241,13 +244,13 @@ public sealed class ExperimentRun : IDisposable
         }
         catch (OperationCanceledException)
         {
-            Run.SetTag("stop_reason", "interrupted");
+            Run.SetTag(RunTags.StopReason, "interrupted");
             Run.End(RunStatus.Killed);
             throw;
         }
         catch (Exception error)
         {
-            Run.SetTag("error", error.Message);
+            Run.SetTag(RunTags.Error, error.Message);
             Run.End(RunStatus.Failed);
             throw;
         }
@@ -261,21 +264,21 @@ public sealed class ExperimentRun : IDisposable
 
     private static Dictionary<string, object> Params(RunSpec spec, RegisteredData data) => new()
     {
-        [StandardKeys.Model] = spec.Model,
-        ["model_width"] = spec.ModelWidth,
-        ["padding"] = spec.Padding,
-        [StandardKeys.Optimizer] = spec.Optimizer,
-        ["learning_rate"] = spec.LearningRate ?? Optimizer.FromName(spec.Optimizer).LearningRate,
-        [StandardKeys.Loss] = spec.Loss,
-        [StandardKeys.BatchSize] = spec.BatchSize,
-        [StandardKeys.Epochs] = spec.Epochs,
-        ["patience"] = spec.Patience,
-        ["fit_mode"] = spec.FitMode == FitMode.NoStop ? "nostop" : "early",
-        ["seed"] = spec.Seed,
-        [StandardKeys.Channels] = data.InputShape[0],
-        [StandardKeys.Height] = data.InputShape[1],
-        [StandardKeys.Width] = data.InputShape[2],
-        ["num_classes"] = data.Train.ClassNames.Count,
+        [RunParams.Model] = spec.Model,
+        [RunParams.ModelWidth] = spec.ModelWidth,
+        [RunParams.Padding] = spec.Padding,
+        [RunParams.Optimizer] = spec.Optimizer,
+        [RunParams.LearningRate] = spec.LearningRate ?? Optimizer.FromName(spec.Optimizer).LearningRate,
+        [RunParams.Loss] = spec.Loss,
+        [RunParams.BatchSize] = spec.BatchSize,
+        [RunParams.Epochs] = spec.Epochs,
+        [RunParams.Patience] = spec.Patience,
+        [RunParams.FitMode] = spec.FitMode == FitMode.NoStop ? "nostop" : "early",
+        [RunParams.Seed] = spec.Seed,
+        [RunParams.Channels] = data.InputShape[0],
+        [RunParams.Height] = data.InputShape[1],
+        [RunParams.Width] = data.InputShape[2],
+        [RunParams.NumClasses] = data.Train.ClassNames.Count,
     };
 
     private static string HistoryCsv(History history)
@@ -295,23 +298,6 @@ public sealed class ExperimentRun : IDisposable
         }
 
         return csv.ToString();
-    }
-
-    /// <summary>{classes, confusion (true class per row), roc: [{label, auc, fpr, tpr}], micro, macro}; undefined values (a class without samples) are null.</summary>
-    private static string EvaluationJson(ClassificationReport report)
-    {
-        var counts = report.Confusion.Counts;
-        var confusion = Enumerable.Range(0, counts.GetLength(0)).Select(i => Enumerable.Range(0, counts.GetLength(1)).Select(j => counts[i, j]).ToArray()).ToArray();
-        static object Curve(RocCurve c) => new Dictionary<string, object?>
-        {
-            ["label"] = c.Label, ["auc"] = Finite(c.Auc), ["fpr"] = c.FalsePositiveRate.Select(Finite), ["tpr"] = c.TruePositiveRate.Select(Finite),
-        };
-        static double? Finite(double v) => double.IsFinite(v) ? v : null;
-        return System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object?>
-        {
-            ["classes"] = report.Confusion.ClassNames, ["confusion"] = confusion,
-            ["roc"] = report.Roc.Select(Curve).ToList(), ["micro"] = Curve(report.MicroRoc), ["macro"] = Curve(report.MacroRoc),
-        });
     }
 
     private static string PredictionsCsv(ClassificationReport report, Tensor probabilities, int classes)

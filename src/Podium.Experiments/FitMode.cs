@@ -1,3 +1,5 @@
+using Podium.Nn.Training.Callbacks;
+
 namespace Podium.Experiments;
 
 /// <summary>How long a run trains: every epoch asked for, or until validation loss stops improving.</summary>

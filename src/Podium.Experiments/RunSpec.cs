@@ -1,4 +1,5 @@
 using Podium.Nn.Layers;
+using Podium.Tracking.Schema;
 using Podium.Vision.Models;
 using static Podium.Experiments.Specs.SpecValues;
 
@@ -7,9 +8,6 @@ namespace Podium.Experiments;
 /// <summary>Everything that decides a run besides its data: the network, the optimizer and the fit settings (Keras's names and defaults).</summary>
 public sealed record RunSpec
 {
-    private static readonly string[] Optimizers = ["sgd", "adam", "adagrad", "rmsprop"];
-    private static readonly string[] Losses = ["categorical_crossentropy", "sparse_categorical_crossentropy", "mean_squared_error"];
-
     /// <summary>A zoo model: basic_cnn, vgg16, resnet18 or alexnet.</summary>
     public string Model { get; init; } = "basic_cnn";
 
@@ -54,22 +52,22 @@ public sealed record RunSpec
 
     /// <summary>The fields a spec file may set, by their names there.</summary>
     public static IReadOnlyList<string> Fields { get; } =
-        ["model", "model_width", "padding", "optimizer", "learning_rate", "loss", "batch_size", "epochs", "patience", "fit_mode", "seed", "name", "experiment"];
+        [RunParams.Model, RunParams.ModelWidth, RunParams.Padding, RunParams.Optimizer, RunParams.LearningRate, RunParams.Loss, RunParams.BatchSize, RunParams.Epochs, RunParams.Patience, RunParams.FitMode, RunParams.Seed, "name", "experiment"];
 
     /// <summary>This spec with one field, named as in a spec file, set to a value read from one.</summary>
     /// <exception cref="SpecException">The field is unknown or the value is of the wrong kind.</exception>
     public RunSpec With(string field, object? value) => field switch
     {
-        "model" => this with { Model = Text(field, value) },
-        "model_width" => this with { ModelWidth = Number(field, value) },
-        "padding" => this with { Padding = Text(field, value) },
-        "optimizer" => this with { Optimizer = Text(field, value) },
-        "learning_rate" => this with { LearningRate = value is null ? null : Number(field, value) },
-        "loss" => this with { Loss = Text(field, value) },
-        "batch_size" => this with { BatchSize = Whole(field, value) },
-        "epochs" => this with { Epochs = Whole(field, value) },
-        "patience" => this with { Patience = Whole(field, value) },
-        "fit_mode" => this with
+        RunParams.Model => this with { Model = Text(field, value) },
+        RunParams.ModelWidth => this with { ModelWidth = Number(field, value) },
+        RunParams.Padding => this with { Padding = Text(field, value) },
+        RunParams.Optimizer => this with { Optimizer = Text(field, value) },
+        RunParams.LearningRate => this with { LearningRate = value is null ? null : Number(field, value) },
+        RunParams.Loss => this with { Loss = Text(field, value) },
+        RunParams.BatchSize => this with { BatchSize = Whole(field, value) },
+        RunParams.Epochs => this with { Epochs = Whole(field, value) },
+        RunParams.Patience => this with { Patience = Whole(field, value) },
+        RunParams.FitMode => this with
         {
             FitMode = Text(field, value) switch
             {
@@ -78,7 +76,7 @@ public sealed record RunSpec
                 var other => throw new SpecException(field, $"'{other}' is neither 'nostop' nor 'early'"),
             },
         },
-        "seed" => this with { Seed = Whole(field, value) },
+        RunParams.Seed => this with { Seed = Whole(field, value) },
         "name" => this with { Name = value is null ? null : Text(field, value) },
         "experiment" => this with { Experiment = Text(field, value) },
         _ => throw Unknown(field, Fields),
@@ -87,9 +85,9 @@ public sealed record RunSpec
     /// <summary>Every field as a spec file writes it.</summary>
     public Dictionary<string, object?> ToFields() => new()
     {
-        ["experiment"] = Experiment, ["name"] = Name, ["model"] = Model, ["model_width"] = ModelWidth, ["padding"] = Padding,
-        ["optimizer"] = Optimizer, ["learning_rate"] = LearningRate, ["loss"] = Loss, ["batch_size"] = BatchSize, ["epochs"] = Epochs,
-        ["patience"] = Patience, ["fit_mode"] = FitMode == FitMode.NoStop ? "nostop" : "early", ["seed"] = Seed,
+        ["experiment"] = Experiment, ["name"] = Name, [RunParams.Model] = Model, [RunParams.ModelWidth] = ModelWidth, [RunParams.Padding] = Padding,
+        [RunParams.Optimizer] = Optimizer, [RunParams.LearningRate] = LearningRate, [RunParams.Loss] = Loss, [RunParams.BatchSize] = BatchSize, [RunParams.Epochs] = Epochs,
+        [RunParams.Patience] = Patience, [RunParams.FitMode] = FitMode == FitMode.NoStop ? "nostop" : "early", [RunParams.Seed] = Seed,
     };
 
     internal Padding PaddingMode => Padding == "same" ? Nn.Layers.Padding.Same : Nn.Layers.Padding.Valid;
@@ -100,39 +98,39 @@ public sealed record RunSpec
     {
         if (!ModelZoo.Names.Contains(Model))
         {
-            throw new SpecException("model", $"unknown model '{Model}'; the zoo has {string.Join(", ", ModelZoo.Names)}");
+            throw new SpecException(RunParams.Model, $"unknown model '{Model}'; the zoo has {string.Join(", ", ModelZoo.Names)}");
         }
 
-        if (!Optimizers.Contains(Optimizer))
+        if (!Nn.Optimizers.Optimizer.Names.Contains(Optimizer))
         {
-            throw new SpecException("optimizer", $"unknown optimizer '{Optimizer}'; use {string.Join(", ", Optimizers)}");
+            throw new SpecException(RunParams.Optimizer, $"unknown optimizer '{Optimizer}'; use {string.Join(", ", Nn.Optimizers.Optimizer.Names)}");
         }
 
-        if (!Losses.Contains(Loss))
+        if (!Nn.Losses.Loss.IsKnown(Loss))
         {
-            throw new SpecException("loss", $"unknown loss '{Loss}'; use {string.Join(", ", Losses)}");
+            throw new SpecException(RunParams.Loss, $"unknown loss '{Loss}'; use {string.Join(", ", Nn.Losses.Loss.Names)}");
         }
 
         if (Padding is not ("same" or "valid"))
         {
-            throw new SpecException("padding", $"'{Padding}' is neither 'same' nor 'valid'");
+            throw new SpecException(RunParams.Padding, $"'{Padding}' is neither 'same' nor 'valid'");
         }
 
-        Positive("batch_size", BatchSize);
-        Positive("epochs", Epochs);
+        Positive(RunParams.BatchSize, BatchSize);
+        Positive(RunParams.Epochs, Epochs);
         if (Patience < 0)
         {
-            throw new SpecException("patience", $"must be 0 or more, got {Patience}");
+            throw new SpecException(RunParams.Patience, $"must be 0 or more, got {Patience}");
         }
 
         if (!(ModelWidth > 0) || double.IsInfinity(ModelWidth))
         {
-            throw new SpecException("model_width", $"must be a positive number, got {ModelWidth}");
+            throw new SpecException(RunParams.ModelWidth, $"must be a positive number, got {ModelWidth}");
         }
 
         if (LearningRate is { } rate && (!(rate > 0) || double.IsInfinity(rate)))
         {
-            throw new SpecException("learning_rate", $"must be a positive number, got {rate}");
+            throw new SpecException(RunParams.LearningRate, $"must be a positive number, got {rate}");
         }
 
         static void Positive(string field, int value)

@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using Podium.Nn;
+using Podium.Nn.Training;
+using Podium.Nn.Training.Callbacks;
 using Podium.Tracking;
+using Podium.Tracking.Schema;
 
 namespace Podium.Experiments;
 
@@ -22,8 +25,8 @@ internal sealed class TrackingCallback(Run run) : Callback
         var values = new Dictionary<string, double>(logs, StringComparer.Ordinal);
         foreach (var (layer, weight, gradient) in context.Model.Norms())
         {
-            values[$"weight_norm/{layer}"] = weight;
-            values[$"gradient_norm/{layer}"] = gradient;
+            values[RunMetrics.WeightNormPrefix + layer] = weight;
+            values[RunMetrics.GradientNormPrefix + layer] = gradient;
         }
 
         run.LogMetrics(values, step: epoch, epoch: epoch);

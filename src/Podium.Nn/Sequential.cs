@@ -2,6 +2,7 @@ using System.Text;
 using Podium.Nn.Layers;
 using Podium.Nn.Losses;
 using Podium.Nn.Optimizers;
+using Podium.Nn.Training;
 
 namespace Podium.Nn;
 
@@ -154,133 +155,7 @@ public sealed class Sequential
     }
 
     /// <summary>Trains: shuffles each epoch from the seed, runs batches, evaluates on validation data, calls callbacks.</summary>
-    public History Fit(Tensor x, Tensor y, FitOptions options)
-    {
-        _ = Loss ?? throw NotCompiled();
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize);
-        ArgumentOutOfRangeException.ThrowIfNegative(options.Epochs);
-        CheckData(x, y, "training");
-        if (options.Validation is var (vx, vy))
-        {
-            CheckData(vx, vy, "validation");
-        }
-
-        var history = new History();
-        var callbacks = options.Callbacks;
-        var context = new FitContext(this, history, options);
-        foreach (var callback in callbacks)
-        {
-            callback.OnTrainBegin(context);
-        }
-
-        var n = x.Batch;
-        var order = new int[n];
-        var batches = (n + options.BatchSize - 1) / options.BatchSize;
-        for (var epoch = 1; epoch <= options.Epochs && !context.StopTraining; epoch++)
-        {
-            for (var i = 0; i < n; i++)
-            {
-                order[i] = i;
-            }
-
-            if (options.Shuffle)
-            {
-                Rng.For(options.Seed, 1_000_000UL + (ulong)epoch).Shuffle(order);
-            }
-
-            foreach (var callback in callbacks)
-            {
-                callback.OnEpochBegin(context, epoch);
-            }
-
-            double lossSum = 0;
-            long correct = 0;
-            long seen = 0;
-            var currentEpoch = epoch;
-            // Batch b is gathered (and augmented) into buffer b % 2; with a transform, batch b + 1 is prepared on a
-            // worker thread while batch b trains. Each sample's transform depends only on seed, epoch and index,
-            // so preparing ahead changes no result.
-            (Tensor X, Tensor Y) Prepare(int b)
-            {
-                var start = b * options.BatchSize;
-                var size = Math.Min(options.BatchSize, n - start);
-                var batch = context.Gather(b % 2, x, y, order.AsSpan(start, size));
-                options.Transform?.Invoke(batch.X, order.AsSpan(start, size), currentEpoch);
-                return batch;
-            }
-
-            Task<(Tensor X, Tensor Y)>? ahead = null;
-            try
-            {
-                for (var b = 0; b < batches; b++)
-                {
-                    if (options.Cancellation.IsCancellationRequested)
-                    {
-                        context.Stop($"cancelled in epoch {epoch} before batch {b + 1}");
-                        break;
-                    }
-
-                    var (bx, by) = ahead is null ? Prepare(b) : ahead.GetAwaiter().GetResult();
-                    var following = b + 1;
-                    ahead = options.Transform is not null && following < batches ? Task.Run(() => Prepare(following)) : null;
-                    var size = bx.Batch;
-                    var (batchLoss, batchCorrect) = TrainStep(bx, by);
-                    lossSum += batchLoss * size;
-                    correct += batchCorrect;
-                    seen += size;
-                    context.BatchLoss = batchLoss;
-                    context.RunningLoss = lossSum / seen;
-                    context.RunningAccuracy = (double)correct / seen;
-                    foreach (var callback in callbacks)
-                    {
-                        callback.OnBatchEnd(context, epoch, b + 1, batches);
-                    }
-
-                    if (context.StopTraining)
-                    {
-                        break;
-                    }
-                }
-            }
-            finally
-            {
-                // Never leave a preparation running into the next epoch's shuffle or past Fit.
-                ahead?.Wait();
-            }
-
-            if (context.StopTraining && context.StopReason!.StartsWith("cancelled", StringComparison.Ordinal))
-            {
-                break;
-            }
-
-            var logs = new Dictionary<string, double>(StringComparer.Ordinal)
-            {
-                ["loss"] = lossSum / n,
-                ["accuracy"] = (double)correct / n,
-            };
-            if (options.Validation is var (valX, valY))
-            {
-                var (valLoss, valAccuracy) = Evaluate(valX, valY, options.BatchSize);
-                logs["val_loss"] = valLoss;
-                logs["val_accuracy"] = valAccuracy;
-            }
-
-            logs["learning_rate"] = Optimizer!.LearningRate;
-            history.Add(logs);
-            foreach (var callback in callbacks)
-            {
-                callback.OnEpochEnd(context, epoch, logs);
-            }
-        }
-
-        history.StopReason = context.StopReason;
-        foreach (var callback in callbacks)
-        {
-            callback.OnTrainEnd(context);
-        }
-
-        return history;
-    }
+    public History Fit(Tensor x, Tensor y, FitOptions options) => new Trainer(this, x, y, options).Run();
 
     /// <summary>Mean loss and accuracy over data, in inference mode.</summary>
     public (double Loss, double Accuracy) Evaluate(Tensor x, Tensor y, int batchSize = 256)
@@ -396,7 +271,8 @@ public sealed class Sequential
         return best;
     }
 
-    private void CheckData(Tensor x, Tensor y, string what)
+    /// <summary>Checks data against the built input shape, naming what it is for.</summary>
+    internal void CheckData(Tensor x, Tensor y, string what)
     {
         var expected = InputShape ?? throw new InvalidOperationException($"model {Name} is not built; call Build first");
         if (x.Shape.Length != expected.Length + 1 || !x.Shape.AsSpan(1).SequenceEqual(expected))
@@ -409,6 +285,9 @@ public sealed class Sequential
             throw new ArgumentException($"{what} data has {x.Batch} inputs but {y.Batch} targets");
         }
     }
+
+    /// <summary>Throws unless Compile was called.</summary>
+    internal void CheckCompiled() => _ = Loss ?? throw NotCompiled();
 
     private InvalidOperationException NotCompiled() => new($"model {Name} is not compiled; call Compile with an optimizer and a loss");
 }

@@ -185,7 +185,7 @@ public static class PodiumServer
             ["type"] = "about:blank",
             ["title"] = Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status),
             ["status"] = status,
-            ["detail"] = detail,
+            ["detail"] = UserText.OneLine(detail, 2000),
         };
         foreach (var (key, value) in extensions ?? [])
         {

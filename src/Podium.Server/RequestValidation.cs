@@ -145,7 +145,7 @@ internal static class RequestValidation
                 }
                 catch (InvalidOperationException)
                 {
-                    throw new ArgumentException($"{path} is not valid Unicode text (it holds a lone UTF-16 surrogate)");
+                    throw new ArgumentException($"{path} is not valid Unicode text (it holds a lone UTF-16 surrogate, or bytes that are not UTF-8)");
                 }
 
                 break;
@@ -160,7 +160,18 @@ internal static class RequestValidation
             case System.Text.Json.JsonValueKind.Object:
                 foreach (var member in json.EnumerateObject())
                 {
-                    Json(member.Value, $"{path}.{member.Name}");
+                    string name;
+                    try
+                    {
+                        name = member.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        throw new ArgumentException($"{path} has a member whose name is not valid Unicode text (a lone UTF-16 surrogate, or bytes that are not UTF-8)");
+                    }
+
+                    Text(name, $"{path} (a member's name)");
+                    Json(member.Value, $"{path}.{name}");
                 }
 
                 break;

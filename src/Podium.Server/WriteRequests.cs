@@ -64,13 +64,7 @@ public sealed record LogBatchRequest(
         var batch = new RunBatch();
         foreach (var (key, value) in Params ?? new Dictionary<string, JsonElement>())
         {
-            batch.Params.Add(new(Key(key), value.ValueKind switch
-            {
-                JsonValueKind.Number => ParamValue.Of(value.GetDouble()),
-                JsonValueKind.String => ParamValue.Of(value.GetString()!),
-                JsonValueKind.True or JsonValueKind.False => ParamValue.Of(value.GetBoolean()),
-                _ => ParamValue.OfJson(value.GetRawText()),
-            }));
+            batch.Params.Add(new(Key(key), Param(key, value)));
         }
 
         foreach (var param in TypedParams ?? [])
@@ -111,6 +105,25 @@ public sealed record LogBatchRequest(
             if (count > most)
             {
                 throw new ArgumentException($"a batch may carry at most {most:N0} {what}; this one has {count:N0}; send it in parts");
+            }
+        }
+
+        // A param's JSON is kept as it came, unread until here: text in it that is not UTF-8 is found now.
+        static ParamValue Param(string key, JsonElement value)
+        {
+            try
+            {
+                return value.ValueKind switch
+                {
+                    JsonValueKind.Number => ParamValue.Of(value.GetDouble()),
+                    JsonValueKind.String => ParamValue.Of(value.GetString()!),
+                    JsonValueKind.True or JsonValueKind.False => ParamValue.Of(value.GetBoolean()),
+                    _ => ParamValue.OfJson(value.GetRawText()),
+                };
+            }
+            catch (InvalidOperationException)
+            {
+                throw new ArgumentException($"params.{key} holds text that is not valid UTF-8");
             }
         }
 

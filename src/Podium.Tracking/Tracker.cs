@@ -69,7 +69,7 @@ public sealed class Tracker : IDisposable
     /// The ranked table of runs: <paramref name="filter"/> in the query language (it may carry ORDER BY and LIMIT),
     /// <paramref name="orderBy"/> overriding its order, <paramref name="columns"/> naming fields or built-in columns.
     /// </summary>
-    public LeaderboardTable Leaderboard(string? filter = null, string? orderBy = null, IReadOnlyList<string>? columns = null, int? limit = null, string? experiment = null, string? scope = null) =>
+    public LeaderboardTable Leaderboard(string? filter = null, string? orderBy = null, IReadOnlyList<string>? columns = null, int? limit = null, string? experiment = null, Expr? scope = null) =>
         LeaderboardTable.Build(Store, filter, orderBy, columns, limit, experiment, scope);
 
     /// <inheritdoc/>

@@ -108,22 +108,7 @@ public sealed class PackagingTests : IDisposable
         Assert.Contains("adam", shown.Out, StringComparison.Ordinal);
     }
 
-    /// <summary>The repository's root: the folder above the tests that holds Podium.slnx.</summary>
-    private static string Repository
-    {
-        get
-        {
-            for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-            {
-                if (File.Exists(Path.Combine(folder.FullName, "Podium.slnx")))
-                {
-                    return folder.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("no Podium.slnx above " + AppContext.BaseDirectory);
-        }
-    }
+    private static string Repository => SourceTree.Root;
 
     /// <summary>Runs the dotnet CLI and returns its output; fails the test with the output when it fails.</summary>
     private static string Dotnet(string workingDirectory, params string[] arguments)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Podium.Tests;
 using Podium.Tracking;
+using Podium.Tracking.Schema;
 using Xunit;
 
 namespace Podium.Cli.Tests;
@@ -59,7 +60,7 @@ public sealed class RemoteTrackingTests : IDisposable
         Assert.True(code == 0, output + error);
         Assert.Contains("bit-identical: all", output);
         using var store = Tracker.OpenExisting(_folder.File("served"));
-        Assert.Single(store.SearchRuns($"tags.reproduces = '{id}'"));
+        Assert.Single(store.SearchRuns($"tags.{RunTags.Reproduces} = '{id}'"));
     }
 
     [Fact]

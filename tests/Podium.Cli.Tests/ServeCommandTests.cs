@@ -30,6 +30,37 @@ public sealed class ServeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_failure_it_did_not_foresee_answers_500_with_an_id_and_logs_the_error_under_that_id()
+    {
+        string id;
+        using (var tracker = Tracker.Open(_folder.File("store"), new TrackerOptions { CaptureSource = false }))
+        {
+            using var run = tracker.StartRun("art", "broken-under-the-server");
+            run.LogArtifact("notes.txt", new MemoryStream("kept"u8.ToArray()));
+            id = run.Id;
+        }
+
+        using var podium = PodiumProcess.Serve(_folder.Path, out var url, "--store", "store", "--port", "0");
+        // The store breaks while the server runs: the run's artifact folder becomes a file (a bad restore, a hand edit).
+        var folder = Path.GetDirectoryName(Directory.EnumerateFiles(_folder.File("store"), "notes.txt", SearchOption.AllDirectories).Single())!;
+        Directory.Delete(folder, recursive: true);
+        File.WriteAllText(folder, "not a folder");
+
+        using var client = new HttpClient { BaseAddress = new Uri(url) };
+        using var response = await client.GetAsync($"/api/runs/{id}/artifacts/notes.txt");
+        using var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var errorId = problem.RootElement.GetProperty("errorId").GetString()!;
+        podium.Interrupt();
+        podium.WaitForExit();
+
+        Assert.Equal(500, (int)response.StatusCode);
+        Assert.Equal($"the server failed to answer (error {errorId}); its log has the details", problem.RootElement.GetProperty("detail").GetString());
+        Assert.Matches("^[0-9a-f]{12}$", errorId);
+        var logged = podium.Output.Split('\n').Single(line => line.Contains($"error {errorId}", StringComparison.Ordinal));
+        Assert.StartsWith($"podium serve: error {errorId} on GET /api/runs/{id}/artifacts/notes.txt: ", logged, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Serve_refuses_to_listen_beyond_loopback_without_a_token()
     {
         using (Tracker.Open(_folder.File("store")))

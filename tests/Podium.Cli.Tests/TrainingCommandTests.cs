@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Podium.Tests;
 using Podium.Tracking;
+using Podium.Tracking.Schema;
 using Xunit;
 
 namespace Podium.Cli.Tests;
@@ -45,7 +46,7 @@ public sealed class TrainingCommandTests : IDisposable
         Assert.Contains("bit-identical: all", output);
         Assert.Contains("final weights identical", output);
         using var store = Store();
-        var copy = Assert.Single(store.SearchRuns($"tags.reproduces = '{id}'"));
+        var copy = Assert.Single(store.SearchRuns($"tags.{RunTags.Reproduces} = '{id}'"));
         Assert.Equal(RunStatus.Finished, copy.Info.Status);
     }
 
@@ -114,7 +115,7 @@ public sealed class TrainingCommandTests : IDisposable
         using var tracker = Store();
         var run = Assert.Single(tracker.SearchRuns(null));
         Assert.Equal(RunStatus.Killed, run.Info.Status);
-        Assert.Equal("interrupted", run.Tags["stop_reason"]);
+        Assert.Equal("interrupted", run.Tags[RunTags.StopReason]);
         Assert.InRange(run.Metrics["val_loss"].Count, epochs, 499);
         Assert.NotNull(run.Model);
         Assert.Contains(tracker.Store.ListArtifacts(run.Info.Id), a => a.Path == "history.csv");
@@ -131,21 +132,21 @@ public sealed class TrainingCommandTests : IDisposable
         Assert.Contains("4 trial(s) run, 0 already finished, 0 failed", output);
         using (var tracker = Store())
         {
-            var parent = Assert.Single(tracker.SearchRuns("tags.sweep LIKE '%'"));
+            var parent = Assert.Single(tracker.SearchRuns($"tags.{RunTags.Sweep} LIKE '%'"));
             var children = tracker.SearchRuns($"attributes.parent_run_id = '{parent.Info.Id}'");
             Assert.Equal(4, children.Count);
             Assert.All(children, c => Assert.Equal(RunStatus.Finished, c.Info.Status));
             Assert.Equal(["adam/16", "adam/8", "sgd/16", "sgd/8"], children.Select(c => $"{c.Params["optimizer"].Text}/{c.Params["batch_size"].Text}").Order());
             var best = children.MaxBy(c => c.Metrics["val_accuracy"].Last)!;
             Assert.Equal(best.Metrics["val_accuracy"].Last, parent.Metrics["best_val_accuracy"].Last);
-            Assert.Equal(parent.Tags["best_run_id"], Assert.Single(children, c => c.Tags["sweep_best"] == "true").Info.Id);
+            Assert.Equal(parent.Tags[RunTags.SweepBestRunId], Assert.Single(children, c => c.Tags[RunTags.SweepBest] == "true").Info.Id);
         }
 
         // A trial, written by a worker process, reproduces from the store like any run.
         string bestTrial;
         using (var tracker = Store())
         {
-            bestTrial = Assert.Single(tracker.SearchRuns("tags.sweep LIKE '%'")).Tags["best_run_id"];
+            bestTrial = Assert.Single(tracker.SearchRuns($"tags.{RunTags.Sweep} LIKE '%'")).Tags[RunTags.SweepBestRunId];
         }
 
         (code, output, error) = Podium("reproduce", bestTrial);
@@ -157,7 +158,7 @@ public sealed class TrainingCommandTests : IDisposable
         var (_, board, _) = Podium("board", "--best-of-sweep", "--format", "csv", "--columns", "run,run_id");
         using (var tracker = Store())
         {
-            var bestId = Assert.Single(tracker.SearchRuns("tags.sweep LIKE '%'")).Tags["best_run_id"];
+            var bestId = Assert.Single(tracker.SearchRuns($"tags.{RunTags.Sweep} LIKE '%'")).Tags[RunTags.SweepBestRunId];
             var rows = board.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1).ToList();
             Assert.Equal(3, rows.Count); // the best trial, its reproduction and the lone run
             Assert.Contains(rows, r => r.EndsWith(bestId, StringComparison.Ordinal));
@@ -186,7 +187,7 @@ public sealed class TrainingCommandTests : IDisposable
         int finishedBefore;
         using (var tracker = Store())
         {
-            Assert.Equal(RunStatus.Killed, Assert.Single(tracker.SearchRuns("tags.sweep LIKE '%'")).Info.Status);
+            Assert.Equal(RunStatus.Killed, Assert.Single(tracker.SearchRuns($"tags.{RunTags.Sweep} LIKE '%'")).Info.Status);
             finishedBefore = tracker.SearchRuns("attributes.status = 'finished'").Count;
         }
 
@@ -195,10 +196,10 @@ public sealed class TrainingCommandTests : IDisposable
         Assert.True(code == 0, output + error);
         Assert.Contains($"{4 - finishedBefore} trial(s) run, {finishedBefore} already finished", output);
         using var store = Store();
-        var parent = Assert.Single(store.SearchRuns("tags.sweep LIKE '%'"));
+        var parent = Assert.Single(store.SearchRuns($"tags.{RunTags.Sweep} LIKE '%'"));
         Assert.Equal(RunStatus.Finished, parent.Info.Status);
         var finished = store.SearchRuns($"attributes.parent_run_id = '{parent.Info.Id}' AND attributes.status = 'finished'");
-        Assert.Equal(["0", "1", "2", "3"], finished.Select(r => r.Tags["trial"]).Order());
+        Assert.Equal(["0", "1", "2", "3"], finished.Select(r => r.Tags[RunTags.SweepTrial]).Order());
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Globalization;
 using Podium.Experiments;
 using Podium.Tests;
 using Podium.Tracking;
+using Podium.Tracking.Schema;
 using Podium.Vision.Augmentation;
 using Podium.Vision.Datasets;
 using Xunit;
@@ -84,13 +85,13 @@ public sealed class PipelineTests : IDisposable
         using var cancel = new CancellationTokenSource();
         cancel.Cancel();
 
-        Assert.ThrowsAny<OperationCanceledException>(() => run.Fit(cancellation: cancel.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => run.Fit(new TrainingOptions { Cancellation = cancel.Token }));
 
         var record = board.Tracker.Store.GetRun(run.Run.Id)!;
         Assert.Equal(RunStatus.Killed, record.Info.Status);
         Assert.NotNull(record.Model);
         Assert.Equal(2, record.Datasets.Count);
-        Assert.Equal("interrupted", record.Tags["stop_reason"]);
+        Assert.Equal("interrupted", record.Tags[RunTags.StopReason]);
     }
 
     [Theory]

@@ -1,9 +1,11 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Podium.Nn.Callbacks;
 using Podium.Nn.Layers;
 using Podium.Nn.Losses;
 using Podium.Nn.Optimizers;
+using Podium.Nn.Serialization;
+using Podium.Nn.Training;
+using Podium.Nn.Training.Callbacks;
 using Xunit;
 
 namespace Podium.Nn.Tests;

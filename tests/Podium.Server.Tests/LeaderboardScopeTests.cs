@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Podium.Tests;
 using Podium.Tracking;
+using Podium.Tracking.Schema;
 using Xunit;
 
 namespace Podium.Server.Tests;
@@ -21,7 +22,7 @@ public sealed class LeaderboardScopeTests : IAsyncLifetime
             Add(tracker, "plain", 0.5, []);
             for (var i = 0; i < 3; i++)
             {
-                Add(tracker, $"trial-{i}", 0.6 + (i / 10.0), i == 2 ? [("sweep", "s1"), ("sweep_best", "true")] : [("sweep", "s1")]);
+                Add(tracker, $"trial-{i}", 0.6 + (i / 10.0), i == 2 ? [(RunTags.Sweep, "s1"), (RunTags.SweepBest, "true")] : [(RunTags.Sweep, "s1")]);
             }
         }
 

@@ -5,6 +5,7 @@ using Podium.Experiments.Specs;
 using Podium.Tracking;
 using Podium.Tracking.Leaderboards;
 using Podium.Tracking.Query;
+using Podium.Tracking.Schema;
 
 namespace Podium.Cli.Commands;
 
@@ -37,15 +38,15 @@ internal static class DemoCommand
         {
             var sweep = SweepSpec.Parse(DemoSpec(parsed.GetValue(data) == "fashion-mnist" ? "demo-fashion-mnist.yaml" : "demo.yaml"));
             var clock = Stopwatch.StartNew();
-            using var board = Leaderboard.Open(parsed.GetValue(PodiumCommand.Store));
+            using var board = Leaderboard.Open(PodiumCommand.StoreOf(parsed));
             using var interrupts = new Interrupts(error);
-            var code = SweepCommand.Execute(board, sweep, parsed.GetValue(workers), parsed.GetValue(PodiumCommand.Store), output, interrupts.Token);
+            var code = SweepCommand.Execute(board, sweep, parsed.GetValue(workers), PodiumCommand.StoreOf(parsed), output, interrupts.Token);
             if (code == RunCommand.Interrupted)
             {
                 return code;
             }
 
-            var table = board.Table(new RunQuery(RunQuery.And(Field.Tag("sweep_key").Is(sweep.Key), Field.Attribute("status").Is(RunStatus.Finished)), [], null));
+            var table = board.Table(new RunQuery(RunQuery.And(Field.Tag(RunTags.SweepKey).Is(sweep.Key), Field.Attribute("status").Is(RunStatus.Finished)), [], null));
             var target = parsed.GetValue(folder)!;
             Directory.CreateDirectory(target);
             File.WriteAllText(Path.Combine(target, "leaderboard.csv"), table.ToCsv());

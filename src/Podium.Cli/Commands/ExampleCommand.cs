@@ -28,7 +28,7 @@ internal static class ExampleCommand
         };
         command.SetAction(parsed =>
         {
-            var location = parsed.GetValue(PodiumCommand.Store) ?? DefaultFolder;
+            var location = PodiumCommand.StoreOf(parsed) ?? DefaultFolder;
             var clock = new ManualClock(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
             using var tracker = Tracker.Open(location, new TrackerOptions { Clock = clock, CaptureSource = false });
             var existing = tracker.Store.CountRuns(RunQuery.All with { Experiment = ExampleRuns.Experiment });

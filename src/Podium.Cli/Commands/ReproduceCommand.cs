@@ -24,12 +24,12 @@ internal static class ReproduceCommand
               podium reproduce 7e31e631
             """)
         {
-            run, RunCommand.Threads,
+            run, RunCommand.Threads(),
         };
         command.SetAction(parsed =>
         {
-            RunCommand.ApplyThreads(parsed);
-            using var board = Leaderboard.Open(parsed.GetValue(PodiumCommand.Store));
+            var threads = RunCommand.ThreadsOption(parsed);
+            using var board = Leaderboard.Open(PodiumCommand.StoreOf(parsed));
             if (board.Tracker.Store.GetRun(parsed.GetValue(run)!) is not { } original)
             {
                 throw new CliError($"no run '{parsed.GetValue(run)}' in {board.Tracker.Store.Location}");
@@ -40,7 +40,7 @@ internal static class ReproduceCommand
             ReproductionReport report;
             try
             {
-                report = Reproduction.Run(board, original.Info.Id, [new KerasProgress(output)], interrupts.Token);
+                report = Reproduction.Run(board, original.Info.Id, RunCommand.Training(output, interrupts.Token, threads));
             }
             catch (OperationCanceledException)
             {

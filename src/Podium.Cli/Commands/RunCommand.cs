@@ -2,10 +2,10 @@ using System.CommandLine;
 using System.Diagnostics;
 using Podium.Experiments;
 using Podium.Experiments.Specs;
-using Podium.Nn;
 using Podium.Tracking;
 using Podium.Tracking.Leaderboards;
 using Podium.Tracking.Query;
+using Podium.Tracking.Schema;
 
 namespace Podium.Cli.Commands;
 
@@ -15,7 +15,8 @@ internal static class RunCommand
     /// <summary>Exit code of a run stopped by Ctrl+C (128 + SIGINT, as shells report it).</summary>
     public const int Interrupted = 130;
 
-    public static readonly Option<int?> Threads = new("--threads") { Description = "Threads for training (default: every core); results are the same whatever the number" };
+    /// <summary>--threads, a new option per command (see PodiumCommand's --store for why).</summary>
+    public static Option<int?> Threads() => new("--threads") { Description = "Threads for training (default: every core); results are the same whatever the number" };
 
     public static Command Create(TextWriter output, TextWriter error)
     {
@@ -33,16 +34,16 @@ internal static class RunCommand
               podium run examples/specs/basic_cnn.yaml
             """)
         {
-            spec, parent, tags, quiet, Threads,
+            spec, parent, tags, quiet, Threads(),
         };
         command.SetAction(parsed =>
         {
             var file = RunFile.Load(parsed.GetValue(spec)!);
             var tagValues = (parsed.GetValue(tags) ?? []).Select(ParseTag).ToDictionary(t => t.Key, t => t.Value);
-            ApplyThreads(parsed);
-            using var board = Leaderboard.Open(parsed.GetValue(PodiumCommand.Store));
+            var threads = ThreadsOption(parsed);
+            using var board = Leaderboard.Open(PodiumCommand.StoreOf(parsed));
             using var interrupts = new Interrupts(error);
-            var (code, _) = Execute(board, file, parsed.GetValue(parent), tagValues, parsed.GetValue(quiet) ? TextWriter.Null : output, interrupts.Token);
+            var (code, _) = Execute(board, file, parsed.GetValue(parent), tagValues, parsed.GetValue(quiet) ? TextWriter.Null : output, interrupts.Token, threads);
             if (code == 0)
             {
                 output.WriteLine($"store: {board.Tracker.Store.Location}");
@@ -53,28 +54,32 @@ internal static class RunCommand
         return command;
     }
 
-    public static void ApplyThreads(ParseResult parsed)
+    /// <summary>--threads, checked: null when not given.</summary>
+    public static int? ThreadsOption(ParseResult parsed) =>
+        parsed.GetValue<int?>("--threads") is { } threads && threads < 1 ? throw new CliError($"--threads must be at least 1, got {threads}") : parsed.GetValue<int?>("--threads");
+
+    /// <summary>Training options that print Keras's progress to <paramref name="output"/> (a bar on a terminal, a line per epoch elsewhere).</summary>
+    public static TrainingOptions Training(TextWriter output, CancellationToken cancellation, int? threads) => new()
     {
-        if (parsed.GetValue(Threads) is { } threads)
-        {
-            Engine.Threads = threads > 0 ? threads : throw new CliError($"--threads must be at least 1, got {threads}");
-        }
-    }
+        Threads = threads, Progress = output == TextWriter.Null ? null : output, ProgressOnTerminal = TerminalTable.IsTerminal(output), Cancellation = cancellation,
+    };
 
     /// <summary>Runs a spec through every stage, printing progress and the run's row; returns the exit code and the run's id.</summary>
-    public static (int Code, string RunId) Execute(Leaderboard board, RunFile file, string? parent, IReadOnlyDictionary<string, string>? tags, TextWriter output, CancellationToken cancellation)
+    public static (int Code, string RunId) Execute(Leaderboard board, RunFile file, string? parent, IReadOnlyDictionary<string, string>? tags, TextWriter output, CancellationToken cancellation, int? threads = null)
     {
         var clock = Stopwatch.StartNew();
+        var training = Training(output, cancellation, threads);
+        training.ApplyThreads();
         using var run = board.StartRun(file, parent, tags);
         output.WriteLine($"run {run.Run.Id[..8]} {file.Run.DisplayName} on {file.Data.DisplayName} ({run.Run.Info.Experiment})");
         try
         {
             run.Build();
-            run.Fit([new KerasProgress(output)], cancellation).Evaluate();
+            run.Fit(training).Evaluate();
         }
         catch (OperationCanceledException)
         {
-            var epochs = board.Tracker.Store.GetRun(run.Run.Id)?.Metrics.GetValueOrDefault("val_loss")?.LastStep ?? 0;
+            var epochs = board.Tracker.Store.GetRun(run.Run.Id)?.Metrics.GetValueOrDefault(RunMetrics.ValLoss)?.LastStep ?? 0;
             output.WriteLine($"run {run.Run.Id[..8]} killed after {epochs} finished epoch(s); they are kept in the store");
             return (Interrupted, run.Run.Id);
         }

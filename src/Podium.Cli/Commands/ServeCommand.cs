@@ -34,7 +34,7 @@ internal static class ServeCommand
         {
             var app = PodiumServer.Create(new ServerOptions
             {
-                Store = parsed.GetValue(PodiumCommand.Store),
+                Store = PodiumCommand.StoreOf(parsed),
                 CreateStore = true,
                 Host = parsed.GetValue(host)!,
                 Port = parsed.GetValue(port),

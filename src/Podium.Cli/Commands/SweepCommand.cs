@@ -40,9 +40,9 @@ internal static class SweepCommand
                 throw new CliError($"--workers must be at least 1, got {count}");
             }
 
-            using var board = Leaderboard.Open(parsed.GetValue(PodiumCommand.Store));
+            using var board = Leaderboard.Open(PodiumCommand.StoreOf(parsed));
             using var interrupts = new Interrupts(error);
-            return Execute(board, sweep, count, parsed.GetValue(PodiumCommand.Store), output, interrupts.Token);
+            return Execute(board, sweep, count, PodiumCommand.StoreOf(parsed), output, interrupts.Token);
         });
         return command;
     }

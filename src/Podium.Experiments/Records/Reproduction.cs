@@ -2,6 +2,7 @@ using System.Globalization;
 using Podium.Experiments.Specs;
 using Podium.Nn;
 using Podium.Tracking;
+using Podium.Tracking.Schema;
 
 namespace Podium.Experiments.Records;
 
@@ -22,22 +23,23 @@ public sealed record ReproductionReport(string OriginalRunId, string RunId, int 
 public static class Reproduction
 {
     /// <summary>Metrics that measure time, not the model, and so differ on every run.</summary>
-    public static IReadOnlyList<string> TimingMetrics { get; } = ["fit_seconds", "tracking_seconds"];
+    public static IReadOnlyList<string> TimingMetrics => RunMetrics.Timings;
 
     /// <summary>Reproduces a run: a new run (tagged reproduces=ID) from its recorded spec.</summary>
     /// <exception cref="SpecException">The run recorded no spec, or its data no longer has the recorded fingerprint; nothing is trained.</exception>
-    public static ReproductionReport Run(Leaderboard board, string runId, IReadOnlyList<Callback>? progress = null, CancellationToken cancellation = default, Action<ExperimentRun>? started = null)
+    public static ReproductionReport Run(Leaderboard board, string runId, TrainingOptions? options = null, Action<ExperimentRun>? started = null)
     {
+        options?.ApplyThreads();
         var store = board.Tracker.Store;
         var original = store.GetRun(runId) ?? throw new ArgumentException($"no run '{runId}'");
         var id = original.Info.Id;
-        if (!store.ListArtifacts(id).Any(a => a.Path == ExperimentRun.SpecArtifact))
+        if (!store.ListArtifacts(id).Any(a => a.Path == RunArtifacts.Spec))
         {
-            throw new SpecException("run", $"run {id[..8]} was not started from a spec file (it has no {ExperimentRun.SpecArtifact}), so it cannot be re-run from the record");
+            throw new SpecException("run", $"run {id[..8]} was not started from a spec file (it has no {RunArtifacts.Spec}), so it cannot be re-run from the record");
         }
 
         string json;
-        using (var reader = new StreamReader(store.OpenArtifact(id, ExperimentRun.SpecArtifact)))
+        using (var reader = new StreamReader(store.OpenArtifact(id, RunArtifacts.Spec)))
         {
             json = reader.ReadToEnd();
         }
@@ -50,9 +52,9 @@ public static class Reproduction
             throw new SpecException("data", $"the data is not what run {id[..8]} used: fingerprint {data.Record.Fingerprint[..12]} now, {recorded[..12]} recorded");
         }
 
-        using var run = board.StartRun(data, file with { Run = file.Run with { Name = original.Info.Name, Experiment = original.Info.Experiment } }, null, new Dictionary<string, string> { ["reproduces"] = id });
+        using var run = board.StartRun(data, file with { Run = file.Run with { Name = original.Info.Name, Experiment = original.Info.Experiment } }, null, new Dictionary<string, string> { [RunTags.Reproduces] = id });
         started?.Invoke(run);
-        run.Build().Fit(progress, cancellation).Evaluate().Outputs();
+        run.Build().Fit(options).Evaluate().Outputs();
         return Compare(store, id, run.Run.Id);
     }
 
@@ -90,8 +92,8 @@ public static class Reproduction
             }
         }
 
-        var weightsBefore = store.ListArtifacts(originalId).FirstOrDefault(a => a.Path == "weights/last.safetensors");
-        var weightsAfter = store.ListArtifacts(newId).FirstOrDefault(a => a.Path == "weights/last.safetensors");
+        var weightsBefore = store.ListArtifacts(originalId).FirstOrDefault(a => a.Path == RunArtifacts.LastWeights);
+        var weightsAfter = store.ListArtifacts(newId).FirstOrDefault(a => a.Path == RunArtifacts.LastWeights);
         bool? weights = weightsBefore is null || weightsAfter is null ? null : weightsBefore.Sha256 == weightsAfter.Sha256;
         return new ReproductionReport(originalId, newId, keys.Count, points, difference, weights);
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Podium.Tracking;
+using Podium.Tracking.Schema;
 
 namespace Podium.Experiments.Records;
 
@@ -37,7 +38,7 @@ public sealed record RunDiff(IReadOnlyList<RunRecord> Runs, IReadOnlyList<DiffRo
                 {
                     same[section]++;
                 }
-                else if (key.StartsWith("weight_norm/", StringComparison.Ordinal) || key.StartsWith("gradient_norm/", StringComparison.Ordinal))
+                else if (key.StartsWith(RunMetrics.WeightNormPrefix, StringComparison.Ordinal) || key.StartsWith(RunMetrics.GradientNormPrefix, StringComparison.Ordinal))
                 {
                     norms++;
                 }

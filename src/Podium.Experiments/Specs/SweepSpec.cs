@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Podium.Nn;
+using Podium.Tracking.Schema;
 using static Podium.Experiments.Specs.SpecValues;
 
 namespace Podium.Experiments.Specs;
@@ -104,7 +105,7 @@ public sealed class SweepSpec
         var run = new RunSpec();
         var name = "sweep";
         var method = SweepMethod.Grid;
-        (string Name, bool Maximize) metric = ("val_accuracy", true);
+        (string Name, bool Maximize) metric = (RunMetrics.ValAccuracy, true);
         var parameters = new List<SweepParameter>();
         int? trials = null;
         long samplerSeed = 0;
@@ -221,7 +222,7 @@ public sealed class SweepSpec
 
     private static (string, bool) ReadMetric(Dictionary<string, object?> fields)
     {
-        var name = "val_accuracy";
+        var name = RunMetrics.ValAccuracy;
         var goal = "maximize";
         foreach (var (key, value) in fields)
         {

@@ -3,13 +3,14 @@ using System.Globalization;
 using Podium.Experiments.Specs;
 using Podium.Tracking;
 using Podium.Tracking.Query;
+using Podium.Tracking.Schema;
 
 namespace Podium.Experiments.Sweeps;
 
 /// <summary>A trial handed to a worker process: the spec file to run and how to record it.</summary>
 /// <param name="SpecFile">A run spec (JSON) holding the trial's every field.</param>
 /// <param name="ParentRunId">The sweep's run.</param>
-/// <param name="Tags">Tags that tie the trial to its sweep: sweep_key, trial, round.</param>
+/// <param name="Tags">Tags that tie the trial to its sweep: <see cref="RunTags.SweepKey"/>, <see cref="RunTags.SweepTrial"/>, <see cref="RunTags.SweepRound"/>.</param>
 /// <param name="Threads">Threads the worker may use.</param>
 public sealed record TrialLaunch(string SpecFile, string ParentRunId, IReadOnlyDictionary<string, string> Tags, int Threads);
 
@@ -51,36 +52,24 @@ public sealed record SweepOutcome(string ParentRunId, int Ran, int Skipped, int 
 /// </summary>
 public static class Sweep
 {
-    /// <summary>The parent run's tag holding <see cref="SweepSpec.Key"/>.</summary>
-    public const string KeyTag = "sweep";
-
-    /// <summary>A trial's tag holding its sweep's key.</summary>
-    public const string TrialOfTag = "sweep_key";
-
-    /// <summary>A trial's tag: true on the sweep's best trial, false on the others of its last round.</summary>
-    public const string BestTag = "sweep_best";
-
-    /// <summary>The parent run's tag naming its best trial's run.</summary>
-    public const string BestRunTag = "best_run_id";
-
     /// <summary>Runs (or resumes) a sweep to its end.</summary>
     public static SweepOutcome Run(Leaderboard board, SweepSpec spec, SweepOptions options)
     {
         var tracker = board.Tracker;
-        var earlier = tracker.Store.SearchRuns(new RunQuery(Field.Tag(KeyTag).Is(spec.Key), [], null));
+        var earlier = tracker.Store.SearchRuns(new RunQuery(Field.Tag(RunTags.Sweep).Is(spec.Key), [], null));
         using var parent = earlier.Count > 0 ? tracker.ResumeRun(earlier[0].Info.Id) : tracker.StartRun(spec.Fixed.Experiment, spec.Name);
         if (earlier.Count == 0)
         {
-            parent.SetTag(KeyTag, spec.Key);
+            parent.SetTag(RunTags.Sweep, spec.Key);
             parent.LogParams(new Dictionary<string, object>
             {
-                ["sweep_method"] = spec.Method.ToString().ToLowerInvariant(),
-                ["sweep_metric"] = spec.Metric,
-                ["sweep_goal"] = spec.Maximize ? "maximize" : "minimize",
+                [RunParams.SweepMethod] = spec.Method.ToString().ToLowerInvariant(),
+                [RunParams.SweepMetric] = spec.Metric,
+                [RunParams.SweepGoal] = spec.Maximize ? "maximize" : "minimize",
             });
         }
 
-        parent.SetTag("trials", spec.Candidates().Count.ToString(CultureInfo.InvariantCulture));
+        parent.SetTag(RunTags.SweepTrials, spec.Candidates().Count.ToString(CultureInfo.InvariantCulture));
         parent.Flush();
         var folder = Directory.CreateTempSubdirectory("podium-sweep-");
         var (ran, skipped, failed) = (0, 0, 0);
@@ -127,18 +116,18 @@ public static class Sweep
             {
                 // The leaderboard's best-of-sweep view shows the trial tagged best; a resumed sweep may move the tag.
                 var batch = new RunBatch();
-                batch.Tags.Add(new(BestTag, (trial.RunId == best?.RunId).ToString().ToLowerInvariant()));
+                batch.Tags.Add(new(RunTags.SweepBest, (trial.RunId == best?.RunId).ToString().ToLowerInvariant()));
                 tracker.Store.LogBatch(trial.RunId, batch);
             }
 
             if (best is not null)
             {
-                parent.SetTag(BestRunTag, best.RunId);
-                parent.SetTag("best_run_name", best.Name);
-                parent.LogMetric("best_" + spec.Metric, best.Score);
+                parent.SetTag(RunTags.SweepBestRunId, best.RunId);
+                parent.SetTag(RunTags.SweepBestRunName, best.Name);
+                parent.LogMetric(RunMetrics.BestPrefix + spec.Metric, best.Score);
             }
 
-            parent.SetTag("failed_trials", failed.ToString(CultureInfo.InvariantCulture));
+            parent.SetTag(RunTags.SweepFailedTrials, failed.ToString(CultureInfo.InvariantCulture));
             parent.End(RunStatus.Finished);
             return new SweepOutcome(parent.Id, ran, skipped, failed, best);
         }
@@ -161,13 +150,13 @@ public static class Sweep
     private static Dictionary<int, TrialResult> Finished(Tracker tracker, SweepSpec spec, int round)
     {
         var runs = tracker.Store.SearchRuns(new RunQuery(
-            RunQuery.And(Field.Tag(TrialOfTag).Is(spec.Key), Field.Tag("round").Is(round.ToString(System.Globalization.CultureInfo.InvariantCulture)), Field.Attribute("status").Is(RunStatus.Finished)),
+            RunQuery.And(Field.Tag(RunTags.SweepKey).Is(spec.Key), Field.Tag(RunTags.SweepRound).Is(round.ToString(System.Globalization.CultureInfo.InvariantCulture)), Field.Attribute("status").Is(RunStatus.Finished)),
             [Field.Attribute("start_time").Ascending()],
             null));
         var results = new Dictionary<int, TrialResult>();
         foreach (var run in runs)
         {
-            var index = int.Parse(run.Tags["trial"], CultureInfo.InvariantCulture);
+            var index = int.Parse(run.Tags[RunTags.SweepTrial], CultureInfo.InvariantCulture);
             var score = run.Metrics.TryGetValue(spec.Metric, out var summary) ? summary.Last : double.NaN;
             results[index] = new TrialResult(index, round, run.Info.Id, run.Info.Name, score);
         }
@@ -193,9 +182,9 @@ public static class Sweep
                     File.WriteAllText(file, new RunFile(spec.Data, trialSpec).ToJson());
                     var tags = new Dictionary<string, string>
                     {
-                        [TrialOfTag] = spec.Key,
-                        ["trial"] = trial.Index.ToString(CultureInfo.InvariantCulture),
-                        ["round"] = round.ToString(CultureInfo.InvariantCulture),
+                        [RunTags.SweepKey] = spec.Key,
+                        [RunTags.SweepTrial] = trial.Index.ToString(CultureInfo.InvariantCulture),
+                        [RunTags.SweepRound] = round.ToString(CultureInfo.InvariantCulture),
                     };
                     var start = options.Launcher(new TrialLaunch(file, parentId, tags, threads));
                     start.RedirectStandardOutput = true;

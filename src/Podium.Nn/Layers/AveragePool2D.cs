@@ -1,3 +1,5 @@
+using Podium.Nn.Kernels;
+
 namespace Podium.Nn.Layers;
 
 /// <summary>Average pooling over square windows ('valid' padding); each window's gradient is shared equally.</summary>

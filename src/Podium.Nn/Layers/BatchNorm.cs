@@ -1,3 +1,5 @@
+using Podium.Nn.Kernels;
+
 namespace Podium.Nn.Layers;
 
 /// <summary>

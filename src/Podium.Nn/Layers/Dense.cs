@@ -1,3 +1,5 @@
+using Podium.Nn.Kernels;
+
 namespace Podium.Nn.Layers;
 
 /// <summary>A fully connected layer: y = x·W + b with W of shape (inputs, units), as Keras stores it; optional fused ReLU.</summary>

@@ -1,3 +1,5 @@
+using Podium.Nn.Kernels;
+
 namespace Podium.Nn.Layers;
 
 /// <summary>Zeroes a fraction of inputs in training and scales the rest by 1/(1 - rate) (inverted dropout, as Keras); identity in inference.</summary>

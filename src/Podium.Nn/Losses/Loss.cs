@@ -16,12 +16,22 @@ public abstract class Loss
     public virtual double ComputeFromSoftmax(Tensor probabilities, Tensor target, Tensor gradLogits) =>
         throw new NotSupportedException($"{Name} does not fuse with softmax");
 
+    /// <summary>The losses <see cref="FromName"/> makes, by their Keras names (it also takes Keras's alias mse).</summary>
+    public static IReadOnlyList<string> Names { get; } = ["categorical_crossentropy", "sparse_categorical_crossentropy", "mean_squared_error"];
+
+    /// <summary>Whether <see cref="FromName"/> knows a name (one of <see cref="Names"/> or an alias).</summary>
+    public static bool IsKnown(string name) => Make(name) is not null;
+
     /// <summary>A loss by its Keras name.</summary>
-    public static Loss FromName(string name) => name switch
+    /// <exception cref="ArgumentException">No loss has that name; the message lists <see cref="Names"/>.</exception>
+    public static Loss FromName(string name) =>
+        Make(name) ?? throw new ArgumentException($"unknown loss '{name}'; use {string.Join(", ", Names)}", nameof(name));
+
+    private static Loss? Make(string name) => name switch
     {
         "categorical_crossentropy" => new CategoricalCrossentropy(),
         "sparse_categorical_crossentropy" => new SparseCategoricalCrossentropy(),
         "mean_squared_error" or "mse" => new MeanSquaredError(),
-        _ => throw new ArgumentException($"unknown loss '{name}'; use categorical_crossentropy, sparse_categorical_crossentropy or mean_squared_error"),
+        _ => null,
     };
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Podium.Nn.Kernels;
 
 namespace Podium.Nn.Optimizers;
 
@@ -116,6 +117,8 @@ public abstract class Optimizer
         "adam" => new Adam(learningRate ?? 0.001),
         "adagrad" => new Adagrad(learningRate ?? 0.001),
         "rmsprop" => new RmsProp(learningRate ?? 0.001),
-        _ => throw new ArgumentException($"unknown optimizer '{name}'; use sgd, adam, adagrad or rmsprop"),
+        _ => throw new ArgumentException($"unknown optimizer '{name}'; use {string.Join(", ", Names)}", nameof(name)),
     };
-}
+
+    /// <summary>The optimizers <see cref="FromName"/> makes, by their Keras names.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["sgd", "adam", "adagrad", "rmsprop"];}

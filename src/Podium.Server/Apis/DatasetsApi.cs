@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Podium.Tracking;
 using Podium.Tracking.Query;
+using Podium.Tracking.Schema;
 
 namespace Podium.Server.Apis;
 
@@ -27,12 +28,12 @@ internal static partial class DatasetsApi
             }
 
             var wanted = fingerprint.ToLowerInvariant();
-            var uses = store.SearchRuns(new RunQuery(Field.Dataset("fingerprint").Is(wanted), [Field.Attribute("start_time").Descending()], null, Only: RunProjection.Metric("val_accuracy")))
+            var uses = store.SearchRuns(new RunQuery(Field.Dataset("fingerprint").Is(wanted), [Field.Attribute("start_time").Descending()], null, Only: RunProjection.Metric(RunMetrics.ValAccuracy)))
                 .SelectMany(run => run.Datasets.Where(d => d.Dataset.Fingerprint == wanted).Select(use => (run, use)))
                 .ToList();
             var dataset = uses.Count > 0 ? uses[0].use.Dataset : throw new KeyNotFoundException($"no dataset with fingerprint {fingerprint}");
             var runs = uses.Select(x => new DatasetRun(x.run.Info, x.use.Role, x.use.Augmentations,
-                x.run.Metrics.TryGetValue("val_accuracy", out var accuracy) ? accuracy.Last : null)).ToList();
+                x.run.Metrics.TryGetValue(RunMetrics.ValAccuracy, out var accuracy) ? accuracy.Last : null)).ToList();
             return new { dataset, runs };
         });
     }

@@ -17,7 +17,7 @@ internal static class LeaderboardApi
         api.MapGet("/leaderboard", (ITrackingStore store, string? filter, string? where, string? order_by, string? columns, int? limit, int? offset, string? experiment, bool? best_of_sweep, string? format) =>
         {
             // Joined as trees: a "where" holding ") OR (" cannot widen the best-of-sweep view.
-            var scope = RunQuery.And(best_of_sweep == true ? RunQuery.Parse(LeaderboardTable.BestOfSweep).Filter : null, RunQuery.Parse(where).Filter);
+            var scope = RunQuery.And(best_of_sweep == true ? LeaderboardTable.BestOfSweep : null, RunQuery.Parse(where).Filter);
             var table = LeaderboardTable.Build(store, filter, string.IsNullOrWhiteSpace(order_by) ? null : order_by,
                 columns?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 Math.Clamp(limit ?? 100, 1, 100_000), experiment, scope,

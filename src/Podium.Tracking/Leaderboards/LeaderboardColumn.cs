@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Podium.Tracking.Query;
+using Podium.Tracking.Schema;
 
 namespace Podium.Tracking.Leaderboards;
 
@@ -26,16 +27,16 @@ public sealed record LeaderboardColumn(string Name, string Header, ColumnKind Ki
     /// <summary>Every column, in the order DESIGN.md lists them: everything the prototype's CSV had, and more.</summary>
     public static IReadOnlyList<string> DefaultNames { get; } =
     [
-        "rank", "run", "data", "model", "val_accuracy", "precision", "recall", "augmentations", "train_shape", "val_shape",
-        "width", "height", "channels", "optimizer", "loss", "classes", "batch_size", "epochs", "mean_precision",
-        "mean_recall", "macro_f1", "roc_auc", "parameters", "epochs_trained", "best_epoch", "duration", "status", "run_id",
+        "rank", "run", "data", "model", RunMetrics.ValAccuracy, "precision", "recall", "augmentations", "train_shape", "val_shape",
+        "width", "height", "channels", "optimizer", RunParams.Loss, "classes", "batch_size", "epochs", "mean_precision",
+        "mean_recall", "macro_f1", "roc_auc", "parameters", RunMetrics.EpochsTrained, RunMetrics.BestEpoch, "duration", "status", "run_id",
     ];
 
     /// <summary>The columns that fit a terminal.</summary>
     public static IReadOnlyList<string> CompactNames { get; } =
     [
-        "rank", "run", "data", "model", "val_accuracy", "mean_precision", "mean_recall", "macro_f1", "roc_auc",
-        "optimizer", "batch_size", "epochs_trained", "duration", "status",
+        "rank", "run", "data", "model", RunMetrics.ValAccuracy, "mean_precision", "mean_recall", "macro_f1", "roc_auc",
+        "optimizer", "batch_size", RunMetrics.EpochsTrained, "duration", "status",
     ];
 
     private static readonly Dictionary<string, Func<LeaderboardColumn>> BuiltIns = new(StringComparer.OrdinalIgnoreCase)
@@ -51,7 +52,7 @@ public sealed record LeaderboardColumn(string Name, string Header, ColumnKind Ki
         },
         ["duration"] = () => new("duration", "duration", ColumnKind.Seconds, (r, _) => r.Info.Duration?.TotalSeconds) { Field = "attributes.duration" },
         ["data"] = () => new("data", "data", ColumnKind.Text, (r, _) => Training(r)?.Dataset.Name) { Field = "dataset.name" },
-        ["model"] = () => new("model", "model", ColumnKind.Text, (r, _) => r.Model?.Name ?? Param(r, StandardKeys.Model) as string) { Reads = RunProjection.Param(StandardKeys.Model), Field = "model.name" },
+        ["model"] = () => new("model", "model", ColumnKind.Text, (r, _) => r.Model?.Name ?? Param(r, RunParams.Model) as string) { Reads = RunProjection.Param(RunParams.Model), Field = "model.name" },
         ["augmentations"] = () => new("augmentations", "augmentations", ColumnKind.Text, (r, _) => Training(r) is { } use ? Compact(use.Augmentations) ?? "none" : null),
         ["train_shape"] = () => new("train_shape", "train_shape", ColumnKind.Text, (r, _) => Shape(r, "train")),
         ["val_shape"] = () => new("val_shape", "val_shape", ColumnKind.Text, (r, _) => Shape(r, "validation")),
@@ -61,29 +62,29 @@ public sealed record LeaderboardColumn(string Name, string Header, ColumnKind Ki
             Reads = RunProjection.Param("num_classes"),
             Field = "dataset.classes",
         },
-        ["precision"] = () => new("precision", "precision", ColumnKind.Text, (r, _) => PerClass(r, StandardKeys.PrecisionPrefix))
+        ["precision"] = () => new("precision", "precision", ColumnKind.Text, (r, _) => PerClass(r, RunMetrics.PrecisionPrefix))
         {
-            Reads = RunProjection.MetricsStartingWith(StandardKeys.PrecisionPrefix),
+            Reads = RunProjection.MetricsStartingWith(RunMetrics.PrecisionPrefix),
         },
-        ["recall"] = () => new("recall", "recall", ColumnKind.Text, (r, _) => PerClass(r, StandardKeys.RecallPrefix))
+        ["recall"] = () => new("recall", "recall", ColumnKind.Text, (r, _) => PerClass(r, RunMetrics.RecallPrefix))
         {
-            Reads = RunProjection.MetricsStartingWith(StandardKeys.RecallPrefix),
+            Reads = RunProjection.MetricsStartingWith(RunMetrics.RecallPrefix),
         },
-        ["val_accuracy"] = () => Metric("val_accuracy", StandardKeys.ValAccuracy),
-        ["mean_precision"] = () => Metric("mean_precision", StandardKeys.PrecisionMacro),
-        ["mean_recall"] = () => Metric("mean_recall", StandardKeys.RecallMacro),
-        ["macro_f1"] = () => Metric("macro_f1", StandardKeys.F1Macro),
-        ["roc_auc"] = () => Metric("roc_auc", StandardKeys.RocAucMacro),
-        ["epochs_trained"] = () => MetricInteger("epochs_trained", StandardKeys.EpochsTrained),
-        ["best_epoch"] = () => MetricInteger("best_epoch", StandardKeys.BestEpoch),
+        [RunMetrics.ValAccuracy] = () => Metric(RunMetrics.ValAccuracy, RunMetrics.ValAccuracy),
+        ["mean_precision"] = () => Metric("mean_precision", RunMetrics.PrecisionMacro),
+        ["mean_recall"] = () => Metric("mean_recall", RunMetrics.RecallMacro),
+        ["macro_f1"] = () => Metric("macro_f1", RunMetrics.F1Macro),
+        ["roc_auc"] = () => Metric("roc_auc", RunMetrics.RocAucMacro),
+        [RunMetrics.EpochsTrained] = () => MetricInteger(RunMetrics.EpochsTrained, RunMetrics.EpochsTrained),
+        [RunMetrics.BestEpoch] = () => MetricInteger(RunMetrics.BestEpoch, RunMetrics.BestEpoch),
         ["parameters"] = () => new("parameters", "parameters", ColumnKind.Integer, (r, _) => r.Model?.TotalParameters) { Field = "model.params" },
-        ["width"] = () => ParamColumn("width", StandardKeys.Width),
-        ["height"] = () => ParamColumn("height", StandardKeys.Height),
-        ["channels"] = () => ParamColumn("channels", StandardKeys.Channels),
-        ["optimizer"] = () => ParamColumn("optimizer", StandardKeys.Optimizer),
-        ["loss"] = () => ParamColumn("loss", StandardKeys.Loss),
-        ["batch_size"] = () => ParamColumn("batch_size", StandardKeys.BatchSize),
-        ["epochs"] = () => ParamColumn("epochs", StandardKeys.Epochs),
+        ["width"] = () => ParamColumn("width", RunParams.Width),
+        ["height"] = () => ParamColumn("height", RunParams.Height),
+        ["channels"] = () => ParamColumn("channels", RunParams.Channels),
+        ["optimizer"] = () => ParamColumn("optimizer", RunParams.Optimizer),
+        [RunParams.Loss] = () => ParamColumn(RunParams.Loss, RunParams.Loss),
+        ["batch_size"] = () => ParamColumn("batch_size", RunParams.BatchSize),
+        ["epochs"] = () => ParamColumn("epochs", RunParams.Epochs),
     };
 
     /// <summary>Resolves a column name: a built-in (rank, run, data, model, …) or a field (metrics.KEY, params.KEY, …).</summary>

@@ -1,4 +1,5 @@
 using Podium.Tracking.Query;
+using Podium.Tracking.Schema;
 
 namespace Podium.Tracking.Leaderboards;
 
@@ -6,10 +7,15 @@ namespace Podium.Tracking.Leaderboards;
 public sealed class LeaderboardTable
 {
     /// <summary>The order when none is given: best validation accuracy first.</summary>
-    public const string DefaultOrder = "metrics.val_accuracy DESC";
+    public static OrderTerm DefaultOrder { get; } = Field.Metric(RunMetrics.ValAccuracy).Descending();
 
-    /// <summary>A scope for <see cref="Build(ITrackingStore, string?, string?, IReadOnlyList{string}?, int?, string?, string?, int)"/>: runs outside sweeps, and each sweep's best trial (tagged by the sweep when it ends).</summary>
-    public const string BestOfSweep = "(tags.sweep IS NULL AND tags.sweep_key IS NULL) OR tags.sweep_best = 'true'";
+    /// <summary>
+    /// A scope for <see cref="Build(ITrackingStore, string?, string?, IReadOnlyList{string}?, int?, string?, Expr?, int)"/>: runs
+    /// outside sweeps (neither a sweep's own run nor a trial), and each sweep's best trial (tagged by the sweep when it ends).
+    /// </summary>
+    public static Expr BestOfSweep { get; } = RunQuery.Or(
+        RunQuery.And(Field.Tag(RunTags.Sweep).IsNull(), Field.Tag(RunTags.SweepKey).IsNull())!,
+        Field.Tag(RunTags.SweepBest).Is("true"));
 
     private readonly Lazy<long> _matching;
 
@@ -47,12 +53,7 @@ public sealed class LeaderboardTable
     /// <paramref name="scope"/>, a filter too, narrows the runs whatever <paramref name="filter"/> says (e.g. the best-of-sweep view).
     /// <paramref name="offset"/> skips that many ranked runs, so a long table is read a page at a time.
     /// </remarks>
-    public static LeaderboardTable Build(ITrackingStore store, string? filter, string? orderBy, IReadOnlyList<string>? columns, int? limit, string? experiment, string? scope = null, int offset = 0) =>
-        Build(store, filter, orderBy, columns, limit, experiment, RunQuery.Parse(scope).Filter, offset);
-
-    /// <summary>Builds the table with a scope given as a parsed filter (see the other overload).</summary>
-    /// <exception cref="QueryException">The filter, order or a column name is not valid.</exception>
-    public static LeaderboardTable Build(ITrackingStore store, string? filter, string? orderBy, IReadOnlyList<string>? columns, int? limit, string? experiment, Expr? scope, int offset = 0)
+    public static LeaderboardTable Build(ITrackingStore store, string? filter, string? orderBy, IReadOnlyList<string>? columns, int? limit, string? experiment, Expr? scope = null, int offset = 0)
     {
         if (limit is <= 0)
         {
@@ -83,7 +84,7 @@ public sealed class LeaderboardTable
         var resolved = (columns is { Count: > 0 } ? columns : LeaderboardColumn.DefaultNames).Select(LeaderboardColumn.Resolve).ToList();
         query = query with
         {
-            OrderBy = query.OrderBy.Count > 0 ? query.OrderBy : RunQuery.ParseOrderBy(DefaultOrder),
+            OrderBy = query.OrderBy.Count > 0 ? query.OrderBy : [DefaultOrder],
             Only = RunProjection.Union(resolved.Select(c => c.Reads)),
         };
         var runs = store.SearchRuns(query);

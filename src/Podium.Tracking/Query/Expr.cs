@@ -30,4 +30,8 @@ public sealed record Literal(object Value, string Text, int Column);
 /// <summary>One ORDER BY term.</summary>
 /// <param name="Field">What to sort by.</param>
 /// <param name="Descending">Largest first.</param>
-public sealed record OrderTerm(Field Field, bool Descending);
+public sealed record OrderTerm(Field Field, bool Descending)
+{
+    /// <summary>The term as query text, e.g. <c>metrics.val_accuracy DESC</c>.</summary>
+    public override string ToString() => Field.Canonical + (Descending ? " DESC" : " ASC");
+}

@@ -126,6 +126,9 @@ public sealed record Field(FieldKind Kind, string Key, MetricAggregate Aggregate
     /// <summary>This field equals a value (text, a number or true/false): a condition built as a tree, never as pasted text.</summary>
     public ComparisonExpr Is(object value) => new(this, "=", Value(value));
 
+    /// <summary>This field is absent (IS NULL): a run without this tag, param or metric.</summary>
+    public IsNullExpr IsNull() => new(this, Negated: false);
+
     /// <summary>This field in ascending (or descending) order.</summary>
     public OrderTerm Ascending() => new(this, Descending: false);
 

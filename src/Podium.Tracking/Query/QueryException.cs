@@ -3,11 +3,12 @@ namespace Podium.Tracking.Query;
 /// <summary>A query that cannot be understood; says which token and where.</summary>
 public sealed class QueryException : FormatException
 {
-    /// <summary>Creates the error for the token at a 1-based column.</summary>
+    /// <summary>Creates the error for the token at a 1-based column. The message quotes the token and the problem on one line: line
+    /// breaks and other invisible characters are escaped, and a long token is cut.</summary>
     public QueryException(string problem, int column, string token)
         : base(token.Length == 0
-            ? $"query error at column {column} (end of query): {problem}"
-            : $"query error at column {column} near '{token}': {problem}")
+            ? $"query error at column {column} (end of query): {UserText.OneLine(problem, 500)}"
+            : $"query error at column {column} near '{UserText.OneLine(token, 60)}': {UserText.OneLine(problem, 500)}")
     {
         Problem = problem;
         Column = column;

@@ -20,7 +20,7 @@ internal static class QueryWriter
 
         if (query.OrderBy.Count > 0)
         {
-            Separate(text).Append("ORDER BY ").AppendJoin(", ", query.OrderBy.Select(o => o.Field.Canonical + (o.Descending ? " DESC" : " ASC")));
+            Separate(text).Append("ORDER BY ").AppendJoin(", ", query.OrderBy);
         }
 
         if (query.Limit is { } limit)

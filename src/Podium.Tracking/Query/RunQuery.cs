@@ -38,6 +38,9 @@ public sealed record RunQuery(Expr? Filter, IReadOnlyList<OrderTerm> OrderBy, in
     public static Expr? And(params Expr?[] filters) =>
         filters.OfType<Expr>().Aggregate((Expr?)null, (joined, next) => joined is null ? next : new AndExpr(joined, next));
 
+    /// <summary>Either filter: the two joined with OR as a tree.</summary>
+    public static Expr Or(Expr left, Expr right) => new OrExpr(left, right);
+
     /// <summary>The filter, order, limit and offset as query text that parses back to the same query (the experiment is not part of it).</summary>
     public override string ToString() => QueryWriter.Format(this);
 }

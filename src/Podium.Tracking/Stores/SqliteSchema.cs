@@ -1,3 +1,5 @@
+using Podium.Tracking.Schema;
+
 namespace Podium.Tracking.Stores;
 
 /// <summary>The SQLite schema, as a list of migrations; a store's <c>user_version</c> says how many have run.</summary>
@@ -116,6 +118,10 @@ internal static class SqliteSchema
             PRIMARY KEY (run_pk, path)
         ) WITHOUT ROWID;
         """,
+
+        // 2: Podium's own tags move under the podium. prefix (RunTags), so a user's tag named round or error is theirs.
+        string.Concat(RunTags.Renamed.Select(r => $"UPDATE OR IGNORE tags SET key = '{r.New}' WHERE key = '{r.Old}';\n"))
+            + $"UPDATE OR IGNORE tags SET key = '{RunTags.WarningPrefix}' || substr(key, 9) WHERE key LIKE 'warning/%';\n",
     ];
 
     /// <summary>The version this build writes and reads.</summary>

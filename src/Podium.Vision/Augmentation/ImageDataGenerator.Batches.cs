@@ -1,5 +1,6 @@
 using System.Buffers;
 using Podium.Nn;
+using Podium.Nn.Training;
 
 namespace Podium.Vision.Augmentation;
 
@@ -15,7 +16,7 @@ public sealed partial class ImageDataGenerator
         var shape = batch.Shape[1..];
         var per = Tensor.Count(shape);
         var indices = samples.ToArray();
-        Parallel.For(0, indices.Length, i =>
+        Engine.For(indices.Length, i =>
         {
             var image = batch.Data.AsSpan(i * per, per);
             if (Transforms)
@@ -43,7 +44,7 @@ public sealed partial class ImageDataGenerator
         var copy = images.Clone();
         var shape = images.Shape[1..];
         var per = Tensor.Count(shape);
-        Parallel.For(0, images.Batch, i => Standardize(copy.Data.AsSpan(i * per, per), shape));
+        Engine.For(images.Batch, i => Standardize(copy.Data.AsSpan(i * per, per), shape));
         return copy;
     }
 }

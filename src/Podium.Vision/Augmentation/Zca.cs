@@ -1,3 +1,5 @@
+using Podium.Nn;
+
 namespace Podium.Vision.Augmentation;
 
 /// <summary>
@@ -15,7 +17,7 @@ internal static class Zca
         // The singular pairs come from whichever of XᵀX (d × d) and XXᵀ (n × n) is smaller; both have eigenvalues s².
         var (weights, directions) = n >= d ? FromFeatureGram(FeatureGram(images, n, d)) : FromSampleGram(Rows(images, n, d), d);
         var whitening = new float[d * d];
-        Parallel.For(0, d, i =>
+        Engine.For(d, i =>
         {
             for (var j = 0; j < d; j++)
             {
@@ -105,7 +107,7 @@ internal static class Zca
             gram[i] = new double[n];
         }
 
-        Parallel.For(0, n, i =>
+        Engine.For(n, i =>
         {
             for (var j = 0; j <= i; j++)
             {
@@ -141,7 +143,7 @@ internal static class Zca
                 }
             }
 
-            Parallel.For(0, d, i =>
+            Engine.For(d, i =>
             {
                 for (var j = 0; j <= i; j++)
                 {

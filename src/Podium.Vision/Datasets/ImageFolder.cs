@@ -60,7 +60,7 @@ public static class ImageFolder
         var per = channels * height * width;
         var pixels = new float[files.Length * per];
         var problems = new string?[files.Length];
-        Parallel.For(0, files.Length, i =>
+        Engine.For(files.Length, i =>
         {
             try
             {

@@ -33,7 +33,7 @@ public static class SyntheticShapes
         var images = new Tensor(count, channels, size, size);
         var labels = new int[count];
         // Each image draws from its own stream, so image i is the same whatever the count.
-        Parallel.For(0, count, i =>
+        Engine.For(count, i =>
         {
             var rng = Rng.For(seed, (ulong)i);
             labels[i] = i % classes;

@@ -1,5 +1,6 @@
 using Podium.Nn;
 using Podium.Nn.Layers;
+using Podium.Nn.Serialization;
 
 namespace Podium.Vision.Models;
 

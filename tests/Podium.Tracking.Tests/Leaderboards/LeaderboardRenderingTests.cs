@@ -1,6 +1,7 @@
 using Podium.Tests;
 using Podium.Tracking.Leaderboards;
 using Podium.Tracking.Query;
+using Podium.Tracking.Schema;
 using Xunit;
 
 namespace Podium.Tracking.Tests.Leaderboards;
@@ -45,20 +46,20 @@ public sealed class LeaderboardRenderingTests : IDisposable
             ["width"] = 100, ["height"] = 100, ["channels"] = 3,
         });
         run.LogModel(new ModelRecord(model, "{}", parameters, parameters, parameters * 4, "digraph {}"));
-        run.LogMetric(StandardKeys.ValAccuracy, accuracy);
+        run.LogMetric(RunMetrics.ValAccuracy, accuracy);
         for (var c = 0; c < 2; c++)
         {
-            run.LogMetric(StandardKeys.PrecisionPrefix + data.ClassNames[c], precision[c]);
-            run.LogMetric(StandardKeys.RecallPrefix + data.ClassNames[c], recall[c]);
+            run.LogMetric(RunMetrics.PrecisionPrefix + data.ClassNames[c], precision[c]);
+            run.LogMetric(RunMetrics.RecallPrefix + data.ClassNames[c], recall[c]);
         }
 
         var f1 = precision.Zip(recall, (p, r) => 2 * p * r / (p + r)).Average();
-        run.LogMetric(StandardKeys.PrecisionMacro, precision.Average());
-        run.LogMetric(StandardKeys.RecallMacro, recall.Average());
-        run.LogMetric(StandardKeys.F1Macro, f1);
-        run.LogMetric(StandardKeys.RocAucMacro, 0.5 + accuracy / 2);
-        run.LogMetric(StandardKeys.EpochsTrained, 10);
-        run.LogMetric(StandardKeys.BestEpoch, 7);
+        run.LogMetric(RunMetrics.PrecisionMacro, precision.Average());
+        run.LogMetric(RunMetrics.RecallMacro, recall.Average());
+        run.LogMetric(RunMetrics.F1Macro, f1);
+        run.LogMetric(RunMetrics.RocAucMacro, 0.5 + accuracy / 2);
+        run.LogMetric(RunMetrics.EpochsTrained, 10);
+        run.LogMetric(RunMetrics.BestEpoch, 7);
         clock.Advance(duration);
         run.End();
     }

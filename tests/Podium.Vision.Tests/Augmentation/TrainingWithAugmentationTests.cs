@@ -2,6 +2,7 @@ using Podium.Nn;
 using Podium.Nn.Layers;
 using Podium.Nn.Losses;
 using Podium.Nn.Optimizers;
+using Podium.Nn.Training;
 using Podium.Vision.Augmentation;
 using Podium.Vision.Datasets;
 using Xunit;

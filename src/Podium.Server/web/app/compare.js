@@ -3,6 +3,7 @@
 import { el, fill, show, link, paramValue, isNorm } from "./dom.js";
 import { get, history } from "./api.js";
 import { lines, parallel, plotly } from "./charts.js";
+import { RunMetrics } from "./schema.js";
 
 export async function comparePage(view, ids, alive) {
   const [runs] = await Promise.all([Promise.all(ids.map((id) => get("runs/" + encodeURIComponent(id)))), plotly()]);
@@ -26,7 +27,7 @@ export async function comparePage(view, ids, alive) {
       el("th", {}, key), values.map((v) => el("td", { class: typeof v === "number" ? "num" : null }, show(v)))))));
 
   const choice = el("select", { id: "curve-metric" }, metricKeys.filter((k) => runs.some((r) => (r.metrics[k]?.count ?? 0) > 1))
-    .map((k) => el("option", { value: k, selected: k === "val_accuracy" }, k)));
+    .map((k) => el("option", { value: k, selected: k === RunMetrics.valAccuracy }, k)));
   const curves = el("div");
   const drawCurves = async () => {
     const key = choice.value;
@@ -47,7 +48,7 @@ export async function comparePage(view, ids, alive) {
 }
 
 function parallelCard(runs, paramKeys, value) {
-  const metric = ["val_accuracy", "accuracy", "loss"].find((k) => runs.every((r) => r.metrics[k])) ?? null;
+  const metric = [RunMetrics.valAccuracy, RunMetrics.accuracy, RunMetrics.loss].find((k) => runs.every((r) => r.metrics[k])) ?? null;
   const varying = paramKeys.filter((k) => new Set(runs.map((r) => JSON.stringify(value(r.params[k]) ?? null))).size > 1);
   if (!metric || varying.length === 0) return null;
   const dimensions = varying.map((k) => {

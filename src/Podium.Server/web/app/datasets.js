@@ -1,6 +1,7 @@
 // Datasets by content fingerprint, and the runs that used each.
 import { el, fill, show, keyValues, card, link } from "./dom.js";
 import { get } from "./api.js";
+import { RunMetrics } from "./schema.js";
 
 export async function datasetsPage(view, alive) {
   const datasets = await get("datasets");
@@ -31,7 +32,7 @@ export async function datasetPage(view, fingerprint, alive) {
       ])),
       el("section", { class: "card wide" }, el("h2", {}, `Runs that used it (${runs.length})`),
         el("table", { class: "plain", id: "dataset-runs" },
-          el("thead", {}, el("tr", {}, ["run", "role", "status", "val_accuracy", "augmentations"].map((h) => el("th", {}, h)))),
+          el("thead", {}, el("tr", {}, ["run", "role", "status", RunMetrics.valAccuracy, "augmentations"].map((h) => el("th", {}, h)))),
           el("tbody", {}, runs.map((r) => el("tr", {},
             el("td", {}, link(r.run.name, "runs", r.run.id)),
             el("td", {}, r.role),

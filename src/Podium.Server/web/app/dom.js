@@ -1,5 +1,6 @@
 // Building the page without markup strings: every value from the API becomes a text node, so a run name,
 // tag or param holding markup shows as text and never runs.
+import { RunMetrics } from "./schema.js";
 
 /** An element: attributes (event handlers as functions only), then children (strings become text). */
 export function el(tag, attributes = {}, ...children) {
@@ -80,5 +81,5 @@ export function path(text) {
 
 /** Whether a metric is a per-layer norm (drawn as its own chart, left out of metric tables). */
 export function isNorm(key) {
-  return key.startsWith("gradient_norm/") || key.startsWith("weight_norm/");
+  return key.startsWith(RunMetrics.gradientNormPrefix) || key.startsWith(RunMetrics.weightNormPrefix);
 }

@@ -2,6 +2,7 @@
 import { el, fill, show, duration, keyValues, card, link, paramValue, path, isNorm } from "./dom.js";
 import { get, blob, save, query, history } from "./api.js";
 import { lines, confusion, roc, plotly, graphviz } from "./charts.js";
+import { RunArtifacts, RunMetrics, RunTags } from "./schema.js";
 
 export async function runPage(view, id, alive) {
   const [run] = await Promise.all([get("runs/" + encodeURIComponent(id)), plotly()]);
@@ -27,23 +28,23 @@ export async function runPage(view, id, alive) {
   grid.append(curves);
   await guarded(curves, () => learningCurves(curves, run));
 
-  if (artifacts.some((a) => a.path === "evaluation.json")) {
+  if (artifacts.some((a) => a.path === RunArtifacts.evaluation)) {
     const holder = el("div", { class: "grid card wide" });
     grid.append(holder);
     await guarded(holder, async () => {
-      const report = await get(`runs/${encodeURIComponent(info.id)}/artifacts/evaluation.json`);
+      const report = await get(`runs/${encodeURIComponent(info.id)}/artifacts/${RunArtifacts.evaluation}`);
       holder.append(card("Confusion matrix", confusion(report.classes, report.confusion)),
         card("ROC curves", roc([...report.roc, report.micro, report.macro].filter(Boolean))));
     });
   }
 
-  const norms = Object.keys(run.metrics).filter((k) => k.startsWith("gradient_norm/")).sort();
+  const norms = Object.keys(run.metrics).filter((k) => k.startsWith(RunMetrics.gradientNormPrefix)).sort();
   if (norms.length > 0) {
     const holder = el("section", { class: "card wide" }, el("h2", {}, "Gradient norms per layer"));
     grid.append(holder);
     await guarded(holder, async () => {
       const series = await Promise.all(norms.map((k) => history(info.id, k)));
-      holder.append(lines("gradient norm (L2) per layer", series.map((s, i) => ({ ...s, name: norms[i].slice("gradient_norm/".length) })), { logY: true, yTitle: "norm" }));
+      holder.append(lines("gradient norm (L2) per layer", series.map((s, i) => ({ ...s, name: norms[i].slice(RunMetrics.gradientNormPrefix.length) })), { logY: true, yTitle: "norm" }));
     });
   }
 
@@ -52,7 +53,7 @@ export async function runPage(view, id, alive) {
   grid.append(card("Environment and source", keyValues([
     ...Object.entries(info.environment ?? {}), ...Object.entries(info.source ?? {}), ["seed", info.seed],
   ])));
-  if (run.tags.sweep) {
+  if (run.tags[RunTags.sweep]) {
     const trials = await get("runs" + query({ filter: `attributes.parent_run_id = '${info.id}'`, limit: 1000 }));
     if (trials.runs.length > 1) {
       grid.prepend(el("section", { class: "card wide" }, el("h2", {}, "Sweep"),

@@ -1,0 +1,31 @@
+using Podium.Nn;
+
+namespace Podium.Experiments;
+
+/// <summary>How a run trains, as a front end (the CLI, a notebook, a worker) sets it. Nothing here changes a result.</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Threads for training and augmentation; null leaves the engine's setting (every core by default).</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>Where Keras-style progress is written; null writes none.</summary>
+    public TextWriter? Progress { get; init; }
+
+    /// <summary>Whether <see cref="Progress"/> is a terminal: a bar redrawn per batch, else one line per epoch (Keras's verbose=2).</summary>
+    public bool ProgressOnTerminal { get; init; }
+
+    /// <summary>Stops training at the next batch boundary; the run is then marked killed, keeping its finished epochs.</summary>
+    public CancellationToken Cancellation { get; init; }
+
+    /// <summary>
+    /// Sets the engine's threads to <see cref="Threads"/> (when given) for all that follows in this process: image
+    /// loading, augmentation and training. <see cref="ExperimentRun.Fit"/> calls it; call it first to cover loading too.
+    /// </summary>
+    public void ApplyThreads()
+    {
+        if (Threads is { } threads)
+        {
+            Engine.Threads = threads;
+        }
+    }
+}
