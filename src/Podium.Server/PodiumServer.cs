@@ -13,6 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Podium.Server.Apis;
 using Podium.Tracking;
+using Podium.Tracking.Protocol;
 using Podium.Tracking.Query;
 
 namespace Podium.Server;
@@ -154,44 +155,37 @@ public static class PodiumServer
                 KeyNotFoundException or FileNotFoundException => (StatusCodes.Status404NotFound, error.Message),
                 _ => (StatusCodes.Status500InternalServerError, ""),
             };
-            var extensions = Extensions(error);
+            var problem = Described(error, status, detail);
             if (status == StatusCodes.Status500InternalServerError)
             {
                 // The answer carries an id and the log the whole error under it, so a user's report finds the cause.
                 var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-                detail = $"the server failed to answer (error {id}); its log has the details";
-                extensions = new() { ["errorId"] = id };
+                problem = problem with { Detail = $"the server failed to answer (error {id}); its log has the details", ErrorId = id };
                 await Console.Error.WriteLineAsync($"podium serve: error {id} on {context.Request.Method} {context.Request.Path}: {error}");
             }
 
-            await Problem(context, status, detail, extensions);
+            await Problem(context, problem);
         }
     }
 
-    /// <summary>What a client needs to raise the same error again: a query error's place, a param conflict's values.</summary>
-    private static Dictionary<string, object>? Extensions(Exception error) => error switch
+    /// <summary>The problem answer for an error, with what a client needs to raise the same error again: a query error's place, a param conflict's values.</summary>
+    private static ProblemResponse Described(Exception? error, int status, string detail)
     {
-        QueryException query => new() { ["problem"] = query.Problem, ["column"] = query.Column, ["token"] = query.Token },
-        ParamConflictException conflict => new() { ["key"] = conflict.Key, ["stored"] = conflict.Stored, ["refused"] = conflict.Refused },
-        _ => null,
-    };
-
-    private static Task Problem(HttpContext context, int status, string detail, Dictionary<string, object>? extensions = null)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/problem+json";
-        var problem = new Dictionary<string, object>
+        var problem = new ProblemResponse("about:blank", Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status), status, UserText.OneLine(detail, 2000));
+        return error switch
         {
-            ["type"] = "about:blank",
-            ["title"] = Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status),
-            ["status"] = status,
-            ["detail"] = UserText.OneLine(detail, 2000),
+            QueryException query => problem with { Problem = query.Problem, Column = query.Column, Token = query.Token },
+            ParamConflictException conflict => problem with { Key = conflict.Key, Stored = conflict.Stored, Refused = conflict.Refused },
+            _ => problem,
         };
-        foreach (var (key, value) in extensions ?? [])
-        {
-            problem[key] = value;
-        }
+    }
 
+    private static Task Problem(HttpContext context, int status, string detail) => Problem(context, Described(null, status, detail));
+
+    private static Task Problem(HttpContext context, ProblemResponse problem)
+    {
+        context.Response.StatusCode = problem.Status;
+        context.Response.ContentType = "application/problem+json";
         return context.Response.WriteAsync(JsonSerializer.Serialize(problem, Json));
     }
 }

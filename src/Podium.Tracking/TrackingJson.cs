@@ -19,6 +19,8 @@ public static class TrackingJson
         options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         options.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        // The protocol's records come from build-time metadata; anything else (anonymous answers) by reflection.
+        options.TypeInfoResolverChain.Insert(0, Protocol.ProtocolJson.Default);
         return options;
     }
 }

@@ -49,7 +49,7 @@ public sealed class ServeCommandTests : IDisposable
         using var client = new HttpClient { BaseAddress = new Uri(url) };
         using var response = await client.GetAsync($"/api/runs/{id}/artifacts/notes.txt");
         using var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        var errorId = problem.RootElement.GetProperty("errorId").GetString()!;
+        var errorId = problem.RootElement.GetProperty("error_id").GetString()!;
         podium.Interrupt();
         podium.WaitForExit();
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
 using Podium.Tests;
 using Podium.Tracking;
 using Xunit;
@@ -18,8 +17,7 @@ public sealed class HostileQueryTests : IAsyncLifetime
 {
     private const int Queries = 10_000;
     private readonly TempFolder _folder = new();
-    private WebApplication? _server;
-    private HttpClient _client = new();
+    private LoopbackServer? _server;
 
     public async Task InitializeAsync()
     {
@@ -36,16 +34,14 @@ public sealed class HostileQueryTests : IAsyncLifetime
             }
         }
 
-        _server = PodiumServer.Create(new ServerOptions { Store = _folder.Path, Port = 0 });
-        await _server.StartAsync();
-        _client = new HttpClient { BaseAddress = new Uri(_server.Urls.Single()), Timeout = TimeSpan.FromMinutes(2) };
+        _server = await LoopbackServer.Start(_folder.Path);
     }
+
+    private HttpClient Client => _server!.Client;
 
     public async Task DisposeAsync()
     {
-        _client.Dispose();
-        await _server!.StopAsync();
-        await _server.DisposeAsync();
+        await _server!.DisposeAsync();
         _folder.Dispose();
     }
 
@@ -99,11 +95,11 @@ public sealed class HostileQueryTests : IAsyncLifetime
         var urlSafe = IsWellFormed(query);
         return (way, urlSafe) switch
         {
-            (0, true) => _client.GetAsync("/api/runs?filter=" + Uri.EscapeDataString(query)),
-            (3, true) => _client.GetAsync("/api/leaderboard?columns=run&filter=" + Uri.EscapeDataString(query)),
-            (4, true) => _client.GetAsync("/api/leaderboard?columns=run&best_of_sweep=true&where=" + Uri.EscapeDataString(query)),
-            (2, _) => _client.PostAsJsonAsync("/api/runs/count", new { filter = query }),
-            _ => _client.PostAsJsonAsync("/api/runs/search", new { filter = query }),
+            (0, true) => Client.GetAsync("/api/runs?filter=" + Uri.EscapeDataString(query)),
+            (3, true) => Client.GetAsync("/api/leaderboard?columns=run&filter=" + Uri.EscapeDataString(query)),
+            (4, true) => Client.GetAsync("/api/leaderboard?columns=run&best_of_sweep=true&where=" + Uri.EscapeDataString(query)),
+            (2, _) => Client.PostAsJsonAsync("/api/runs/count", new { filter = query }),
+            _ => Client.PostAsJsonAsync("/api/runs/search", new { filter = query }),
         };
     }
 
@@ -127,7 +123,7 @@ public sealed class HostileQueryTests : IAsyncLifetime
     /// <summary>Every run as the API shows it, to compare before and after.</summary>
     private async Task<string> Everything()
     {
-        using var response = await _client.PostAsJsonAsync("/api/runs/search", new { filter = "" });
+        using var response = await Client.PostAsJsonAsync("/api/runs/search", new { filter = "" });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadAsStringAsync();
     }

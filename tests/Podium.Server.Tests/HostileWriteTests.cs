@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
 using Podium.Tests;
 using Podium.Tracking;
 using Xunit;
@@ -19,8 +18,7 @@ public sealed class HostileWriteTests : IAsyncLifetime
 {
     private const int Bodies = 10_000;
     private readonly TempFolder _folder = new();
-    private WebApplication? _server;
-    private HttpClient _client = new();
+    private LoopbackServer? _server;
 
     private static readonly (string Method, string Path, string Json)[] Templates =
     [
@@ -57,16 +55,14 @@ public sealed class HostileWriteTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Tracker.Open(_folder.Path, new TrackerOptions { CaptureSource = false }).Dispose();
-        _server = PodiumServer.Create(new ServerOptions { Store = _folder.Path, Port = 0 });
-        await _server.StartAsync();
-        _client = new HttpClient { BaseAddress = new Uri(_server.Urls.Single()), Timeout = TimeSpan.FromMinutes(2) };
+        _server = await LoopbackServer.Start(_folder.Path);
     }
+
+    private HttpClient Client => _server!.Client;
 
     public async Task DisposeAsync()
     {
-        _client.Dispose();
-        await _server!.StopAsync();
-        await _server.DisposeAsync();
+        await _server!.DisposeAsync();
         _folder.Dispose();
     }
 
@@ -80,7 +76,7 @@ public sealed class HostileWriteTests : IAsyncLifetime
             Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
 
-        var before = await _client.GetStringAsync("/api/runs/" + witness);
+        var before = await Client.GetStringAsync("/api/runs/" + witness);
         var random = new Random(19);
         var failures = new List<string>();
         var (stored, refused) = (0, 0);
@@ -120,12 +116,12 @@ public sealed class HostileWriteTests : IAsyncLifetime
 
         Assert.True(failures.Count == 0, $"{failures.Count} bad answers of {Bodies}:\n" + string.Join('\n', failures.Take(20).Select(f => f.Length > 300 ? f[..300] + "…" : f)));
         Assert.True(stored > 500 && refused > 2000, $"{stored} stored and {refused} refused: the generator should give plenty of both");
-        Assert.Equal(before, await _client.GetStringAsync("/api/runs/" + witness));
+        Assert.Equal(before, await Client.GetStringAsync("/api/runs/" + witness));
     }
 
     private async Task<string> NewRun()
     {
-        using var response = await _client.PostAsJsonAsync("/api/runs", new { experiment = "hostile" });
+        using var response = await Client.PostAsJsonAsync("/api/runs", new { experiment = "hostile" });
         response.EnsureSuccessStatusCode();
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
     }
@@ -134,7 +130,7 @@ public sealed class HostileWriteTests : IAsyncLifetime
     {
         var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new("application/json");
-        return _client.SendAsync(request);
+        return Client.SendAsync(request);
     }
 
     /// <summary>The template changed once or a few times: a member replaced, removed or added, or the bytes damaged.</summary>

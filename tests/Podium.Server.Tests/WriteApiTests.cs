@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Podium.Tests;
 using Podium.Tracking;
+using Podium.Tracking.Protocol;
 using Xunit;
 
 namespace Podium.Server.Tests;

@@ -5,9 +5,7 @@ namespace Podium.Nn.Layers;
 /// <summary>A fully connected layer: y = x·W + b with W of shape (inputs, units), as Keras stores it; optional fused ReLU.</summary>
 public sealed class Dense : Module
 {
-    private Parameter? _kernel;
-    private Parameter? _bias;
-    private int _inputs;
+    private Built? _built;
     private Tensor? _input;
     private Tensor? _output;
     private Tensor? _gradInput;
@@ -31,7 +29,7 @@ public sealed class Dense : Module
     public bool Relu { get; }
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Parameter> Parameters => _kernel is null ? [] : [_kernel, _bias!];
+    public override IReadOnlyList<Parameter> Parameters => _built is { } built ? [built.Kernel, built.Bias] : [];
 
     /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object> Config => new Dictionary<string, object>
@@ -47,10 +45,10 @@ public sealed class Dense : Module
             throw new ArgumentException($"layer {Name} expects flat (features) input, got {Tensor.Format(inputShape)}; add a Flatten layer before it");
         }
 
-        _inputs = inputShape[0];
-        _kernel = new Parameter(Name + ".kernel", [_inputs, Units]);
-        _bias = new Parameter(Name + ".bias", [Units]);
-        Initializers.GlorotUniform(_kernel.Value.Span, _inputs, Units, rng);
+        var inputs = inputShape[0];
+        var kernel = new Parameter(Name + ".kernel", [inputs, Units]);
+        Initializers.GlorotUniform(kernel.Value.Span, inputs, Units, rng);
+        _built = new Built(inputs, kernel, new Parameter(Name + ".bias", [Units]));
         return [Units];
     }
 
@@ -58,17 +56,18 @@ public sealed class Dense : Module
     public override Tensor Forward(Tensor input, bool training)
     {
         CheckInput(input);
+        var (inputs, kernel, biasParameter) = _built!;
         _input = input;
         var batch = input.Batch;
         var output = Reuse(ref _output, batch, OutputShape!);
         var y = output.Data;
-        var bias = _bias!.Value.Data;
+        var bias = biasParameter.Value.Data;
         for (var n = 0; n < batch; n++)
         {
             bias.AsSpan().CopyTo(y.AsSpan(n * Units, Units));
         }
 
-        Gemm.Multiply(false, false, batch, Units, _inputs, 1f, input.Data, _inputs, _kernel!.Value.Data, Units, 1f, y, Units);
+        Gemm.Multiply(false, false, batch, Units, inputs, 1f, input.Data, inputs, kernel.Value.Data, Units, 1f, y, Units);
         if (Relu)
         {
             for (var i = 0; i < y.Length; i++)
@@ -83,6 +82,7 @@ public sealed class Dense : Module
     /// <inheritdoc/>
     public override Tensor Backward(Tensor gradOutput)
     {
+        var (inputs, kernel, bias) = _built!;
         var batch = _input!.Batch;
         var g = gradOutput.Data;
         if (Relu)
@@ -103,8 +103,8 @@ public sealed class Dense : Module
 
         if (Trainable)
         {
-            Gemm.Multiply(true, false, _inputs, Units, batch, 1f, _input.Data, _inputs, g, Units, 1f, _kernel!.Grad.Data, Units);
-            var db = _bias!.Grad.Data;
+            Gemm.Multiply(true, false, inputs, Units, batch, 1f, _input.Data, inputs, g, Units, 1f, kernel.Grad.Data, Units);
+            var db = bias.Grad.Data;
             for (var u = 0; u < Units; u++)
             {
                 var sum = 0f;
@@ -118,7 +118,10 @@ public sealed class Dense : Module
         }
 
         var gradInput = Reuse(ref _gradInput, batch, InputShape!);
-        Gemm.Multiply(false, true, batch, _inputs, Units, 1f, g, Units, _kernel!.Value.Data, Units, 0f, gradInput.Data, _inputs);
+        Gemm.Multiply(false, true, batch, inputs, Units, 1f, g, Units, kernel.Value.Data, Units, 0f, gradInput.Data, inputs);
         return gradInput;
     }
+
+    /// <summary>What building made, fixed for the layer's life: the input width and the parameters.</summary>
+    private sealed record Built(int Inputs, Parameter Kernel, Parameter Bias);
 }

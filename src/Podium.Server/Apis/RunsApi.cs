@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Podium.Tracking;
+using Podium.Tracking.Protocol;
 using Podium.Tracking.Query;
 
 namespace Podium.Server.Apis;
@@ -22,7 +23,7 @@ internal static class RunsApi
             }
 
             query = query with { Limit = Math.Clamp(limit ?? query.Limit ?? 100, 1, 10_000), Offset = Math.Max(offset ?? query.Offset, 0) };
-            return new { runs = store.SearchRuns(query), matching = store.CountRuns(query) };
+            return new RunsResponse(store.SearchRuns(query), store.CountRuns(query));
         });
         api.MapGet("/runs/{id}", (ITrackingStore store, string id) => Find(store, id));
         api.MapPost("/runs/search", (ITrackingStore store, SearchRequest request) =>
@@ -30,14 +31,14 @@ internal static class RunsApi
             var query = request.ToQuery();
             if (query.Limit is not null)
             {
-                return new { runs = store.SearchRuns(query) };
+                return new RunsResponse(store.SearchRuns(query));
             }
 
             var runs = store.SearchRuns(query with { Limit = SearchRequest.MostRuns + 1 });
-            return runs.Count <= SearchRequest.MostRuns ? new { runs }
+            return runs.Count <= SearchRequest.MostRuns ? new RunsResponse(runs)
                 : throw new ArgumentException($"more than {SearchRequest.MostRuns:N0} runs match; add a LIMIT or narrow the filter");
         });
-        api.MapPost("/runs/count", (ITrackingStore store, SearchRequest request) => new { matching = store.CountRuns(request.ToQuery()) });
+        api.MapPost("/runs/count", (ITrackingStore store, SearchRequest request) => new CountResponse(store.CountRuns(request.ToQuery())));
         api.MapGet("/runs/{id}/metrics/{**key}", (ITrackingStore store, string id, string key, int? max_points, bool? full) =>
         {
             var run = Find(store, id);
@@ -45,7 +46,7 @@ internal static class RunsApi
             var series = run.Metrics.ContainsKey(key) ? store.GetMetricHistory(run.Info.Id, key)
                 : full == true ? [] : throw new KeyNotFoundException($"run {id} has no metric '{key}'");
             var points = full == true ? series : Downsampling.MinMax(series, Math.Clamp(max_points ?? 2000, 4, 100_000));
-            return new { key, total = series.Count, points };
+            return new MetricHistoryResponse(key, series.Count, points);
         });
         api.MapGet("/runs/{id}/artifacts", (ITrackingStore store, string id) => store.ListArtifacts(Find(store, id).Info.Id));
         api.MapGet("/runs/{id}/artifacts/{**path}", (ITrackingStore store, string id, string path) =>

@@ -1,7 +1,7 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Podium.Tracking.Protocol;
 using Podium.Tracking.Query;
 
 namespace Podium.Tracking.Stores;
@@ -41,32 +41,23 @@ internal sealed class HttpStore : ITrackingStore
     public IReadOnlyList<Experiment> ListExperiments() => Get<List<Experiment>>("experiments");
 
     public RunInfo CreateRun(NewRun run) =>
-        Send<RunInfo>(HttpMethod.Post, "runs", Json(new
-        {
-            experiment = run.Experiment,
-            name = run.Name,
-            seed = run.Seed,
-            parent_run_id = run.ParentRunId,
-            source = run.Source,
-            environment = run.Environment,
-            start_time = run.StartTime,
-        }));
+        Send<RunInfo>(HttpMethod.Post, "runs", Json(new CreateRunRequest(run.Experiment, run.Name, run.Seed, run.ParentRunId, run.Source, run.Environment, run.StartTime)));
 
     public void LogBatch(string runId, RunBatch batch)
     {
         if (!batch.IsEmpty)
         {
-            Send(HttpMethod.Post, Run(runId, "batch"), BatchBody(batch));
+            Send(HttpMethod.Post, Run(runId, "batch"), Json(LogBatchRequest.From(batch)));
         }
     }
 
     public void EndRun(string runId, RunStatus status, DateTimeOffset endTime) =>
-        Send(HttpMethod.Post, Run(runId, "end"), Json(new { status, end_time = endTime }));
+        Send(HttpMethod.Post, Run(runId, "end"), Json(new EndRunRequest(status, endTime)));
 
     public void ResumeRun(string runId) => Send(HttpMethod.Post, Run(runId, "resume"), null);
 
     public void LogDataset(string runId, DatasetRecord dataset, string role, string? augmentationsJson) =>
-        Send(HttpMethod.Post, Run(runId, "datasets"), Json(new { dataset, role, augmentations = augmentationsJson }));
+        Send(HttpMethod.Post, Run(runId, "datasets"), Json(new LogDatasetRequest(dataset, role, augmentationsJson)));
 
     public void LogModel(string runId, ModelRecord model) => Send(HttpMethod.Put, Run(runId, "model"), Json(model));
 
@@ -100,129 +91,16 @@ internal sealed class HttpStore : ITrackingStore
     public IReadOnlyList<MetricPoint> GetMetricHistory(string runId, string key)
     {
         using var response = Call(HttpMethod.Get, Run(runId, "metrics/" + Segments(key)) + "?full=true", null);
-        return Read<History>(response).Points;
+        return Read<MetricHistoryResponse>(response).Points;
     }
 
     public IReadOnlyList<RunRecord> SearchRuns(RunQuery query) =>
-        Send<Found>(HttpMethod.Post, "runs/search", Json(new { filter = query.ToString(), experiment = query.Experiment, only = query.Only })).Runs;
+        Send<RunsResponse>(HttpMethod.Post, "runs/search", Json(new SearchRequest(query.ToString(), query.Experiment, query.Only))).Runs;
 
     public long CountRuns(RunQuery query) =>
-        Send<Counted>(HttpMethod.Post, "runs/count", Json(new { filter = (query with { Limit = null, Offset = 0 }).ToString(), experiment = query.Experiment })).Matching;
+        Send<CountResponse>(HttpMethod.Post, "runs/count", Json(new SearchRequest((query with { Limit = null, Offset = 0 }).ToString(), query.Experiment))).Matching;
 
     public void Dispose() => _http.Dispose();
-
-    /// <summary>A batch as the server's batch endpoint takes it, written directly: params with their kinds, metric series, tags (last write per key).</summary>
-    internal static ReadOnlyMemoryContent BatchBody(RunBatch batch)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256 + (batch.Metrics.Count * 96));
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteStartArray("typed_params");
-            foreach (var (key, value) in batch.Params)
-            {
-                json.WriteStartObject();
-                json.WriteString("key", key);
-                json.WriteString("kind", ParamValue.KindName(value.Kind));
-                json.WriteString("text", value.Text);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            // Points go as one set of parallel arrays per series: about 40 bytes a point instead of 100.
-            json.WriteStartArray("series");
-            foreach (var (key, points) in BySeries(batch.Metrics))
-            {
-                json.WriteStartObject();
-                json.WriteString("key", key);
-                json.WriteStartArray("steps");
-                foreach (var point in points)
-                {
-                    json.WriteNumberValue(point.Step);
-                }
-
-                json.WriteEndArray();
-                json.WriteStartArray("values");
-                foreach (var point in points)
-                {
-                    if (double.IsFinite(point.Value))
-                    {
-                        json.WriteNumberValue(point.Value);
-                    }
-                    else
-                    {
-                        json.WriteStringValue(ParamValue.FormatNumber(point.Value));
-                    }
-                }
-
-                json.WriteEndArray();
-                json.WriteStartArray("timestamps");
-                foreach (var point in points)
-                {
-                    json.WriteNumberValue(point.Timestamp.ToUnixTimeMilliseconds());
-                }
-
-                json.WriteEndArray();
-                if (points.Any(point => point.Epoch is not null))
-                {
-                    json.WriteStartArray("epochs");
-                    foreach (var point in points)
-                    {
-                        if (point.Epoch is { } epoch)
-                        {
-                            json.WriteNumberValue(epoch);
-                        }
-                        else
-                        {
-                            json.WriteNullValue();
-                        }
-                    }
-
-                    json.WriteEndArray();
-                }
-
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteStartObject("tags");
-            var last = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (key, value) in batch.Tags)
-            {
-                last.Remove(key); // keeps the order of last writes
-                last[key] = value;
-            }
-
-            foreach (var (key, value) in last)
-            {
-                json.WriteString(key, value);
-            }
-
-            json.WriteEndObject();
-            json.WriteEndObject();
-        }
-
-        var content = new ReadOnlyMemoryContent(buffer.WrittenMemory);
-        content.Headers.ContentType = JsonType;
-        return content;
-    }
-
-    /// <summary>The points of each series in logging order, series in order of first appearance.</summary>
-    private static Dictionary<string, List<MetricPoint>> BySeries(List<KeyValuePair<string, MetricPoint>> metrics)
-    {
-        var series = new Dictionary<string, List<MetricPoint>>(StringComparer.Ordinal);
-        foreach (var (key, point) in metrics)
-        {
-            if (!series.TryGetValue(key, out var points))
-            {
-                series[key] = points = [];
-            }
-
-            points.Add(point);
-        }
-
-        return series;
-    }
 
     private static string Run(string runId, string rest) => "runs/" + Uri.EscapeDataString(runId) + "/" + rest;
 
@@ -303,7 +181,7 @@ internal sealed class HttpStore : ITrackingStore
         };
     }
 
-    private static ProblemDetails? ReadProblem(HttpResponseMessage response)
+    private static ProblemResponse? ReadProblem(HttpResponseMessage response)
     {
         if (response.Content.Headers.ContentType?.MediaType != "application/problem+json")
         {
@@ -312,7 +190,7 @@ internal sealed class HttpStore : ITrackingStore
 
         try
         {
-            return JsonSerializer.Deserialize<ProblemDetails>(response.Content.ReadAsStream(), TrackingJson.Options);
+            return JsonSerializer.Deserialize<ProblemResponse>(response.Content.ReadAsStream(), TrackingJson.Options);
         }
         catch (JsonException)
         {
@@ -332,14 +210,6 @@ internal sealed class HttpStore : ITrackingStore
         /// <summary>An artifact that is not there.</summary>
         FileNotFound,
     }
-
-    private sealed record ProblemDetails(string? Detail, string? Problem, int? Column, string? Token, string? Key, ParamValue? Stored, ParamValue? Refused);
-
-    private sealed record History(List<MetricPoint> Points);
-
-    private sealed record Found(List<RunRecord> Runs);
-
-    private sealed record Counted(long Matching);
 
     /// <summary>Reads through to a stream that someone else owns, and leaves it open when disposed.</summary>
     private sealed class Borrowed(Stream inner) : Stream

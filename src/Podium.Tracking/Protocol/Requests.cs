@@ -1,7 +1,8 @@
 using System.Text.Json;
-using Podium.Tracking;
+using System.Text.Json.Serialization;
+using Podium.Tracking.Query;
 
-namespace Podium.Server;
+namespace Podium.Tracking.Protocol;
 
 /// <summary>POST /api/runs: a run to create.</summary>
 /// <param name="Experiment">The experiment; created when new.</param>
@@ -53,6 +54,43 @@ public sealed record LogBatchRequest(
 
     /// <summary>The most params, and the most tags, one batch may carry.</summary>
     public const int MaxParamsOrTags = 1_000;
+
+    /// <summary>
+    /// A batch as a remote store sends it: params with their kinds, metric points as one set of parallel arrays per
+    /// series (about 40 bytes a point instead of 100), and tags with the last write per key.
+    /// </summary>
+    public static LogBatchRequest From(RunBatch batch)
+    {
+        var series = new Dictionary<string, List<MetricPoint>>(StringComparer.Ordinal);
+        foreach (var (key, point) in batch.Metrics)
+        {
+            if (!series.TryGetValue(key, out var points))
+            {
+                series[key] = points = [];
+            }
+
+            points.Add(point);
+        }
+
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in batch.Tags)
+        {
+            tags.Remove(key); // keeps the order of last writes
+            tags[key] = value;
+        }
+
+        return new LogBatchRequest(
+            null,
+            null,
+            tags,
+            batch.Params.Select(p => new TypedParamRequest(p.Key, ParamValue.KindName(p.Value.Kind), p.Value.Text)).ToList(),
+            series.Select(s => new SeriesRequest(
+                s.Key,
+                s.Value.Select(p => p.Step).ToArray(),
+                s.Value.Select(p => p.Value).ToArray(),
+                s.Value.Select(p => p.Timestamp.ToUnixTimeMilliseconds()).ToArray(),
+                s.Value.Any(p => p.Epoch is not null) ? s.Value.Select(p => p.Epoch).ToArray() : null)).ToList());
+    }
 
     /// <summary>The batch as the store takes it.</summary>
     /// <exception cref="ArgumentException">It is over a bound, or a key is empty.</exception>
@@ -135,15 +173,15 @@ public sealed record LogBatchRequest(
 /// <param name="Filter">Filter, ORDER BY and LIMIT, e.g. <c>metrics.acc &gt; 0.8 ORDER BY metrics.acc DESC LIMIT 10</c>; null for every run.</param>
 /// <param name="Experiment">Only runs of this experiment.</param>
 /// <param name="Only">Which params and metrics to load into each run; null for all.</param>
-public sealed record SearchRequest(string? Filter, string? Experiment, Podium.Tracking.Query.RunProjection? Only = null)
+public sealed record SearchRequest(string? Filter, string? Experiment, RunProjection? Only = null)
 {
     /// <summary>The most runs one search without a LIMIT answers with.</summary>
     public const int MostRuns = 100_000;
 
     /// <summary>The query as the store takes it.</summary>
-    /// <exception cref="Podium.Tracking.Query.QueryException">The filter is not a valid query.</exception>
-    public Podium.Tracking.Query.RunQuery ToQuery() =>
-        Podium.Tracking.Query.RunQuery.Parse(Filter) with { Experiment = string.IsNullOrEmpty(Experiment) ? null : Experiment, Only = Only };
+    /// <exception cref="QueryException">The filter is not a valid query.</exception>
+    public RunQuery ToQuery() =>
+        RunQuery.Parse(Filter) with { Experiment = string.IsNullOrEmpty(Experiment) ? null : Experiment, Only = Only };
 }
 
 /// <summary>POST /api/runs/ID/datasets: a dataset the run uses.</summary>
@@ -156,3 +194,46 @@ public sealed record LogDatasetRequest(DatasetRecord? Dataset, string? Role, str
 /// <param name="Status">finished, failed or killed.</param>
 /// <param name="EndTime">When it ended; null for now.</param>
 public sealed record EndRunRequest(RunStatus Status, DateTimeOffset? EndTime);
+
+/// <summary>The answer to GET /api/runs and POST /api/runs/search: runs, and how many match when it was asked.</summary>
+/// <param name="Runs">The runs, in the query's order.</param>
+/// <param name="Matching">How many runs match, ignoring the limit (GET /api/runs only).</param>
+public sealed record RunsResponse(IReadOnlyList<RunRecord> Runs, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Matching = null);
+
+/// <summary>The answer to POST /api/runs/count.</summary>
+/// <param name="Matching">How many runs match, ignoring any limit.</param>
+public sealed record CountResponse(long Matching);
+
+/// <summary>The answer to GET /api/runs/ID/metrics/KEY: a series, whole or thinned for a chart.</summary>
+/// <param name="Key">The metric.</param>
+/// <param name="Total">Points in the whole series.</param>
+/// <param name="Points">The points answered: all of them, or a min/max thinning.</param>
+public sealed record MetricHistoryResponse(string Key, int Total, IReadOnlyList<MetricPoint> Points);
+
+/// <summary>
+/// An error answer (RFC 9457 problem details) with what a client needs to raise the same error again: a query error's
+/// problem, column and token; a param conflict's key and values; a 500's error id.
+/// </summary>
+/// <param name="Type">about:blank.</param>
+/// <param name="Title">The status's reason phrase.</param>
+/// <param name="Status">The HTTP status.</param>
+/// <param name="Detail">One line saying what is wrong.</param>
+/// <param name="Problem">A query error's problem, without its place.</param>
+/// <param name="Column">A query error's 1-based column.</param>
+/// <param name="Token">A query error's token.</param>
+/// <param name="Key">A param conflict's key.</param>
+/// <param name="Stored">A param conflict's stored value.</param>
+/// <param name="Refused">A param conflict's refused value.</param>
+/// <param name="ErrorId">A 500's id, under which the server logged the error.</param>
+public sealed record ProblemResponse(
+    string Type,
+    string? Title,
+    int Status,
+    string Detail,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Problem = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Column = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Token = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Key = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ParamValue? Stored = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ParamValue? Refused = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ErrorId = null);
