@@ -62,8 +62,8 @@ public sealed class RunBatch
     /// <summary>Params to log; each must be new or equal to what is stored.</summary>
     public List<KeyValuePair<string, ParamValue>> Params { get; } = [];
 
-    /// <summary>Metric points, by key, in logging order.</summary>
-    public List<KeyValuePair<string, MetricPoint>> Metrics { get; } = [];
+    /// <summary>Metric points as series: by key, in logging order.</summary>
+    public MetricBatch Metrics { get; } = new();
 
     /// <summary>Tags to set; the last write wins.</summary>
     public List<KeyValuePair<string, string>> Tags { get; } = [];

@@ -18,7 +18,7 @@ internal static class ReproduceCommand
             """
             Re-run a run from the spec it recorded, after checking that its data has the recorded fingerprint, then
             compare every metric value bit for bit (timings excepted) and the final weights. The new run is tagged
-            reproduces=RUN. Exit code 0 when identical, 3 when not.
+            podium.reproduces=RUN. Exit code 0 when identical, 3 when not.
 
             Example:
               podium reproduce 7e31e631

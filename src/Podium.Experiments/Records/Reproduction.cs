@@ -25,7 +25,7 @@ public static class Reproduction
     /// <summary>Metrics that measure time, not the model, and so differ on every run.</summary>
     public static IReadOnlyList<string> TimingMetrics => RunMetrics.Timings;
 
-    /// <summary>Reproduces a run: a new run (tagged reproduces=ID) from its recorded spec.</summary>
+    /// <summary>Reproduces a run: a new run (tagged podium.reproduces=ID) from its recorded spec.</summary>
     /// <exception cref="SpecException">The run recorded no spec, or its data no longer has the recorded fingerprint; nothing is trained.</exception>
     public static ReproductionReport Run(Leaderboard board, string runId, TrainingOptions? options = null, Action<ExperimentRun>? started = null)
     {

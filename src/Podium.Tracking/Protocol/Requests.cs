@@ -61,17 +61,6 @@ public sealed record LogBatchRequest(
     /// </summary>
     public static LogBatchRequest From(RunBatch batch)
     {
-        var series = new Dictionary<string, List<MetricPoint>>(StringComparer.Ordinal);
-        foreach (var (key, point) in batch.Metrics)
-        {
-            if (!series.TryGetValue(key, out var points))
-            {
-                series[key] = points = [];
-            }
-
-            points.Add(point);
-        }
-
         var tags = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in batch.Tags)
         {
@@ -84,7 +73,7 @@ public sealed record LogBatchRequest(
             null,
             tags,
             batch.Params.Select(p => new TypedParamRequest(p.Key, ParamValue.KindName(p.Value.Kind), p.Value.Text)).ToList(),
-            series.Select(s => new SeriesRequest(
+            batch.Metrics.Select(s => new SeriesRequest(
                 s.Key,
                 s.Value.Select(p => p.Step).ToArray(),
                 s.Value.Select(p => p.Value).ToArray(),
@@ -127,7 +116,7 @@ public sealed record LogBatchRequest(
             for (var i = 0; i < count; i++)
             {
                 var at = series.Timestamps is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms[i]) : now;
-                batch.Metrics.Add(new(key, new MetricPoint(series.Steps![i], series.Values[i], at, series.Epochs?[i])));
+                batch.Metrics.Add(key, new MetricPoint(series.Steps![i], series.Values[i], at, series.Epochs?[i]));
             }
         }
 

@@ -161,23 +161,16 @@ internal sealed partial class SqliteStore
         }
     }
 
-    private void WriteMetrics(long run, List<KeyValuePair<string, MetricPoint>> items, SqliteTransaction transaction, Dictionary<string, long> newKeys)
+    private void WriteMetrics(long run, MetricBatch series, SqliteTransaction transaction, Dictionary<string, long> newKeys)
     {
-        if (items.Count == 0)
+        if (series.Count == 0)
         {
             return;
         }
 
-        var series = new Dictionary<string, List<MetricPoint>>(StringComparer.Ordinal);
-        foreach (var (key, point) in items)
+        foreach (var (key, _) in series)
         {
             ArgumentException.ThrowIfNullOrEmpty(key);
-            if (!series.TryGetValue(key, out var points))
-            {
-                series[key] = points = [];
-            }
-
-            points.Add(point);
         }
 
         using var read = Command("SELECT last, last_step, min, min_step, max, max_step, count, chunks FROM metric_summaries WHERE run_pk = @run AND key_id = @key;", transaction);
