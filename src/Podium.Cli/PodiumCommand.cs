@@ -67,7 +67,7 @@ internal static class PodiumCommand
             // The most specific error first: "unrecognized 'x'" says more than "required command was not provided".
             var first = parsed.Errors.OrderBy(e => e.Message.StartsWith("Required command", StringComparison.Ordinal)).First();
             var message = string.Join(' ', first.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-            error.WriteLine($"podium: {message} (see '{name} --help')");
+            error.WriteLine($"podium: {message}{Suggestion(parsed, command)} (see '{name} --help')");
             return BadInput;
         }
 
@@ -77,7 +77,7 @@ internal static class PodiumCommand
         }
         catch (Exception e) when (e is SpecException or QueryException or CliError or ArgumentException)
         {
-            error.WriteLine("podium: " + UserText.OneLine(e.Message, 2000));
+            error.WriteLine("podium: " + UserText.OneLine(Plain(e), 2000));
             return BadInput;
         }
         catch (Exception e) when (e is StoreException or IOException or UnauthorizedAccessException)
@@ -93,6 +93,66 @@ internal static class PodiumCommand
             error.WriteLine("podium: " + UserText.OneLine(inner.Message, 2000));
             return Failed;
         }
+    }
+
+    /// <summary>An argument error's message without .NET's " (Parameter 'x')" and "Actual value was" additions.</summary>
+    private static string Plain(Exception e)
+    {
+        if (e is not ArgumentException { ParamName: { } parameter } argument)
+        {
+            return e.Message;
+        }
+
+        var message = argument.Message.Split('\n')[0];
+        var suffix = $" (Parameter '{parameter}')";
+        message = message.EndsWith(suffix, StringComparison.Ordinal) ? message[..^suffix.Length] : message;
+        return e is ArgumentOutOfRangeException { ActualValue: { } actual } ? $"{message}, got {actual}" : message;
+    }
+
+    /// <summary>For an unknown command or option close to a real one (a typo), "; did you mean 'board'?".</summary>
+    private static string Suggestion(ParseResult parsed, Command command)
+    {
+        var names = command.Subcommands.Select(c => c.Name).Concat(command.Options.SelectMany(o => o.Aliases.Append(o.Name))).ToList();
+        foreach (var token in parsed.UnmatchedTokens)
+        {
+            var closest = names.Select(n => (Name: n, Distance: Distance(token, n))).Where(c => c.Distance <= Math.Max(1, c.Name.Length / 3)).OrderBy(c => c.Distance).FirstOrDefault();
+            if (closest.Name is not null)
+            {
+                return $"; did you mean '{closest.Name}'?";
+            }
+        }
+
+        return "";
+    }
+
+    /// <summary>The edit distance between two words (insertions, deletions, substitutions and swaps of neighbours).</summary>
+    private static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+
+        for (var j = 0; j <= b.Length; j++)
+        {
+            d[0, j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
+            }
+        }
+
+        return d[a.Length, b.Length];
     }
 
     /// <summary>Opens the existing store the --store option (or the environment) names; reading never creates one.</summary>

@@ -124,6 +124,31 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Theory]
+    [InlineData(new[] { "bord" }, "did you mean 'board'?")]
+    [InlineData(new[] { "sweeep", "x.yaml" }, "did you mean 'sweep'?")]
+    [InlineData(new[] { "board", "--limt", "3" }, "did you mean '--limit'?")]
+    [InlineData(new[] { "board", "--colums", "run" }, "did you mean '--columns'?")]
+    public void A_misspelled_command_or_option_gets_a_suggestion(string[] arguments, string suggestion)
+    {
+        var (code, _, error) = Podium(arguments);
+
+        Assert.Equal(2, code);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(suggestion, line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "board", "-n", "-1" }, "podium: the limit must be at least 1, got -1")]
+    [InlineData(new[] { "compare", "abc" }, "podium: compare needs two or more runs to set side by side, got one ('abc'); podium show RUN shows one run")]
+    public void A_value_out_of_range_is_one_plain_line(string[] arguments, string expected)
+    {
+        var (code, _, error) = Podium(arguments);
+
+        Assert.Equal(2, code);
+        Assert.Equal(expected + "\n", error);
+    }
+
+    [Theory]
     [InlineData("metrics.val_accuracy = 'abc'", "column 24")]
     [InlineData("params.optimizer = 'adam", "unterminated string")]
     [InlineData("nonsense.x > 1", "unknown field")]

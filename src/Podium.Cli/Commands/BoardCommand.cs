@@ -34,6 +34,7 @@ internal static class BoardCommand
         format.AcceptOnlyFromAmong("table", "csv", "json", "md", "markdown", "html");
         var file = new Option<string?>("--output") { Description = "Write to this file instead of the terminal" };
         var bestOfSweep = new Option<bool>("--best-of-sweep") { Description = "One row per sweep (its best trial) beside the runs outside sweeps" };
+        var wide = new Option<bool>("--wide", "-w") { Description = "Every column, however wide the table (in a terminal, columns that do not fit are left out by default)" };
 
         var command = new Command(
             "board",
@@ -48,7 +49,7 @@ internal static class BoardCommand
               podium board --best-of-sweep
             """)
         {
-            filter, orderBy, columns, limit, experiment, format, file, bestOfSweep,
+            filter, orderBy, columns, limit, experiment, format, file, bestOfSweep, wide,
         };
 
         command.SetAction(parsed =>
@@ -78,7 +79,7 @@ internal static class BoardCommand
             }
             else
             {
-                WriteTo(output, table, kind);
+                WriteTo(output, table, kind, parsed.GetValue(wide));
             }
 
             return 0;
@@ -87,19 +88,21 @@ internal static class BoardCommand
     }
 
     /// <summary>The leaderboard as a terminal table, with a footer giving the count and the query.</summary>
-    public static void WriteTable(TextWriter writer, LeaderboardTable table)
+    public static void WriteTable(TextWriter writer, LeaderboardTable table, bool wide = false)
     {
         TerminalTable.Write(
             writer,
             table.Columns.Select(c => (c.Header, c.Kind != ColumnKind.Text)).ToList(),
-            table.Rows.Select(row => (IReadOnlyList<string>)row.Select((v, i) => LeaderboardFormat.Display(v, table.Columns[i].Kind)).ToList()));
+            table.Rows.Select(row => (IReadOnlyList<string>)row.Select((v, i) => LeaderboardFormat.Display(v, table.Columns[i].Kind)).ToList()),
+            wide,
+            "--wide shows them");
         var more = table.Rows.Count < table.Matching ? " · --limit N shows more" : "";
-        writer.WriteLine($"{table.Rows.Count} of {table.Matching} runs · {table.Query}{more}");
+        writer.WriteLine(TerminalTable.Fitted(writer, $"{table.Rows.Count} of {table.Matching} runs · {table.Query}{more}"));
     }
 
     private static bool HasLimit(string? filter) => filter is not null && RunQuery.Parse(filter).Limit is not null;
 
-    private static void WriteTo(TextWriter writer, LeaderboardTable table, LeaderboardFormatKind kind)
+    private static void WriteTo(TextWriter writer, LeaderboardTable table, LeaderboardFormatKind kind, bool wide = false)
     {
         if (kind != LeaderboardFormatKind.Table)
         {
@@ -113,6 +116,6 @@ internal static class BoardCommand
             return;
         }
 
-        WriteTable(writer, table);
+        WriteTable(writer, table, wide);
     }
 }

@@ -8,7 +8,7 @@ internal static class CompareCommand
 {
     public static Command Create(TextWriter output)
     {
-        var runs = new Argument<string[]>("RUN") { Description = "Two or more run ids (or unique prefixes)", Arity = new ArgumentArity(2, 100) };
+        var runs = new Argument<string[]>("RUN") { Description = "Two or more run ids (or unique prefixes)", Arity = new ArgumentArity(1, 100) };
         var command = new Command(
             "compare",
             """
@@ -23,6 +23,11 @@ internal static class CompareCommand
         };
         command.SetAction(parsed =>
         {
+            if (parsed.GetValue(runs)!.Length < 2)
+            {
+                throw new CliError($"compare needs two or more runs to set side by side, got one ('{parsed.GetValue(runs)![0]}'); podium show RUN shows one run");
+            }
+
             using var tracker = PodiumCommand.OpenTracker(parsed);
             var records = parsed.GetValue(runs)!.Select(id => tracker.Store.GetRun(id) ?? throw new CliError($"no run '{id}' in {tracker.Store.Location}")).ToList();
             var diff = RunDiff.Compute(records);
