@@ -113,46 +113,35 @@ internal static class PodiumCommand
     private static string Suggestion(ParseResult parsed, Command command)
     {
         var names = command.Subcommands.Select(c => c.Name).Concat(command.Options.SelectMany(o => o.Aliases.Append(o.Name))).ToList();
-        foreach (var token in parsed.UnmatchedTokens)
-        {
-            var closest = names.Select(n => (Name: n, Distance: Distance(token, n))).Where(c => c.Distance <= Math.Max(1, c.Name.Length / 3)).OrderBy(c => c.Distance).FirstOrDefault();
-            if (closest.Name is not null)
-            {
-                return $"; did you mean '{closest.Name}'?";
-            }
-        }
-
-        return "";
+        return parsed.UnmatchedTokens.Select(token => Spelling.Closest(token, names)).FirstOrDefault(n => n is not null) is { } closest
+            ? $"; did you mean '{closest}'?"
+            : "";
     }
 
-    /// <summary>The edit distance between two words (insertions, deletions, substitutions and swaps of neighbours).</summary>
-    private static int Distance(string a, string b)
+    /// <summary>--allow-missing, for the commands that check a query's keys.</summary>
+    public static Option<bool> AllowMissing() =>
+        new("--allow-missing") { Description = "Accept metrics, params and tags that no run has yet (by default such a name is taken for a typo)" };
+
+    /// <summary>
+    /// Refuses, with one line and a suggestion, an experiment the store does not have and (unless <paramref name="allowMissing"/>)
+    /// a metric, param or tag that no run in scope has: a typo there would otherwise match nothing, silently.
+    /// </summary>
+    public static void CheckNames(Tracker tracker, string? experiment, IEnumerable<Field> fields, bool allowMissing)
     {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++)
+        if (experiment is not null)
         {
-            d[i, 0] = i;
-        }
-
-        for (var j = 0; j <= b.Length; j++)
-        {
-            d[0, j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            for (var j = 1; j <= b.Length; j++)
+            var names = tracker.Store.ListExperiments().Select(e => e.Name).ToList();
+            if (!names.Contains(experiment, StringComparer.Ordinal))
             {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                {
-                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
-                }
+                var near = Spelling.Closest(experiment, names) is { } closest ? $"; did you mean '{closest}'?" : "";
+                throw new CliError($"no experiment '{experiment}'{near} (the store has: {(names.Count == 0 ? "none" : string.Join(", ", names))})");
             }
         }
 
-        return d[a.Length, b.Length];
+        if (!allowMissing)
+        {
+            KeyCheck.Known(fields, tracker.Store.ListKeys(experiment), experiment is null ? "" : $" in experiment '{experiment}'", "--allow-missing runs it anyway");
+        }
     }
 
     /// <summary>Opens the existing store the --store option (or the environment) names; reading never creates one.</summary>

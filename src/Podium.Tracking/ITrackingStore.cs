@@ -54,7 +54,16 @@ public interface ITrackingStore : IDisposable
 
     /// <summary>How many runs match a query's filter, ignoring its limit.</summary>
     long CountRuns(RunQuery query);
+
+    /// <summary>The metric, param and tag keys that some run has, in one experiment or (null) in all, each sorted.</summary>
+    RunKeys ListKeys(string? experiment);
 }
+
+/// <summary>The keys runs have: what a filter, an order or a column may name.</summary>
+/// <param name="Metrics">Metric keys.</param>
+/// <param name="Params">Param keys.</param>
+/// <param name="Tags">Tag keys.</param>
+public sealed record RunKeys(IReadOnlyList<string> Metrics, IReadOnlyList<string> Params, IReadOnlyList<string> Tags);
 
 /// <summary>Params, metric points and tags to store together.</summary>
 public sealed class RunBatch

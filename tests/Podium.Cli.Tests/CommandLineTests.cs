@@ -138,6 +138,32 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Theory]
+    [InlineData(new[] { "board", "--filter", "metrics.val_acuracy > 0.8" }, "podium: query error at column 1 near 'metrics.val_acuracy': no run has metrics.val_acuracy; did you mean metrics.val_accuracy? (--allow-missing runs it anyway)")]
+    [InlineData(new[] { "runs", "--filter", "params.optimzer = 'adam'" }, "podium: query error at column 1 near 'params.optimzer': no run has params.optimzer; did you mean params.optimizer? (--allow-missing runs it anyway)")]
+    [InlineData(new[] { "board", "--order-by", "metrics.val_los ASC" }, "podium: query error at column 1 near 'metrics.val_los': no run has metrics.val_los; did you mean metrics.val_loss? (--allow-missing runs it anyway)")]
+    [InlineData(new[] { "board", "--columns", "run,metrics.nope" }, "podium: query error at column 1 near 'metrics.nope': no run has metrics.nope (--allow-missing runs it anyway)")]
+    [InlineData(new[] { "board", "--filter", "metrics.batch_size > 8" }, "podium: query error at column 1 near 'metrics.batch_size': no run has metrics.batch_size; did you mean params.batch_size? (--allow-missing runs it anyway)")]
+    [InlineData(new[] { "board", "--experiment", "example (simulatd)" }, "podium: no experiment 'example (simulatd)'; did you mean 'example (simulated)'? (the store has: example (simulated))")]
+    public void A_misspelled_name_exits_2_with_did_you_mean(string[] arguments, string expected)
+    {
+        var (code, output, error) = Podium(arguments);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal(expected + "\n", error);
+    }
+
+    [Fact]
+    public void Allow_missing_runs_a_query_on_a_key_no_run_has_yet()
+    {
+        var (code, output, error) = Podium("board", "--filter", "metrics.test_accuracy > 0.5", "--allow-missing");
+
+        Assert.Equal(0, code);
+        Assert.Equal("", error);
+        Assert.StartsWith("no runs match", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(new[] { "board", "-n", "-1" }, "podium: the limit must be at least 1, got -1")]
     [InlineData(new[] { "compare", "abc" }, "podium: compare needs two or more runs to set side by side, got one ('abc'); podium show RUN shows one run")]
     public void A_value_out_of_range_is_one_plain_line(string[] arguments, string expected)
@@ -179,6 +205,16 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains("vgg16-adam-b16", show.Out, StringComparison.Ordinal);
         Assert.Contains("data (train): art_data", show.Out, StringComparison.Ordinal);
         Assert.Contains("val_accuracy", show.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Show_finds_a_run_by_its_name_too()
+    {
+        var (code, output, _) = Podium("show", "vgg16-adam-b16");
+
+        Assert.Equal(0, code);
+        Assert.Contains("vgg16-adam-b16", output, StringComparison.Ordinal);
+        Assert.Contains("data (train): art_data", output, StringComparison.Ordinal);
     }
 
     [Fact]

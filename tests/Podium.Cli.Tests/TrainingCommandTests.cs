@@ -154,7 +154,10 @@ public sealed class TrainingCommandTests : IDisposable
         Assert.Contains("bit-identical", output);
 
         // The best-of-sweep view: the sweep's best trial, beside a run outside any sweep.
-        Assert.Equal(0, Podium("run", Spec("alone.yaml", Tiny + "epochs: 1\n"), "-q").ExitCode);
+        var quiet = Podium("run", Spec("alone.yaml", Tiny + "epochs: 1\n"), "-q");
+        Assert.Equal(0, quiet.ExitCode);
+        // Quiet: no progress and no table, only the line that says which run it was and how it did.
+        Assert.Matches(@"^run [0-9a-f]{8} finished in [0-9.]+ s: accuracy [0-9.]+, macro F1 [0-9.]+, ROC AUC [0-9.]+\n$", quiet.Out);
         var (_, board, _) = Podium("board", "--best-of-sweep", "--format", "csv", "--columns", "run,run_id");
         using (var tracker = Store())
         {

@@ -34,6 +34,7 @@ internal static class BoardCommand
         format.AcceptOnlyFromAmong("table", "csv", "json", "md", "markdown", "html");
         var file = new Option<string?>("--output") { Description = "Write to this file instead of the terminal" };
         var bestOfSweep = new Option<bool>("--best-of-sweep") { Description = "One row per sweep (its best trial) beside the runs outside sweeps" };
+        var allowMissing = PodiumCommand.AllowMissing();
         var wide = new Option<bool>("--wide", "-w") { Description = "Every column, however wide the table (in a terminal, columns that do not fit are left out by default)" };
 
         var command = new Command(
@@ -49,7 +50,7 @@ internal static class BoardCommand
               podium board --best-of-sweep
             """)
         {
-            filter, orderBy, columns, limit, experiment, format, file, bestOfSweep, wide,
+            filter, orderBy, columns, limit, experiment, format, file, bestOfSweep, wide, allowMissing,
         };
 
         command.SetAction(parsed =>
@@ -67,6 +68,10 @@ internal static class BoardCommand
                 : kind == LeaderboardFormatKind.Table && parsed.GetValue(file) is null ? LeaderboardColumn.CompactNames : null;
             var toTerminal = kind == LeaderboardFormatKind.Table && parsed.GetValue(file) is null;
             using var tracker = PodiumCommand.OpenTracker(parsed);
+            var named = KeyCheck.Fields(RunQuery.Parse(parsed.GetValue(filter)))
+                .Concat(parsed.GetValue(orderBy) is { Length: > 0 } order ? RunQuery.ParseOrderBy(order).Select(o => o.Field) : [])
+                .Concat((chosen ?? []).Where(c => c.Contains('.', StringComparison.Ordinal)).Select(RunQuery.ParseField));
+            PodiumCommand.CheckNames(tracker, parsed.GetValue(experiment), named, parsed.GetValue(allowMissing));
             var table = tracker.Leaderboard(parsed.GetValue(filter), parsed.GetValue(orderBy), chosen,
                 parsed.GetValue(limit) ?? (toTerminal && !HasLimit(parsed.GetValue(filter)) ? TerminalRows : null), parsed.GetValue(experiment),
                 parsed.GetValue(bestOfSweep) ? LeaderboardTable.BestOfSweep : null);

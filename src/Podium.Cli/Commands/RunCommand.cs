@@ -43,8 +43,8 @@ internal static class RunCommand
             var threads = ThreadsOption(parsed);
             using var board = Leaderboard.Open(PodiumCommand.StoreOf(parsed));
             using var interrupts = new Interrupts(error);
-            var (code, _) = Execute(board, file, parsed.GetValue(parent), tagValues, parsed.GetValue(quiet) ? TextWriter.Null : output, interrupts.Token, threads);
-            if (code == 0)
+            var (code, _) = Execute(board, file, parsed.GetValue(parent), tagValues, output, interrupts.Token, threads, parsed.GetValue(quiet));
+            if (code == 0 && !parsed.GetValue(quiet))
             {
                 output.WriteLine($"store: {board.Tracker.Store.Location}");
             }
@@ -64,14 +64,18 @@ internal static class RunCommand
         Threads = threads, Progress = output == TextWriter.Null ? null : output, ProgressOnTerminal = TerminalTable.IsTerminal(output), Cancellation = cancellation,
     };
 
-    /// <summary>Runs a spec through every stage, printing progress and the run's row; returns the exit code and the run's id.</summary>
-    public static (int Code, string RunId) Execute(Leaderboard board, RunFile file, string? parent, IReadOnlyDictionary<string, string>? tags, TextWriter output, CancellationToken cancellation, int? threads = null)
+    /// <summary>
+    /// Runs a spec through every stage, printing progress and the run's row (quiet: only the line that ends it, with
+    /// the run's id and result); returns the exit code and the run's id.
+    /// </summary>
+    public static (int Code, string RunId) Execute(Leaderboard board, RunFile file, string? parent, IReadOnlyDictionary<string, string>? tags, TextWriter output, CancellationToken cancellation, int? threads = null, bool quiet = false)
     {
         var clock = Stopwatch.StartNew();
-        var training = Training(output, cancellation, threads);
+        var chatty = quiet ? TextWriter.Null : output;
+        var training = Training(chatty, cancellation, threads);
         training.ApplyThreads();
         using var run = board.StartRun(file, parent, tags);
-        output.WriteLine($"run {run.Run.Id[..8]} {file.Run.DisplayName} on {file.Data.DisplayName} ({run.Run.Info.Experiment})");
+        chatty.WriteLine($"run {run.Run.Id[..8]} {file.Run.DisplayName} on {file.Data.DisplayName} ({run.Run.Info.Experiment})");
         try
         {
             run.Build();
@@ -87,7 +91,7 @@ internal static class RunCommand
         run.Outputs();
         var report = run.Report!;
         output.WriteLine($"run {run.Run.Id[..8]} finished in {clock.Elapsed.TotalSeconds:F1} s: accuracy {report.Accuracy:F4}, macro F1 {report.Macro.F1:F4}, ROC AUC {report.MacroRoc.Auc:F4}");
-        if (output != TextWriter.Null)
+        if (!quiet)
         {
             var row = board.Table(new RunQuery(Field.Attribute("run_id").Is(run.Run.Id), [], null), LeaderboardColumn.CompactNames);
             BoardCommand.WriteTable(output, row);

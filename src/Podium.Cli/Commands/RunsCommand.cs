@@ -18,6 +18,7 @@ internal static class RunsCommand
             DefaultValueFactory = _ => 20,
         };
         var experiment = new Option<string?>("--experiment", "-e") { Description = "Only runs of this experiment" };
+        var allowMissing = PodiumCommand.AllowMissing();
         var command = new Command(
             "runs",
             """
@@ -28,7 +29,7 @@ internal static class RunsCommand
               podium runs --filter "attributes.status = 'failed'" --limit 50
             """)
         {
-            filter, limit, experiment,
+            filter, limit, experiment, allowMissing,
         };
         command.SetAction(parsed =>
         {
@@ -45,6 +46,7 @@ internal static class RunsCommand
                 Experiment = parsed.GetValue(experiment),
                 OrderBy = query.OrderBy.Count > 0 ? query.OrderBy : RunQuery.ParseOrderBy("attributes.start_time DESC"),
             };
+            PodiumCommand.CheckNames(tracker, query.Experiment, KeyCheck.Fields(query), parsed.GetValue(allowMissing));
             var runs = tracker.Store.SearchRuns(query);
             if (runs.Count == 0)
             {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Podium.Tracking;
 using Podium.Tracking.Leaderboards;
+using Podium.Tracking.Query;
 
 namespace Podium.Cli.Commands;
 
@@ -10,7 +11,7 @@ internal static class ShowCommand
 {
     public static Command Create(TextWriter output)
     {
-        var runArgument = new Argument<string>("run") { Description = "The run's id or a unique prefix of it" };
+        var runArgument = new Argument<string>("run") { Description = "The run's id, a unique prefix of it, or its name" };
         var command = new Command(
             "show",
             """
@@ -18,6 +19,7 @@ internal static class ShowCommand
 
             Example:
               podium show 3fa2c1
+              podium show basic_cnn-adam-b32-e5-early
             """)
         {
             runArgument,
@@ -26,11 +28,23 @@ internal static class ShowCommand
         {
             using var tracker = PodiumCommand.OpenTracker(parsed);
             var id = parsed.GetValue(runArgument)!;
-            var run = tracker.Store.GetRun(id) ?? throw new CliError($"no run with id or prefix '{id}' in {tracker.Store.Location}");
+            var run = tracker.Store.GetRun(id) ?? ByName(tracker, id);
             Write(output, run, tracker.Store.ListArtifacts(run.Info.Id));
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The one run with this name; several are listed with their ids, none is an error.</summary>
+    private static RunRecord ByName(Tracker tracker, string name)
+    {
+        var named = tracker.Store.SearchRuns(new RunQuery(Field.Attribute("run_name").Is(name), [Field.Attribute("start_time").Descending()], 11));
+        return named.Count switch
+        {
+            1 => named[0],
+            0 => throw new CliError($"no run with id, prefix or name '{name}' in {tracker.Store.Location}"),
+            _ => throw new CliError($"{(named.Count > 10 ? "more than 10" : named.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))} runs are named '{name}'; give one's id: {string.Join(", ", named.Take(10).Select(r => r.Info.Id[..8]))}"),
+        };
     }
 
     private static void Write(TextWriter output, RunRecord run, IReadOnlyList<ArtifactInfo> artifacts)

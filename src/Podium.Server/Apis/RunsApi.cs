@@ -26,6 +26,7 @@ internal static class RunsApi
             return new RunsResponse(store.SearchRuns(query), store.CountRuns(query));
         });
         api.MapGet("/runs/{id}", (ITrackingStore store, string id) => Find(store, id));
+        api.MapGet("/keys", (ITrackingStore store, string? experiment) => store.ListKeys(string.IsNullOrEmpty(experiment) ? null : experiment));
         api.MapPost("/runs/search", (ITrackingStore store, SearchRequest request) =>
         {
             var query = request.ToQuery();

@@ -27,4 +27,5 @@ namespace Podium.Tracking.Protocol;
 [JsonSerializable(typeof(List<Experiment>))]
 [JsonSerializable(typeof(List<ArtifactInfo>))]
 [JsonSerializable(typeof(ArtifactInfo))]
+[JsonSerializable(typeof(RunKeys))]
 internal sealed partial class ProtocolJson : JsonSerializerContext;

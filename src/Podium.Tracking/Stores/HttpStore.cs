@@ -100,6 +100,9 @@ internal sealed class HttpStore : ITrackingStore
     public long CountRuns(RunQuery query) =>
         Send<CountResponse>(HttpMethod.Post, "runs/count", Json(new SearchRequest((query with { Limit = null, Offset = 0 }).ToString(), query.Experiment))).Matching;
 
+    public RunKeys ListKeys(string? experiment) =>
+        Get<RunKeys>("keys" + (experiment is null ? "" : "?experiment=" + Uri.EscapeDataString(experiment)));
+
     public void Dispose() => _http.Dispose();
 
     private static string Run(string runId, string rest) => "runs/" + Uri.EscapeDataString(runId) + "/" + rest;

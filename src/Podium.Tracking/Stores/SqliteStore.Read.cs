@@ -24,6 +24,34 @@ internal sealed partial class SqliteStore
     }
 
     /// <inheritdoc/>
+    public RunKeys ListKeys(string? experiment)
+    {
+        // Runs of the experiment, or every run.
+        const string Runs = "SELECT r.pk FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE @experiment IS NULL OR e.name = @experiment";
+        lock (_gate)
+        {
+            return new RunKeys(
+                Keys($"SELECT DISTINCT k.key FROM metric_summaries s JOIN metric_keys k ON k.id = s.key_id WHERE s.run_pk IN ({Runs}) ORDER BY 1;"),
+                Keys($"SELECT DISTINCT key FROM params WHERE run_pk IN ({Runs}) ORDER BY 1;"),
+                Keys($"SELECT DISTINCT key FROM tags WHERE run_pk IN ({Runs}) ORDER BY 1;"));
+        }
+
+        List<string> Keys(string sql)
+        {
+            using var command = Command(sql);
+            command.Parameters.AddWithValue("@experiment", (object?)experiment ?? DBNull.Value);
+            using var reader = command.ExecuteReader();
+            var keys = new List<string>();
+            while (reader.Read())
+            {
+                keys.Add(reader.GetString(0));
+            }
+
+            return keys;
+        }
+    }
+
+    /// <inheritdoc/>
     public RunRecord? GetRun(string runIdOrPrefix)
     {
         ArgumentNullException.ThrowIfNull(runIdOrPrefix);

@@ -49,6 +49,36 @@ public abstract class StoreContractTests<TFactory> : IDisposable
     }
 
     [Fact]
+    public void Keys_are_listed_per_experiment_and_sorted()
+    {
+        using (var run = Tracker.StartRun("a"))
+        {
+            run.LogParam("optimizer", "adam");
+            run.LogMetric("val_loss", 0.5);
+            run.LogMetric("loss", 0.7);
+            run.SetTag("stage", "dev");
+        }
+
+        using (var run = Tracker.StartRun("b"))
+        {
+            run.LogParam("batch_size", 32);
+            run.LogMetric("accuracy", 0.9);
+        }
+
+        Assert.Equal(new RunKeys(["loss", "val_loss"], ["optimizer"], ["stage"]), Store.ListKeys("a"), new KeysComparer());
+        Assert.Equal(new RunKeys(["accuracy", "loss", "val_loss"], ["batch_size", "optimizer"], ["stage"]), Store.ListKeys(null), new KeysComparer());
+        Assert.Equal(new RunKeys([], [], []), Store.ListKeys("none"), new KeysComparer());
+    }
+
+    private sealed class KeysComparer : IEqualityComparer<RunKeys>
+    {
+        public bool Equals(RunKeys? x, RunKeys? y) =>
+            x!.Metrics.SequenceEqual(y!.Metrics) && x.Params.SequenceEqual(y.Params) && x.Tags.SequenceEqual(y.Tags);
+
+        public int GetHashCode(RunKeys obj) => 0;
+    }
+
+    [Fact]
     public void Ended_run_keeps_status_end_time_and_duration()
     {
         var run = Tracker.StartRun("exp");

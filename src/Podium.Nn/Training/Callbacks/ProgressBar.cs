@@ -19,6 +19,7 @@ public sealed class ProgressBar(TextWriter output, bool terminal) : Callback
     private long _lastDraw;
     private int _epochs;
     private int _batches = 1;
+    private bool _barOpen;
 
     /// <inheritdoc/>
     public override void OnTrainBegin(FitContext context) => _epochs = context.Options.Epochs;
@@ -49,6 +50,7 @@ public sealed class ProgressBar(TextWriter output, bool terminal) : Callback
         var eta = _epochClock.Elapsed.TotalSeconds / batch * (batches - batch);
         output.Write($"\r{Bar(batch, batches)} - ETA: {Duration(eta)} - loss: {Four(context.RunningLoss)} - accuracy: {Four(context.RunningAccuracy)}\u001b[K");
         output.Flush();
+        _barOpen = true;
     }
 
     /// <inheritdoc/>
@@ -73,6 +75,18 @@ public sealed class ProgressBar(TextWriter output, bool terminal) : Callback
         }
 
         output.WriteLine(_terminal ? line + "\u001b[K" : line.ToString());
+        _barOpen = false;
+    }
+
+    /// <inheritdoc/>
+    public override void OnTrainEnd(FitContext context)
+    {
+        // Training stopped inside an epoch (Ctrl+C, a NaN loss): end the bar's line, so what follows starts on its own.
+        if (_barOpen)
+        {
+            output.WriteLine();
+            _barOpen = false;
+        }
     }
 
     private static string Bar(int batch, int batches)
