@@ -107,7 +107,11 @@ public sealed class ClassificationReport
         return report;
     }
 
-    /// <summary>The share of samples whose true class is among the k most probable (ties: the higher class index first, as scikit-learn's <c>top_k_accuracy_score</c>).</summary>
+    /// <summary>
+    /// The share of samples whose true class is among the k most probable, as scikit-learn's <c>top_k_accuracy_score</c>
+    /// counts it: ties rank the higher class index first; with two classes and k = 1, scikit-learn thresholds the second
+    /// class's score instead (above 0.5 for probabilities, above 0 for other scores), so a tie predicts the first class.
+    /// </summary>
     public double TopKAccuracy(int k)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
@@ -118,6 +122,18 @@ public sealed class ClassificationReport
         }
 
         var hits = 0;
+        if (classes == 2)
+        {
+            var positive = Enumerable.Range(0, Count).Select(i => _probabilities[(i * 2) + 1]).ToArray();
+            var threshold = positive.Length > 0 && positive.Min() >= 0 && positive.Max() <= 1 ? 0.5f : 0f;
+            for (var i = 0; i < Count; i++)
+            {
+                hits += (positive[i] > threshold ? 1 : 0) == _labels[i] ? 1 : 0;
+            }
+
+            return Count == 0 ? 0 : (double)hits / Count;
+        }
+
         for (var i = 0; i < Count; i++)
         {
             var row = _probabilities.AsSpan(i * classes, classes);

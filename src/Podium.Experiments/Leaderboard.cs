@@ -37,6 +37,7 @@ public sealed class Leaderboard : IDisposable
     public ExperimentRun StartRun(RegisteredData data, RunSpec spec, string? parentRunId = null, IReadOnlyDictionary<string, string>? tags = null)
     {
         spec.Validate();
+        spec.CheckFits(data.InputShape, data.Train.ClassNames.Count);
         return new ExperimentRun(Tracker, data, spec, parentRunId, tags, specJson: null);
     }
 
@@ -48,7 +49,10 @@ public sealed class Leaderboard : IDisposable
     public ExperimentRun StartRun(RunFile file, string? parentRunId = null, IReadOnlyDictionary<string, string>? tags = null)
     {
         file.Run.Validate();
-        return StartRun(RegisterData(file.Data), file, parentRunId, tags);
+        // The network is built for the data's shape before anything is registered, so a spec that cannot train stores nothing.
+        var (train, validation, augment) = file.Data.Load();
+        file.Run.CheckFits(train.Images.Shape[1..], train.ClassNames.Count);
+        return StartRun(RegisterData(file.Data.DisplayName, train, validation, augment), file, parentRunId, tags);
     }
 
     /// <summary>Loads (or generates) the data a spec's <c>data:</c> section describes and registers it.</summary>
@@ -59,8 +63,11 @@ public sealed class Leaderboard : IDisposable
         return RegisterData(spec.DisplayName, train, validation, augment);
     }
 
-    internal ExperimentRun StartRun(RegisteredData data, RunFile file, string? parentRunId, IReadOnlyDictionary<string, string>? tags) =>
-        new(Tracker, data, file.Run, parentRunId, tags, file.ToJson());
+    internal ExperimentRun StartRun(RegisteredData data, RunFile file, string? parentRunId, IReadOnlyDictionary<string, string>? tags)
+    {
+        file.Run.CheckFits(data.InputShape, data.Train.ClassNames.Count);
+        return new(Tracker, data, file.Run, parentRunId, tags, file.ToJson());
+    }
 
     /// <summary>The ranked table of runs.</summary>
     public LeaderboardTable Table(string? filter = null, string? orderBy = null, IReadOnlyList<string>? columns = null, int? limit = null, string? experiment = null) =>

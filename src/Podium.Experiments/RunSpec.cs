@@ -92,6 +92,26 @@ public sealed record RunSpec
 
     internal Padding PaddingMode => Padding == "same" ? Nn.Layers.Padding.Same : Nn.Layers.Padding.Valid;
 
+    /// <summary>
+    /// Checks that the network fits the data before a run is created: the zoo model is built for the input shape (and
+    /// dropped), so a network whose pooling runs out of pixels is named with the fields that fix it.
+    /// </summary>
+    /// <exception cref="SpecException">The network does not fit; the message names padding or the input size.</exception>
+    public void CheckFits(int[] inputShape, int classes)
+    {
+        try
+        {
+            ModelZoo.Build(Model, inputShape, classes, new ZooOptions { Width = ModelWidth, Padding = PaddingMode, Seed = Seed });
+        }
+        catch (ArgumentException e)
+        {
+            var size = string.Join('×', inputShape.Skip(1)) + (inputShape[0] == 1 ? "" : $"×{inputShape[0]}");
+            throw Padding == "valid"
+                ? new SpecException(RunParams.Padding, $"{Model} with padding 'valid' does not fit {size} inputs ({e.Message}); set padding: same, or larger images (data.size)")
+                : new SpecException(RunParams.Model, $"{Model} does not fit {size} inputs ({e.Message}); use larger images (data.size) or a smaller model");
+        }
+    }
+
     /// <summary>Checks every field before anything trains.</summary>
     /// <exception cref="SpecException">The first field that is wrong, named.</exception>
     public void Validate()

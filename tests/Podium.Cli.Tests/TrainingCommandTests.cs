@@ -55,6 +55,7 @@ public sealed class TrainingCommandTests : IDisposable
     [InlineData("model: lenet\n", "podium: model: unknown model 'lenet'")]
     [InlineData("optimiser: adam\n", "podium: optimiser: unknown field")]
     [InlineData("data: {source: folder, path: missing-images}\n", "podium: data.path: no folder 'missing-images'")]
+    [InlineData(Data + "model: basic_cnn\npadding: valid\n", "podium: padding: basic_cnn with padding 'valid' does not fit 16×16×3 inputs (layer ")]
     public void A_bad_spec_fails_before_training_with_one_line_and_stores_nothing(string yaml, string message)
     {
         var (code, output, error) = Podium("run", Spec("bad.yaml", yaml));

@@ -118,4 +118,44 @@ public sealed class ScikitLearnAgreementTests
             Assert.Equal(want[i], got[i], digits);
         }
     }
+
+    private const string TopKScript = """
+        import json, sys
+        import numpy as np
+        from sklearn import metrics
+        case = json.load(sys.stdin)
+        y = np.array(case['labels'])
+        k = case['classes']
+        p = np.array(case['probabilities'], dtype=np.float32).reshape(-1, k)
+        # Two classes: scikit-learn takes the second class's score alone (a 2-D score is refused for binary labels).
+        score = p[:, 1] if k == 2 else p
+        labels = None if k == 2 else list(range(k))
+        print(json.dumps([metrics.top_k_accuracy_score(y, score, k=top, labels=labels) for top in range(1, k)]))
+        """;
+
+    [Theory]
+    [InlineData(2, 11)]
+    [InlineData(3, 12)]
+    [InlineData(5, 13)]
+    public void Top_k_accuracy_breaks_ties_as_scikit_learn_does(int classes, int seed)
+    {
+        var (labels, probabilities) = Sample(400, classes, seed);
+        // Exact ties as well: rows of equal scores, whatever the truth.
+        for (var i = 0; i < 40; i++)
+        {
+            probabilities.AsSpan(i * classes, classes).Fill(1f / classes);
+        }
+
+        var report = ClassificationReport.Compute(Enumerable.Range(0, classes).Select(c => $"c{c}").ToArray(), labels, probabilities);
+        using var expected = JsonDocument.Parse(PythonOracle.Run(TopKScript, JsonSerializer.Serialize(new { labels, probabilities, classes })));
+
+        Assert.Equal(expected.RootElement.EnumerateArray().Select(e => e.GetDouble()), Enumerable.Range(1, classes - 1).Select(report.TopKAccuracy), new ToleranceComparer(1e-12));
+    }
+
+    private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;
+
+        public int GetHashCode(double obj) => 0;
+    }
 }

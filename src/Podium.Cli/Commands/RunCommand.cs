@@ -41,6 +41,9 @@ internal static class RunCommand
             var file = RunFile.Load(parsed.GetValue(spec)!);
             var tagValues = (parsed.GetValue(tags) ?? []).Select(ParseTag).ToDictionary(t => t.Key, t => t.Value);
             var threads = ThreadsOption(parsed);
+            // The network must fit the data before the store is even opened: a spec that cannot train leaves no trace.
+            var (train, _, _) = file.Data.Load();
+            file.Run.CheckFits(train.Images.Shape[1..], train.ClassNames.Count);
             using var board = Leaderboard.Open(PodiumCommand.StoreOf(parsed));
             using var interrupts = new Interrupts(error);
             var (code, _) = Execute(board, file, parsed.GetValue(parent), tagValues, output, interrupts.Token, threads, parsed.GetValue(quiet));
