@@ -14,6 +14,9 @@ internal static class TerminalTable
     /// <summary>Text columns narrower than this are never cut further (headers are never cut at all).</summary>
     private const int NarrowestText = 10;
 
+    /// <summary>The first text column (a run's name, say) keeps this many cells before others are added: it says which row is which.</summary>
+    private const int NarrowestName = 28;
+
     /// <summary>
     /// Writes the table, fitted to the terminal unless <paramref name="wide"/>; when columns had to be left out, a line
     /// after the table names them and how to see them.
@@ -80,13 +83,14 @@ internal static class TerminalTable
 
     /// <summary>
     /// Which columns fit in <paramref name="width"/> terminal cells, in priority order, and how wide each is drawn:
-    /// every kept column gets at least its header's width (text columns also at least <see cref="NarrowestText"/>
+    /// every kept column gets at least its header's width (text columns also at least <see cref="NarrowestText"/>, the first one <see cref="NarrowestName"/>
     /// cells, numbers their widest value), then the room left widens kept columns towards their widest cell, in order.
     /// </summary>
     public static (int[] Kept, int[] Widths) Fit(IReadOnlyList<(string Header, bool Numeric)> columns, IReadOnlyList<IReadOnlyList<string>> rows, int width)
     {
         var natural = columns.Select((c, i) => Math.Max(Length(c.Header), rows.Select(r => Length(r[i])).DefaultIfEmpty(0).Max())).ToArray();
-        var least = columns.Select((c, i) => c.Numeric ? natural[i] : Math.Min(natural[i], Math.Max(Length(c.Header), NarrowestText))).ToArray();
+        var name = columns.Select((c, i) => (c, i)).FirstOrDefault(x => !x.c.Numeric).i;
+        var least = columns.Select((c, i) => c.Numeric ? natural[i] : Math.Min(natural[i], Math.Max(Length(c.Header), i == name ? NarrowestName : NarrowestText))).ToArray();
         // A rounded table of n columns takes its cells' widths plus 3n + 1: a border each side, and a space either side of each cell.
         var kept = new List<int>();
         var used = 1;
