@@ -250,6 +250,16 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void The_example_writes_to_the_store_PODIUM_TRACKING_URI_names()
+    {
+        var (code, output, error) = PodiumProcess.RunWith(_folder, new Dictionary<string, string> { ["PODIUM_TRACKING_URI"] = "from-environment" }, "example");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("from-environment", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_folder, "from-environment", "podium.db")));
+    }
+
+    [Fact]
     public void Running_the_example_again_adds_no_copies()
     {
         var (code, output, _) = PodiumProcess.Run(_folder, "example");

@@ -17,7 +17,7 @@ internal static class ExampleCommand
             "example",
             $"""
             Create an example store of simulated runs (the prototype's grid: basic_cnn and vgg16 over optimizers
-            and batch sizes) and print its leaderboard. Writes to --store, default ./{DefaultFolder}.
+            and batch sizes) and print its leaderboard. Writes to --store, else $PODIUM_TRACKING_URI, else ./{DefaultFolder}.
             The runs are simulated, not trained, and are tagged simulated=true; `podium demo` trains real ones.
 
             Example:
@@ -28,7 +28,9 @@ internal static class ExampleCommand
         };
         command.SetAction(parsed =>
         {
-            var location = PodiumCommand.StoreOf(parsed) ?? DefaultFolder;
+            // Where every other command looks: --store, else $PODIUM_TRACKING_URI (a folder or a podium serve address), else ./podium-example.
+            var location = PodiumCommand.StoreOf(parsed)
+                ?? (Environment.GetEnvironmentVariable(TrackingStores.UriVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : DefaultFolder);
             var clock = new ManualClock(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
             using var tracker = Tracker.Open(location, new TrackerOptions { Clock = clock, CaptureSource = false });
             var existing = tracker.Store.CountRuns(RunQuery.All with { Experiment = ExampleRuns.Experiment });
