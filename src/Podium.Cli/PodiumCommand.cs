@@ -138,9 +138,11 @@ internal static class PodiumCommand
             }
         }
 
-        if (!allowMissing)
+        // The store's keys are read only when the query names some (board with its default columns names none).
+        var named = fields.ToList();
+        if (!allowMissing && named.Count > 0)
         {
-            KeyCheck.Known(fields, tracker.Store.ListKeys(experiment), experiment is null ? "" : $" in experiment '{experiment}'", "--allow-missing runs it anyway");
+            KeyCheck.Known(named, tracker.Store.ListKeys(experiment), experiment is null ? "" : $" in experiment '{experiment}'", "--allow-missing runs it anyway");
         }
     }
 

@@ -46,13 +46,14 @@ public sealed class Leaderboard : IDisposable
     /// recording the spec itself as <c>spec.json</c> so the run can be reproduced.
     /// </summary>
     /// <exception cref="SpecException">A field of the spec is wrong; nothing is recorded.</exception>
-    public ExperimentRun StartRun(RunFile file, string? parentRunId = null, IReadOnlyDictionary<string, string>? tags = null)
+    public ExperimentRun StartRun(RunFile file, string? parentRunId = null, IReadOnlyDictionary<string, string>? tags = null) =>
+        StartRun(PreparedRun.Of(file), parentRunId, tags);
+
+    /// <summary>Starts a run of a spec file already checked against its data (see <see cref="PreparedRun.Of"/>): registers the data and starts the run.</summary>
+    public ExperimentRun StartRun(PreparedRun prepared, string? parentRunId = null, IReadOnlyDictionary<string, string>? tags = null)
     {
-        file.Run.Validate();
-        // The network is built for the data's shape before anything is registered, so a spec that cannot train stores nothing.
-        var (train, validation, augment) = file.Data.Load();
-        file.Run.CheckFits(train.Images.Shape[1..], train.ClassNames.Count);
-        return StartRun(RegisterData(file.Data.DisplayName, train, validation, augment), file, parentRunId, tags);
+        var data = RegisterData(prepared.File.Data.DisplayName, prepared.Train, prepared.Validation, prepared.Augment);
+        return new(Tracker, data, prepared.File.Run, parentRunId, tags, prepared.File.ToJson());
     }
 
     /// <summary>Loads (or generates) the data a spec's <c>data:</c> section describes and registers it.</summary>

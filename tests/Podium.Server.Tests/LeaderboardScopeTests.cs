@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
 using Podium.Tests;
 using Podium.Tracking;
 using Podium.Tracking.Schema;
@@ -12,8 +11,7 @@ namespace Podium.Server.Tests;
 public sealed class LeaderboardScopeTests : IAsyncLifetime
 {
     private readonly TempFolder _folder = new();
-    private WebApplication? _server;
-    private HttpClient _client = new();
+    private LoopbackServer? _server;
 
     public async Task InitializeAsync()
     {
@@ -26,16 +24,12 @@ public sealed class LeaderboardScopeTests : IAsyncLifetime
             }
         }
 
-        _server = PodiumServer.Create(new ServerOptions { Store = _folder.Path, Port = 0 });
-        await _server.StartAsync();
-        _client = new HttpClient { BaseAddress = new Uri(_server.Urls.Single()) };
+        _server = await LoopbackServer.Start(_folder.Path);
     }
 
     public async Task DisposeAsync()
     {
-        _client.Dispose();
-        await _server!.StopAsync();
-        await _server.DisposeAsync();
+        await _server!.DisposeAsync();
         _folder.Dispose();
     }
 
@@ -53,7 +47,7 @@ public sealed class LeaderboardScopeTests : IAsyncLifetime
 
     private async Task<(HttpStatusCode Status, string[] Runs)> Board(string where)
     {
-        var response = await _client.GetAsync("/api/leaderboard?best_of_sweep=true&columns=run&where=" + Uri.EscapeDataString(where));
+        var response = await _server!.Client.GetAsync("/api/leaderboard?best_of_sweep=true&columns=run&where=" + Uri.EscapeDataString(where));
         if (response.StatusCode != HttpStatusCode.OK)
         {
             return (response.StatusCode, []);

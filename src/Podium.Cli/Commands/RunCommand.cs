@@ -41,12 +41,11 @@ internal static class RunCommand
             var file = RunFile.Load(parsed.GetValue(spec)!);
             var tagValues = (parsed.GetValue(tags) ?? []).Select(ParseTag).ToDictionary(t => t.Key, t => t.Value);
             var threads = ThreadsOption(parsed);
-            // The network must fit the data before the store is even opened: a spec that cannot train leaves no trace.
-            var (train, _, _) = file.Data.Load();
-            file.Run.CheckFits(train.Images.Shape[1..], train.ClassNames.Count);
+            // Checked against its data before the store is even opened: a spec that cannot train leaves no trace.
+            var prepared = PreparedRun.Of(file);
             using var board = Leaderboard.Open(PodiumCommand.StoreOf(parsed));
             using var interrupts = new Interrupts(error);
-            var (code, _) = Execute(board, file, parsed.GetValue(parent), tagValues, output, interrupts.Token, threads, parsed.GetValue(quiet));
+            var (code, _) = Execute(board, prepared, parsed.GetValue(parent), tagValues, output, interrupts.Token, threads, parsed.GetValue(quiet));
             if (code == 0 && !parsed.GetValue(quiet))
             {
                 output.WriteLine($"store: {board.Tracker.Store.Location}");
@@ -71,13 +70,14 @@ internal static class RunCommand
     /// Runs a spec through every stage, printing progress and the run's row (quiet: only the line that ends it, with
     /// the run's id and result); returns the exit code and the run's id.
     /// </summary>
-    public static (int Code, string RunId) Execute(Leaderboard board, RunFile file, string? parent, IReadOnlyDictionary<string, string>? tags, TextWriter output, CancellationToken cancellation, int? threads = null, bool quiet = false)
+    public static (int Code, string RunId) Execute(Leaderboard board, PreparedRun prepared, string? parent, IReadOnlyDictionary<string, string>? tags, TextWriter output, CancellationToken cancellation, int? threads = null, bool quiet = false)
     {
         var clock = Stopwatch.StartNew();
         var chatty = quiet ? TextWriter.Null : output;
         var training = Training(chatty, cancellation, threads);
         training.ApplyThreads();
-        using var run = board.StartRun(file, parent, tags);
+        var file = prepared.File;
+        using var run = board.StartRun(prepared, parent, tags);
         chatty.WriteLine($"run {run.Run.Id[..8]} {file.Run.DisplayName} on {file.Data.DisplayName} ({run.Run.Info.Experiment})");
         try
         {
