@@ -57,7 +57,32 @@ public interface ITrackingStore : IDisposable
 
     /// <summary>The metric, param and tag keys that some run has, in one experiment or (null) in all, each sorted.</summary>
     RunKeys ListKeys(string? experiment);
+
+    /// <summary>Renames a run, moves it to another experiment (created when new), or both.</summary>
+    /// <exception cref="ArgumentException">No run has that id.</exception>
+    void UpdateRun(string runId, RunUpdate update);
+
+    /// <summary>Removes a tag from a run; a tag the run does not have is no error.</summary>
+    /// <exception cref="ArgumentException">No run has that id.</exception>
+    void DeleteTag(string runId, string key);
+
+    /// <summary>
+    /// Moves a run to the trash, or back (<paramref name="deleted"/> false). A run in the trash keeps everything it
+    /// recorded; searches, counts and key lists leave it out unless the query asks for the trash
+    /// (<see cref="RunQuery.Trash"/>); <see cref="GetRun"/> still finds it.
+    /// </summary>
+    /// <exception cref="ArgumentException">No run has that id.</exception>
+    void SetDeleted(string runId, bool deleted);
+
+    /// <summary>Deletes a run in the trash for good: its params, metrics, tags, dataset links, model and artifact files.</summary>
+    /// <exception cref="ArgumentException">No run has that id, or it is not in the trash.</exception>
+    void PurgeRun(string runId);
 }
+
+/// <summary>What to change about a run; null leaves a field as it is.</summary>
+/// <param name="Name">A new name.</param>
+/// <param name="Experiment">The experiment to move it to, created when new.</param>
+public sealed record RunUpdate(string? Name = null, string? Experiment = null);
 
 /// <summary>The keys runs have: what a filter, an order or a column may name.</summary>
 /// <param name="Metrics">Metric keys.</param>

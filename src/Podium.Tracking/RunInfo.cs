@@ -23,6 +23,9 @@ public sealed record RunInfo(
     RunSource Source,
     RunEnvironment Environment)
 {
+    /// <summary>When the run was moved to the trash, or null when it is in use.</summary>
+    public DateTimeOffset? TrashedTime { get; init; }
+
     /// <summary>How long the run took, or has been running when it has not ended.</summary>
     public TimeSpan? Duration => EndTime - StartTime;
 }

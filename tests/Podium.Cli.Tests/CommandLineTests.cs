@@ -78,7 +78,7 @@ public sealed class CommandLineTests : IDisposable
 
         Assert.Equal(0, code);
         Assert.Contains("val_accuracy", output, StringComparison.Ordinal);
-        Assert.Contains("3 of 12 runs · ORDER BY metrics.val_accuracy DESC LIMIT 3 · --limit N shows more", output, StringComparison.Ordinal);
+        Assert.Contains("3 of 12 finished runs · ORDER BY metrics.val_accuracy DESC LIMIT 3 · --limit N shows more", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class CommandLineTests : IDisposable
 
         // Then the terminal gets 50 rows and says how to see the rest; the file gets all 60
         Assert.Equal((0, 0), (code, csvCode));
-        Assert.Contains("50 of 60 runs · ORDER BY metrics.val_accuracy DESC LIMIT 50 · --limit N shows more", output, StringComparison.Ordinal);
+        Assert.Contains("50 of 60 finished runs · ORDER BY metrics.val_accuracy DESC LIMIT 50 · --limit N shows more", output, StringComparison.Ordinal);
         Assert.Contains("│   50 │", output, StringComparison.Ordinal);
         Assert.DoesNotContain("│   51 │", output, StringComparison.Ordinal);
         Assert.Equal(61, csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
@@ -160,7 +160,7 @@ public sealed class CommandLineTests : IDisposable
 
         Assert.Equal(0, code);
         Assert.Equal("", error);
-        Assert.StartsWith("no runs match", output, StringComparison.Ordinal);
+        Assert.StartsWith("no finished runs match", output, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -120,6 +120,15 @@ public sealed class TrainingCommandTests : IDisposable
         Assert.InRange(run.Metrics["val_loss"].Count, epochs, 499);
         Assert.NotNull(run.Model);
         Assert.Contains(tracker.Store.ListArtifacts(run.Info.Id), a => a.Path == "history.csv");
+
+        // A killed run is not ranked on its partial scores, unless asked for; then its status says so.
+        Assert.Empty(Rows(Podium("board", "--format", "csv", "--columns", "run,status").Out));
+        Assert.Equal($"{run.Info.Name},killed", Assert.Single(Rows(Podium("board", "--status", "all", "--format", "csv", "--columns", "run,status").Out)));
+        Assert.Single(Rows(Podium("board", "--status", "KILLED", "--format", "csv").Out));
+        Assert.Single(Rows(Podium("board", "--filter", "attributes.status = 'killed'", "--format", "csv").Out));
+        var (code, _, error) = Podium("board", "--status", "stopped");
+        Assert.Equal(2, code);
+        Assert.Equal("podium: --status 'stopped' is not a status; use finished, killed, failed, running or all\n", error);
     }
 
     [Fact]
@@ -131,6 +140,9 @@ public sealed class TrainingCommandTests : IDisposable
 
         Assert.True(code == 0, output + error);
         Assert.Contains("4 trial(s) run, 0 already finished, 0 failed", output);
+        // The table after a sweep shows what it varied, beside the metric it ranks by.
+        Assert.Contains("optimizer", output);
+        Assert.Contains("batch_size", output);
         using (var tracker = Store())
         {
             var parent = Assert.Single(tracker.SearchRuns($"tags.{RunTags.Sweep} LIKE '%'"));
@@ -160,14 +172,32 @@ public sealed class TrainingCommandTests : IDisposable
         // Quiet: no progress and no table, only the line that says which run it was and how it did.
         Assert.Matches(@"^run [0-9a-f]{8} finished in [0-9.]+ s: accuracy [0-9.]+, macro F1 [0-9.]+, ROC AUC [0-9.]+\n$", quiet.Out);
         var (_, board, _) = Podium("board", "--best-of-sweep", "--format", "csv", "--columns", "run,run_id");
+        var (_, withCopies, _) = Podium("board", "--best-of-sweep", "--reproductions", "--format", "csv", "--columns", "run,run_id");
         using (var tracker = Store())
         {
-            var bestId = Assert.Single(tracker.SearchRuns($"tags.{RunTags.Sweep} LIKE '%'")).Tags[RunTags.SweepBestRunId];
-            var rows = board.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1).ToList();
-            Assert.Equal(3, rows.Count); // the best trial, its reproduction and the lone run
+            var parent = Assert.Single(tracker.SearchRuns($"tags.{RunTags.Sweep} LIKE '%'"));
+            var bestId = parent.Tags[RunTags.SweepBestRunId];
+            var rows = Rows(board);
+            Assert.Equal(2, rows.Count); // the best trial and the lone run; the reproduction only when asked for
             Assert.Contains(rows, r => r.EndsWith(bestId, StringComparison.Ordinal));
             Assert.Contains(rows, r => r.StartsWith("basic_cnn-adam-b16-e1-nostop,", StringComparison.Ordinal));
+            var copies = Rows(withCopies);
+            Assert.Equal(3, copies.Count);
+            Assert.Contains(copies, r => r.StartsWith(parent.Tags[RunTags.SweepBestRunName] + "-repro,", StringComparison.Ordinal));
+            Assert.DoesNotContain(copies, r => r.EndsWith(parent.Info.Id, StringComparison.Ordinal)); // a sweep's own run is never ranked
         }
+
+        // One sweep's board: its trials only, ranked by its metric, with the params it varied.
+        (code, output, error) = Podium("board", "--sweep", "grid", "--format", "csv");
+        Assert.True(code == 0, output + error);
+        var lines = output.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("rank,run,val_accuracy,optimizer,batch_size,epochs_trained,duration,status,", lines[0]);
+        var accuracies = lines.Skip(1).Select(l => double.Parse(l.Split(',')[2], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(4, accuracies.Count);
+        Assert.Equal(accuracies.OrderDescending(), accuracies);
+        (code, _, error) = Podium("board", "--sweep", "gird");
+        Assert.Equal(2, code);
+        Assert.Equal("podium: no sweep 'gird'; did you mean 'grid'? (the store has: grid)\n", error);
 
         (code, output, error) = Podium("sweep", sweep, "--workers", "2");
 
@@ -176,6 +206,9 @@ public sealed class TrainingCommandTests : IDisposable
         using var again = Store();
         Assert.Equal(7, again.SearchRuns(null).Count);
     }
+
+    private static List<string> Rows(string csv) =>
+        csv.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1).ToList();
 
     [Fact]
     public void A_sweep_killed_midway_is_resumed_under_the_same_parent_running_only_what_did_not_finish()

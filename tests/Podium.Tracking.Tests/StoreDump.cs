@@ -6,7 +6,8 @@ namespace Podium.Tracking.Tests;
 /// <summary>Every row of every table of a SQLite file as text, read with a separate connection, to show nothing changed.</summary>
 public static class StoreDump
 {
-    public static string Of(string databasePath)
+    /// <summary>The dump, leaving out columns with these names (a column a later migration added, say).</summary>
+    public static string Of(string databasePath, params string[] skipColumns)
     {
         using var connection = new SqliteConnection($"Data Source={databasePath};Mode=ReadOnly;Pooling=False");
         connection.Open();
@@ -32,6 +33,11 @@ public static class StoreDump
             {
                 for (var i = 0; i < reader.FieldCount; i++)
                 {
+                    if (skipColumns.Contains(reader.GetName(i)))
+                    {
+                        continue;
+                    }
+
                     var value = reader.GetValue(i);
                     text.Append(value is byte[] bytes ? Convert.ToHexString(bytes) : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)).Append('\t');
                 }

@@ -127,13 +127,13 @@ public sealed partial class BrowserTests(WebFixture web) : IClassFixture<WebFixt
         {
             var (page, errors) = await web.Open(url: server.Urls.Single());
             var accuracy = page.Locator($"{Rows} .tabulator-cell[tabulator-field='val_accuracy']");
-            await Assertions.Expect(accuracy).ToHaveTextAsync("0.2500");
+            await Assertions.Expect(accuracy).ToHaveTextAsync("0.25");
             await Assertions.Expect(page.Locator($"{Rows} .tabulator-cell[tabulator-field='status']")).ToHaveTextAsync("running");
 
             // Another process's epoch lands in the store; the page shows it without a reload.
             run.LogMetric("val_accuracy", 0.75, 2);
             run.Flush();
-            await Assertions.Expect(accuracy).ToHaveTextAsync("0.7500", new() { Timeout = 15_000 });
+            await Assertions.Expect(accuracy).ToHaveTextAsync("0.75", new() { Timeout = 15_000 });
             run.End();
             await Assertions.Expect(page.Locator($"{Rows} .tabulator-cell[tabulator-field='status']")).ToHaveTextAsync("finished", new() { Timeout = 15_000 });
             Assert.Empty(errors);

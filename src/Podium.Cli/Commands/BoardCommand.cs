@@ -1,6 +1,9 @@
 using System.CommandLine;
+using Podium.Experiments.Sweeps;
+using Podium.Tracking;
 using Podium.Tracking.Leaderboards;
 using Podium.Tracking.Query;
+using Podium.Tracking.Schema;
 
 namespace Podium.Cli.Commands;
 
@@ -35,6 +38,12 @@ internal static class BoardCommand
         var file = new Option<string?>("--output") { Description = "Write to this file instead of the terminal" };
         var bestOfSweep = new Option<bool>("--best-of-sweep") { Description = "One row per sweep (its best trial) beside the runs outside sweeps" };
         var allowMissing = PodiumCommand.AllowMissing();
+        var status = new Option<string?>("--status", "-s")
+        {
+            Description = "Rank runs in this status: finished (the default), killed, failed, running, or all",
+        };
+        var reproductions = new Option<bool>("--reproductions") { Description = "Rank runs made by podium reproduce too (left out by default: they repeat the run they reproduce)" };
+        var sweep = new Option<string?>("--sweep") { Description = "Rank one sweep's trials by its metric and goal, with the params it varied (a sweep's name or run id)" };
         var wide = new Option<bool>("--wide", "-w") { Description = "Every column, however wide the table (in a terminal, columns that do not fit are left out by default)" };
 
         var command = new Command(
@@ -48,9 +57,14 @@ internal static class BoardCommand
               podium board --order-by "metrics.val_loss.min ASC" --columns run,model,metrics.val_loss.min,params.batch_size
               podium board --format html --output leaderboard.html
               podium board --best-of-sweep
+              podium board --sweep fmnist-random
+              podium board --status all
+
+            By default the board ranks finished runs; a sweep's own run is never ranked, and reproductions only with
+            --reproductions. A filter that names attributes.status decides the status itself.
             """)
         {
-            filter, orderBy, columns, limit, experiment, format, file, bestOfSweep, wide, allowMissing,
+            filter, orderBy, columns, limit, experiment, format, file, bestOfSweep, status, reproductions, sweep, wide, allowMissing,
         };
 
         command.SetAction(parsed =>
@@ -63,18 +77,37 @@ internal static class BoardCommand
                 "html" => LeaderboardFormatKind.Html,
                 _ => LeaderboardFormatKind.Table,
             };
-            var chosen = parsed.GetValue(columns) is { } text
-                ? text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                : kind == LeaderboardFormatKind.Table && parsed.GetValue(file) is null ? LeaderboardColumn.CompactNames : null;
             var toTerminal = kind == LeaderboardFormatKind.Table && parsed.GetValue(file) is null;
+            var userColumns = parsed.GetValue(columns)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var filterFields = KeyCheck.Fields(RunQuery.Parse(parsed.GetValue(filter))).ToList();
             using var tracker = PodiumCommand.OpenTracker(parsed);
-            var named = KeyCheck.Fields(RunQuery.Parse(parsed.GetValue(filter)))
-                .Concat(parsed.GetValue(orderBy) is { Length: > 0 } order ? RunQuery.ParseOrderBy(order).Select(o => o.Field) : [])
-                .Concat((chosen ?? []).Where(c => c.Contains('.', StringComparison.Ordinal)).Select(RunQuery.ParseField));
+
+            // What is ranked: finished runs unless --status (or a filter on the status) says otherwise; reproductions
+            // only when asked for; a sweep's own run never; with --sweep, that sweep's trials by its own metric.
+            var only = parsed.GetValue(status) is { } asked ? Status(asked)
+                : filterFields.Any(f => f is { Kind: FieldKind.Attribute, Key: "status" }) ? null
+                : RunStatus.Finished;
+            var withReproductions = parsed.GetValue(reproductions) || filterFields.Any(f => f is { Kind: FieldKind.Tag, Key: RunTags.Reproduces });
+            var swept = parsed.GetValue(sweep) is { } name ? SweepBoard.Find(tracker, name) : null;
+            var scope = swept is not null
+                ? RunQuery.And(Field.Attribute("parent_run_id").Is(swept.Parent.Info.Id), LeaderboardTable.Ranked(only, withReproductions))
+                : RunQuery.And(parsed.GetValue(bestOfSweep) ? LeaderboardTable.BestOfSweep : null, LeaderboardTable.Ranked(only, withReproductions));
+            var chosen = userColumns
+                ?? (swept is null ? null : toTerminal ? swept.Columns : [.. swept.Columns, .. LeaderboardColumn.DefaultNames.Except(swept.Columns)])
+                ?? (toTerminal ? Marked(LeaderboardColumn.CompactNames, only) : null);
+            var order = parsed.GetValue(orderBy) is { Length: > 0 } given ? given : swept?.Query().OrderBy[0].ToString();
+
+            var named = filterFields
+                .Concat(parsed.GetValue(orderBy) is { Length: > 0 } o ? RunQuery.ParseOrderBy(o).Select(t => t.Field) : [])
+                .Concat((userColumns ?? []).Where(c => c.Contains('.', StringComparison.Ordinal)).Select(RunQuery.ParseField));
             PodiumCommand.CheckNames(tracker, parsed.GetValue(experiment), named, parsed.GetValue(allowMissing));
-            var table = tracker.Leaderboard(parsed.GetValue(filter), parsed.GetValue(orderBy), chosen,
+            var table = tracker.Leaderboard(parsed.GetValue(filter), order, chosen,
                 parsed.GetValue(limit) ?? (toTerminal && !HasLimit(parsed.GetValue(filter)) ? TerminalRows : null), parsed.GetValue(experiment),
-                parsed.GetValue(bestOfSweep) ? LeaderboardTable.BestOfSweep : null);
+                scope);
+            if (swept is not null && toTerminal)
+            {
+                output.WriteLine(TerminalTable.Fitted(output, $"sweep {swept.Parent.Info.Name} ({swept.Parent.Info.Id[..8]}): {swept.Ranking}"));
+            }
 
             if (parsed.GetValue(file) is { } path)
             {
@@ -84,7 +117,9 @@ internal static class BoardCommand
             }
             else
             {
-                WriteTo(output, table, kind, parsed.GetValue(wide));
+                // The footer says what was ranked: "12 of 12 finished runs", "3 of 20 runs" (--status all).
+                var runs = (only is { } one ? one.ToText() + " " : "") + (swept is not null ? "trials" : "runs");
+                WriteTo(output, table, kind, parsed.GetValue(wide), runs);
             }
 
             return 0;
@@ -93,21 +128,32 @@ internal static class BoardCommand
     }
 
     /// <summary>The leaderboard as a terminal table, with a footer giving the count and the query.</summary>
-    public static void WriteTable(TextWriter writer, LeaderboardTable table, bool wide = false)
+    public static void WriteTable(TextWriter writer, LeaderboardTable table, bool wide = false, string runs = "runs")
     {
         TerminalTable.Write(
             writer,
-            table.Columns.Select(c => (c.Header, c.Kind != ColumnKind.Text)).ToList(),
+            table.Columns.Select((c, i) => (c.Header, table.IsNumeric(i))).ToList(),
             table.Rows.Select(row => (IReadOnlyList<string>)row.Select((v, i) => LeaderboardFormat.Display(v, table.Columns[i].Kind)).ToList()),
             wide,
             "--wide shows them");
         var more = table.Rows.Count < table.Matching ? " · --limit N shows more" : "";
-        writer.WriteLine(TerminalTable.Fitted(writer, $"{table.Rows.Count} of {table.Matching} runs · {table.Query}{more}"));
+        writer.WriteLine(TerminalTable.Fitted(writer, $"{table.Rows.Count} of {table.Matching} {runs} · {table.Asked}{more}"));
     }
+
+    /// <summary>The --status value: a status in any case, or all (null).</summary>
+    private static RunStatus? Status(string text) =>
+        string.Equals(text, "all", StringComparison.OrdinalIgnoreCase) ? null
+        : RunStatuses.TryParse(text, out var status) ? status
+        : throw new CliError($"--status '{text}' is not a status; use finished, killed, failed, running or all");
+
+    /// <summary>When runs other than finished ones are shown, their status comes right after the run's name, so a narrow terminal keeps it.</summary>
+    private static IReadOnlyList<string> Marked(IReadOnlyList<string> names, RunStatus? only) =>
+        only == RunStatus.Finished ? names
+        : [.. names.TakeWhile(n => n != "run"), "run", "status", .. names.SkipWhile(n => n != "run").Skip(1).Where(n => n != "status")];
 
     private static bool HasLimit(string? filter) => filter is not null && RunQuery.Parse(filter).Limit is not null;
 
-    private static void WriteTo(TextWriter writer, LeaderboardTable table, LeaderboardFormatKind kind, bool wide = false)
+    private static void WriteTo(TextWriter writer, LeaderboardTable table, LeaderboardFormatKind kind, bool wide = false, string runs = "runs")
     {
         if (kind != LeaderboardFormatKind.Table)
         {
@@ -117,10 +163,10 @@ internal static class BoardCommand
 
         if (table.Rows.Count == 0)
         {
-            writer.WriteLine($"no runs match: {table.Query}");
+            writer.WriteLine($"no {runs} match: {table.Asked}");
             return;
         }
 
-        WriteTable(writer, table, wide);
+        WriteTable(writer, table, wide, runs);
     }
 }

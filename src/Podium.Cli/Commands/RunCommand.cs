@@ -93,7 +93,7 @@ internal static class RunCommand
 
         run.Outputs();
         var report = run.Report!;
-        output.WriteLine($"run {run.Run.Id[..8]} finished in {clock.Elapsed.TotalSeconds:F1} s: accuracy {report.Accuracy:F4}, macro F1 {report.Macro.F1:F4}, ROC AUC {report.MacroRoc.Auc:F4}");
+        output.WriteLine($"run {run.Run.Id[..8]} finished in {clock.Elapsed.TotalSeconds:F1} s: accuracy {LeaderboardFormat.Number(report.Accuracy)}, macro F1 {LeaderboardFormat.Number(report.Macro.F1)}, ROC AUC {LeaderboardFormat.Number(report.MacroRoc.Auc)}");
         if (!quiet)
         {
             var row = board.Table(new RunQuery(Field.Attribute("run_id").Is(run.Run.Id), [], null), LeaderboardColumn.CompactNames);

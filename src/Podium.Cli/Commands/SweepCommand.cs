@@ -73,9 +73,8 @@ internal static class SweepCommand
         }
 
         output.WriteLine($"sweep {sweep.Name} done in {clock.Elapsed.TotalSeconds:F1} s: {outcome.Ran} trial(s) run, {outcome.Skipped} already finished, {outcome.Failed} failed");
-        var table = board.Table(
-            new RunQuery(Field.Attribute("parent_run_id").Is(outcome.ParentRunId), [sweep.Maximize ? Field.Metric(sweep.Metric).Descending() : Field.Metric(sweep.Metric).Ascending()], null),
-            LeaderboardColumn.CompactNames);
+        var ranked = SweepBoard.Find(board.Tracker, outcome.ParentRunId);
+        var table = board.Table(ranked.Query(), ranked.Columns);
         if (table.Rows.Count > 0)
         {
             BoardCommand.WriteTable(output, table);
@@ -83,7 +82,7 @@ internal static class SweepCommand
 
         if (outcome.Best is { } best)
         {
-            output.WriteLine($"best: {best.Name} ({best.RunId[..8]}), {sweep.Metric} {best.Score:F4}; sweep run {outcome.ParentRunId[..8]}");
+            output.WriteLine($"best: {best.Name} ({best.RunId[..8]}), {sweep.Metric} {LeaderboardFormat.Number(best.Score)}; sweep run {outcome.ParentRunId[..8]}");
         }
 
         return outcome.Failed > 0 ? 1 : 0;

@@ -25,7 +25,10 @@ public static class Reproduction
     /// <summary>Metrics that measure time, not the model, and so differ on every run.</summary>
     public static IReadOnlyList<string> TimingMetrics => RunMetrics.Timings;
 
-    /// <summary>Reproduces a run: a new run (tagged podium.reproduces=ID) from its recorded spec.</summary>
+    /// <summary>
+    /// Reproduces a run: a new run from its recorded spec, named after it with <c>-repro</c> and tagged
+    /// <c>podium.reproduces=ID</c> (so a leaderboard leaves it out unless asked for reproductions).
+    /// </summary>
     /// <exception cref="SpecException">The run recorded no spec, or its data no longer has the recorded fingerprint; nothing is trained.</exception>
     public static ReproductionReport Run(Leaderboard board, string runId, TrainingOptions? options = null, Action<ExperimentRun>? started = null)
     {
@@ -52,7 +55,7 @@ public static class Reproduction
             throw new SpecException("data", $"the data is not what run {id[..8]} used: fingerprint {data.Record.Fingerprint[..12]} now, {recorded[..12]} recorded");
         }
 
-        using var run = board.StartRun(data, file with { Run = file.Run with { Name = original.Info.Name, Experiment = original.Info.Experiment } }, null, new Dictionary<string, string> { [RunTags.Reproduces] = id });
+        using var run = board.StartRun(data, file with { Run = file.Run with { Name = original.Info.Name + "-repro", Experiment = original.Info.Experiment } }, null, new Dictionary<string, string> { [RunTags.Reproduces] = id });
         started?.Invoke(run);
         run.Build().Fit(options).Evaluate().Outputs();
         return Compare(store, id, run.Run.Id);

@@ -182,6 +182,12 @@ public sealed class SweepSpec
         return spec;
     }
 
+    /// <summary>The run params the trials vary, in the spec's order: each parameter's field, or the fields of its mappings.</summary>
+    public IReadOnlyList<string> Swept => Parameters
+        .SelectMany(p => p.Values?.OfType<Dictionary<string, object?>>().SelectMany(m => m.Keys).ToList() is { Count: > 0 } keys ? keys : [p.Name])
+        .Distinct(StringComparer.Ordinal)
+        .ToList();
+
     /// <summary>
     /// The candidate specs, in a fixed order: the grid's combinations (first parameter slowest), or trial i's draws,
     /// which depend only on <see cref="SamplerSeed"/> and i.

@@ -66,6 +66,7 @@ public static class Sweep
                 [RunParams.SweepMethod] = spec.Method.ToString().ToLowerInvariant(),
                 [RunParams.SweepMetric] = spec.Metric,
                 [RunParams.SweepGoal] = spec.Maximize ? "maximize" : "minimize",
+                [RunParams.SweepParams] = string.Join(',', spec.Swept),
             });
         }
 

@@ -110,6 +110,31 @@ internal static class RunsApi
             store.EndRun(Find(store, id).Info.Id, request.Status, request.EndTime ?? DateTimeOffset.UtcNow);
             return Results.NoContent();
         });
+        api.MapPatch("/runs/{id}", (ITrackingStore store, string id, UpdateRunRequest request) =>
+        {
+            store.UpdateRun(Find(store, id).Info.Id, new RunUpdate(request.Name, request.Experiment));
+            return Results.NoContent();
+        });
+        api.MapDelete("/runs/{id}/tags/{**key}", (ITrackingStore store, string id, string key) =>
+        {
+            store.DeleteTag(Find(store, id).Info.Id, key);
+            return Results.NoContent();
+        });
+        api.MapPost("/runs/{id}/delete", (ITrackingStore store, string id) =>
+        {
+            store.SetDeleted(Find(store, id).Info.Id, deleted: true);
+            return Results.NoContent();
+        });
+        api.MapPost("/runs/{id}/restore", (ITrackingStore store, string id) =>
+        {
+            store.SetDeleted(Find(store, id).Info.Id, deleted: false);
+            return Results.NoContent();
+        });
+        api.MapDelete("/runs/{id}", (ITrackingStore store, string id) =>
+        {
+            store.PurgeRun(Find(store, id).Info.Id);
+            return Results.NoContent();
+        });
     }
 
     /// <summary>A run by id or unique prefix.</summary>

@@ -9,7 +9,7 @@ namespace Podium.Tracking.Leaderboards;
 /// <param name="Name">The name it is asked for by (a built-in name or a field).</param>
 /// <param name="Header">The column's heading.</param>
 /// <param name="Kind">How values are typed and shown.</param>
-/// <param name="Read">Reads the value (string, double, long or null) from a run and its rank.</param>
+/// <param name="Read">Reads the value (string, double, long, <see cref="PerClassValues"/>, a JSON element or null) from a run and its rank.</param>
 public sealed record LeaderboardColumn(string Name, string Header, ColumnKind Kind, Func<RunRecord, int, object?> Read)
 {
     /// <summary>The params and metrics the column reads; a leaderboard loads only those of each run.</summary>
@@ -20,9 +20,6 @@ public sealed record LeaderboardColumn(string Name, string Header, ColumnKind Ki
     /// null where what it shows is made from several values (rank, per-class scores, shapes, augmentations).
     /// </summary>
     public string? Field { get; init; }
-
-    /// <summary>The heading in exact formats (CSV, JSON), where durations are seconds: duration_s.</summary>
-    public string ExactHeader => Kind == ColumnKind.Seconds ? Header + "_s" : Header;
 
     /// <summary>Every column, in the order DESIGN.md lists them: everything the prototype's CSV had, and more.</summary>
     public static IReadOnlyList<string> DefaultNames { get; } =
@@ -53,7 +50,7 @@ public sealed record LeaderboardColumn(string Name, string Header, ColumnKind Ki
         ["duration"] = () => new("duration", "duration", ColumnKind.Seconds, (r, _) => r.Info.Duration?.TotalSeconds) { Field = "attributes.duration" },
         ["data"] = () => new("data", "data", ColumnKind.Text, (r, _) => Training(r)?.Dataset.Name) { Field = "dataset.name" },
         ["model"] = () => new("model", "model", ColumnKind.Text, (r, _) => r.Model?.Name ?? Param(r, RunParams.Model) as string) { Reads = RunProjection.Param(RunParams.Model), Field = "model.name" },
-        ["augmentations"] = () => new("augmentations", "augmentations", ColumnKind.Text, (r, _) => Training(r) is { } use ? Compact(use.Augmentations) ?? "none" : null),
+        ["augmentations"] = () => new("augmentations", "augmentations", ColumnKind.Text, (r, _) => Training(r) is { } use ? Augmentations(use.Augmentations) : null),
         ["train_shape"] = () => new("train_shape", "train_shape", ColumnKind.Text, (r, _) => Shape(r, "train")),
         ["val_shape"] = () => new("val_shape", "val_shape", ColumnKind.Text, (r, _) => Shape(r, "validation")),
         ["test_shape"] = () => new("test_shape", "test_shape", ColumnKind.Text, (r, _) => Shape(r, "test")),
@@ -191,8 +188,8 @@ public sealed record LeaderboardColumn(string Name, string Header, ColumnKind Ki
         _ => model.WeightBytes,
     };
 
-    /// <summary>Per-class values as "cat 0.91, dog 0.85", in the training dataset's class order.</summary>
-    private static string? PerClass(RunRecord run, string prefix)
+    /// <summary>Per-class values in the training dataset's class order (shown as "cat 0.91, dog 0.85", written to JSON as an object).</summary>
+    private static PerClassValues? PerClass(RunRecord run, string prefix)
     {
         var found = run.Metrics.Where(m => m.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(m => m.Key[prefix.Length..], m => m.Value.Last);
         if (found.Count == 0)
@@ -202,17 +199,18 @@ public sealed record LeaderboardColumn(string Name, string Header, ColumnKind Ki
 
         var order = Training(run)?.Dataset.ClassNames.Where(found.ContainsKey).ToList() ?? [];
         order.AddRange(found.Keys.Where(k => !order.Contains(k)).Order(StringComparer.Ordinal));
-        return string.Join(", ", order.Select(c => c + " " + LeaderboardFormat.Number(found[c])));
+        return new PerClassValues(order.Select(c => KeyValuePair.Create(c, found[c])).ToList());
     }
 
-    private static string? Compact(string? json)
+    /// <summary>A recorded augmentation stage as JSON (an object in JSON output, compact text elsewhere); "none" when there is none.</summary>
+    private static object Augmentations(string? json)
     {
         if (json is null)
         {
-            return null;
+            return "none";
         }
 
         using var document = JsonDocument.Parse(json);
-        return JsonSerializer.Serialize(document.RootElement);
+        return document.RootElement.Clone();
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 
 namespace Podium.Tracking.Leaderboards;
 
@@ -6,8 +7,9 @@ namespace Podium.Tracking.Leaderboards;
 public static class LeaderboardFormat
 {
     /// <summary>
-    /// A number for people: whole numbers as they are, others with four decimals so a column lines up,
-    /// tiny ones with three significant digits, large ones rounded; NaN and ±Infinity spelled out.
+    /// A number for people, by one rule everywhere (tables, Markdown, HTML, the CLI's lines): whole numbers as
+    /// integers; otherwise four significant digits without trailing zeros (0.995, 0.9875, 123.5), an exponent below
+    /// 0.001 (1.235e-04), and no decimals from 10,000 up; NaN and ±Infinity spelled out.
     /// </summary>
     public static string Number(double value) => value switch
     {
@@ -15,9 +17,9 @@ public static class LeaderboardFormat
         double.PositiveInfinity => "Infinity",
         double.NegativeInfinity => "-Infinity",
         _ when value == Math.Floor(value) && Math.Abs(value) < 1e15 => value.ToString("F0", CultureInfo.InvariantCulture),
-        _ when Math.Abs(value) >= 1000 => value.ToString("F1", CultureInfo.InvariantCulture),
-        _ when Math.Abs(value) >= 0.001 => value.ToString("F4", CultureInfo.InvariantCulture),
-        _ => value.ToString("G3", CultureInfo.InvariantCulture),
+        _ when Math.Abs(value) < 1e-3 => value.ToString("0.###e+00", CultureInfo.InvariantCulture),
+        _ when Math.Abs(value) >= 1e4 => value.ToString("F0", CultureInfo.InvariantCulture),
+        _ => value.ToString("G4", CultureInfo.InvariantCulture),
     };
 
     /// <summary>A duration for people: 12.3s, 4m 05s, 2h 03m.</summary>
@@ -36,16 +38,56 @@ public static class LeaderboardFormat
         double d => Number(d),
         long l => l.ToString(CultureInfo.InvariantCulture),
         string s => s,
+        PerClassValues p => string.Join(", ", p.Values.Select(c => c.Key + " " + Number(c.Value))),
+        JsonElement j => JsonSerializer.Serialize(j),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };
 
-    /// <summary>A cell exactly: numbers in round-trip form.</summary>
+    /// <summary>A cell exactly (CSV, HTML sort keys): numbers in shortest round-trip form, structured values as compact JSON.</summary>
     public static string Exact(object? value) => value switch
     {
         null => "",
         double d => ParamValue.FormatNumber(d),
         long l => l.ToString(CultureInfo.InvariantCulture),
         string s => s,
+        PerClassValues p => p.ToJson(),
+        JsonElement j => JsonSerializer.Serialize(j),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };
+}
+
+/// <summary>A value per class (precision or recall), in the training data's class order; JSON writes it as an object.</summary>
+/// <param name="Values">Class name and value, in order.</param>
+public sealed record PerClassValues(IReadOnlyList<KeyValuePair<string, double>> Values)
+{
+    /// <summary>The values as a JSON object, numbers in round-trip form (NaN as a string, as JSON has no NaN).</summary>
+    public string ToJson()
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream))
+        {
+            Write(json);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>Writes the values as a JSON object.</summary>
+    public void Write(Utf8JsonWriter json)
+    {
+        json.WriteStartObject();
+        foreach (var (name, value) in Values)
+        {
+            if (double.IsFinite(value))
+            {
+                json.WriteNumber(name, value);
+            }
+            else
+            {
+                json.WriteString(name, ParamValue.FormatNumber(value));
+            }
+        }
+
+        json.WriteEndObject();
+    }
 }

@@ -17,12 +17,23 @@ public sealed class LeaderboardTable
         RunQuery.And(Field.Tag(RunTags.Sweep).IsNull(), Field.Tag(RunTags.SweepKey).IsNull())!,
         Field.Tag(RunTags.SweepBest).Is("true"));
 
+    /// <summary>
+    /// The runs a leaderboard ranks unless asked otherwise: runs in <paramref name="status"/> (finished by default; null
+    /// for every status), never a sweep's own run (it has no scores of its own), and no reproduction unless
+    /// <paramref name="reproductions"/> (it would rank beside the run it repeats, with the same scores).
+    /// </summary>
+    public static Expr Ranked(RunStatus? status = RunStatus.Finished, bool reproductions = false) => RunQuery.And(
+        Field.Tag(RunTags.Sweep).IsNull(),
+        status is { } only ? Field.Attribute("status").Is(only) : null,
+        reproductions ? null : Field.Tag(RunTags.Reproduces).IsNull())!;
+
     private readonly Lazy<long> _matching;
 
     private LeaderboardTable(string query, IReadOnlyList<LeaderboardColumn> columns, IReadOnlyList<RunRecord> runs, int offset, Func<long> matching)
     {
         Offset = offset;
         Query = query;
+        Asked = query;
         Columns = columns;
         Runs = runs;
         _matching = new Lazy<long>(matching);
@@ -31,6 +42,9 @@ public sealed class LeaderboardTable
 
     /// <summary>The query the table answers, in one line.</summary>
     public string Query { get; }
+
+    /// <summary>The query as it was asked, without the scope it ran in (e.g. finished runs only): what a footer repeats back.</summary>
+    public string Asked { get; private set; }
 
     /// <summary>The columns, in order.</summary>
     public IReadOnlyList<LeaderboardColumn> Columns { get; }
@@ -41,8 +55,13 @@ public sealed class LeaderboardTable
     /// <summary>The ranked runs, each loaded with only the params and metrics the columns read.</summary>
     public IReadOnlyList<RunRecord> Runs { get; }
 
-    /// <summary>Cell values (string, double, long or null), one array per run, aligned with <see cref="Columns"/>.</summary>
+    /// <summary>Cell values (string, double, long, <see cref="PerClassValues"/>, a JSON element or null), one array per run, aligned with <see cref="Columns"/>.</summary>
     public IReadOnlyList<object?[]> Rows { get; }
+
+    /// <summary>Whether a column holds numbers (right-aligned for people): a numeric kind, or a param every run logged as a number.</summary>
+    public bool IsNumeric(int column) =>
+        Columns[column].Kind != ColumnKind.Text
+        || (Rows.Any(r => r[column] is not null) && Rows.All(r => r[column] is null or double or long));
 
     /// <summary>How many runs match the filter, ignoring the limit and offset; counted on first use, since it visits every match.</summary>
     public long Matching => _matching.Value;
@@ -63,14 +82,16 @@ public sealed class LeaderboardTable
         var query = RunQuery.Parse(filter);
         // The scope and the user's filter are joined as trees, so nothing in the filter's text can widen the scope.
         // RunQuery refuses a negative offset.
-        return Build(store, query with
+        var asked = query with
         {
-            Filter = RunQuery.And(scope, query.Filter),
-            OrderBy = !string.IsNullOrWhiteSpace(orderBy) ? RunQuery.ParseOrderBy(orderBy) : query.OrderBy,
+            OrderBy = !string.IsNullOrWhiteSpace(orderBy) ? RunQuery.ParseOrderBy(orderBy) : query.OrderBy.Count > 0 ? query.OrderBy : [DefaultOrder],
             Limit = limit ?? query.Limit,
             Offset = offset != 0 ? offset : query.Offset,
             Experiment = experiment,
-        }, columns);
+        };
+        var table = Build(store, asked with { Filter = RunQuery.And(scope, query.Filter) }, columns);
+        table.Asked = asked.ToString();
+        return table;
     }
 
     /// <summary>

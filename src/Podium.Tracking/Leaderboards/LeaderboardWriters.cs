@@ -10,7 +10,7 @@ internal static class LeaderboardWriters
 {
     public static void Csv(LeaderboardTable table, TextWriter writer)
     {
-        writer.Write(string.Join(',', table.Columns.Select(c => CsvField(c.ExactHeader))));
+        writer.Write(string.Join(',', table.Columns.Select(c => CsvField(c.Header))));
         writer.Write("\r\n");
         foreach (var row in table.Rows)
         {
@@ -35,7 +35,7 @@ internal static class LeaderboardWriters
             json.WriteStartArray("columns");
             foreach (var column in table.Columns)
             {
-                json.WriteStringValue(column.ExactHeader);
+                json.WriteStringValue(column.Header);
             }
 
             json.WriteEndArray();
@@ -44,7 +44,7 @@ internal static class LeaderboardWriters
             json.WriteStartObject("fields");
             foreach (var column in table.Columns)
             {
-                json.WriteString(column.ExactHeader, column.Field);
+                json.WriteString(column.Header, column.Field);
             }
 
             json.WriteEndObject();
@@ -54,7 +54,7 @@ internal static class LeaderboardWriters
                 json.WriteStartObject();
                 for (var i = 0; i < row.Length; i++)
                 {
-                    json.WritePropertyName(table.Columns[i].ExactHeader);
+                    json.WritePropertyName(table.Columns[i].Header);
                     switch (row[i])
                     {
                         case null:
@@ -69,6 +69,12 @@ internal static class LeaderboardWriters
                             break;
                         case long l:
                             json.WriteNumberValue(l);
+                            break;
+                        case PerClassValues p:
+                            p.Write(json);
+                            break;
+                        case JsonElement e:
+                            e.WriteTo(json);
                             break;
                         default:
                             json.WriteStringValue(LeaderboardFormat.Exact(row[i]));
@@ -90,7 +96,7 @@ internal static class LeaderboardWriters
     public static void Markdown(LeaderboardTable table, TextWriter writer)
     {
         writer.Write("| " + string.Join(" | ", table.Columns.Select(c => MarkdownCell(c.Header))) + " |\n");
-        writer.Write("|" + string.Join("|", table.Columns.Select(c => c.Kind == ColumnKind.Text ? "---" : "---:")) + "|\n");
+        writer.Write("|" + string.Join("|", table.Columns.Select((_, i) => table.IsNumeric(i) ? "---:" : "---")) + "|\n");
         foreach (var row in table.Rows)
         {
             writer.Write("| " + string.Join(" | ", row.Select((v, i) => MarkdownCell(LeaderboardFormat.Display(v, table.Columns[i].Kind)))) + " |\n");
@@ -127,9 +133,10 @@ internal static class LeaderboardWriters
             .Append(table.Rows.Count).Append(" of ").Append(table.Matching).Append(" runs</p>\n");
         h.Append("<input id=\"filter\" type=\"search\" placeholder=\"Filter rows\" aria-label=\"Filter rows\">\n");
         h.Append("<table id=\"board\">\n<thead><tr>");
-        foreach (var column in table.Columns)
+        var numeric = table.Columns.Select((_, i) => table.IsNumeric(i)).ToArray();
+        foreach (var (column, i) in table.Columns.Select((c, i) => (c, i)))
         {
-            h.Append("<th data-kind=\"").Append(column.Kind == ColumnKind.Text ? "text" : "num").Append("\">").Append(Encode(column.Header)).Append("</th>");
+            h.Append("<th data-kind=\"").Append(numeric[i] ? "num" : "text").Append("\">").Append(Encode(column.Header)).Append("</th>");
         }
 
         h.Append("</tr></thead>\n<tbody>\n");
@@ -139,7 +146,7 @@ internal static class LeaderboardWriters
             for (var i = 0; i < row.Length; i++)
             {
                 var kind = table.Columns[i].Kind;
-                if (kind == ColumnKind.Text)
+                if (!numeric[i])
                 {
                     // Long text (per-class values, augmentation settings) wraps instead of widening the table.
                     h.Append(LeaderboardFormat.Display(row[i], kind).Length > 40 ? "<td class=\"long\">" : "<td>");

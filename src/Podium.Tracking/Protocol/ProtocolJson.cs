@@ -17,6 +17,7 @@ namespace Podium.Tracking.Protocol;
 [JsonSerializable(typeof(SearchRequest))]
 [JsonSerializable(typeof(LogDatasetRequest))]
 [JsonSerializable(typeof(EndRunRequest))]
+[JsonSerializable(typeof(UpdateRunRequest))]
 [JsonSerializable(typeof(ModelRecord))]
 [JsonSerializable(typeof(RunInfo))]
 [JsonSerializable(typeof(RunRecord))]

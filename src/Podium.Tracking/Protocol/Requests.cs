@@ -162,7 +162,8 @@ public sealed record LogBatchRequest(
 /// <param name="Filter">Filter, ORDER BY and LIMIT, e.g. <c>metrics.acc &gt; 0.8 ORDER BY metrics.acc DESC LIMIT 10</c>; null for every run.</param>
 /// <param name="Experiment">Only runs of this experiment.</param>
 /// <param name="Only">Which params and metrics to load into each run; null for all.</param>
-public sealed record SearchRequest(string? Filter, string? Experiment, RunProjection? Only = null)
+/// <param name="Trash">Search the trash instead of the runs in use.</param>
+public sealed record SearchRequest(string? Filter, string? Experiment, RunProjection? Only = null, bool Trash = false)
 {
     /// <summary>The most runs one search without a LIMIT answers with.</summary>
     public const int MostRuns = 100_000;
@@ -170,8 +171,13 @@ public sealed record SearchRequest(string? Filter, string? Experiment, RunProjec
     /// <summary>The query as the store takes it.</summary>
     /// <exception cref="QueryException">The filter is not a valid query.</exception>
     public RunQuery ToQuery() =>
-        RunQuery.Parse(Filter) with { Experiment = string.IsNullOrEmpty(Experiment) ? null : Experiment, Only = Only };
+        RunQuery.Parse(Filter) with { Experiment = string.IsNullOrEmpty(Experiment) ? null : Experiment, Only = Only, Trash = Trash };
 }
+
+/// <summary>PATCH /api/runs/ID: a new name, another experiment, or both; null leaves a field as it is.</summary>
+/// <param name="Name">The run's new name.</param>
+/// <param name="Experiment">The experiment to move it to (created when new).</param>
+public sealed record UpdateRunRequest(string? Name, string? Experiment);
 
 /// <summary>POST /api/runs/ID/datasets: a dataset the run uses.</summary>
 /// <param name="Dataset">The dataset's record.</param>

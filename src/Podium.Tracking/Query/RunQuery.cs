@@ -18,6 +18,9 @@ public sealed record RunQuery(Expr? Filter, IReadOnlyList<OrderTerm> OrderBy, in
 
     private readonly int _offset;
 
+    /// <summary>Search the trash (runs deleted and not yet purged) instead of the runs in use; false by default.</summary>
+    public bool Trash { get; init; }
+
     /// <summary>Every run, newest first.</summary>
     public static RunQuery All { get; } = new(null, [], null);
 

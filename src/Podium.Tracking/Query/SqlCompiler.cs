@@ -54,7 +54,7 @@ internal sealed class SqlCompiler
 
     private string Where(RunQuery query)
     {
-        var terms = new List<string>();
+        var terms = new List<string> { query.Trash ? "r.trashed_at IS NOT NULL" : "r.trashed_at IS NULL" };
         if (query.Filter is not null)
         {
             terms.Add(Compile(query.Filter));
@@ -65,7 +65,7 @@ internal sealed class SqlCompiler
             terms.Add("e.name = " + Add(query.Experiment));
         }
 
-        return terms.Count == 0 ? "" : " WHERE " + string.Join(" AND ", terms);
+        return " WHERE " + string.Join(" AND ", terms);
     }
 
     private string Add(object value)

@@ -56,4 +56,7 @@ public static class RunParams
 
     /// <summary>On a sweep's run: maximize or minimize.</summary>
     public const string SweepGoal = "sweep_goal";
+
+    /// <summary>On a sweep's run: the params its trials vary, comma-separated, in the spec's order.</summary>
+    public const string SweepParams = "sweep_params";
 }

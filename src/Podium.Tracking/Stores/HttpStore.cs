@@ -95,13 +95,22 @@ internal sealed class HttpStore : ITrackingStore
     }
 
     public IReadOnlyList<RunRecord> SearchRuns(RunQuery query) =>
-        Send<RunsResponse>(HttpMethod.Post, "runs/search", Json(new SearchRequest(query.ToString(), query.Experiment, query.Only))).Runs;
+        Send<RunsResponse>(HttpMethod.Post, "runs/search", Json(new SearchRequest(query.ToString(), query.Experiment, query.Only, query.Trash))).Runs;
 
     public long CountRuns(RunQuery query) =>
-        Send<CountResponse>(HttpMethod.Post, "runs/count", Json(new SearchRequest((query with { Limit = null, Offset = 0 }).ToString(), query.Experiment))).Matching;
+        Send<CountResponse>(HttpMethod.Post, "runs/count", Json(new SearchRequest((query with { Limit = null, Offset = 0 }).ToString(), query.Experiment, Trash: query.Trash))).Matching;
 
     public RunKeys ListKeys(string? experiment) =>
         Get<RunKeys>("keys" + (experiment is null ? "" : "?experiment=" + Uri.EscapeDataString(experiment)));
+
+    public void UpdateRun(string runId, RunUpdate update) =>
+        Send(HttpMethod.Patch, "runs/" + Uri.EscapeDataString(runId), Json(new UpdateRunRequest(update.Name, update.Experiment)));
+
+    public void DeleteTag(string runId, string key) => Send(HttpMethod.Delete, Run(runId, "tags/" + Segments(key)), null);
+
+    public void SetDeleted(string runId, bool deleted) => Send(HttpMethod.Post, Run(runId, deleted ? "delete" : "restore"), null);
+
+    public void PurgeRun(string runId) => Send(HttpMethod.Delete, "runs/" + Uri.EscapeDataString(runId), null);
 
     public void Dispose() => _http.Dispose();
 

@@ -122,6 +122,9 @@ internal static class SqliteSchema
         // 2: Podium's own tags move under the podium. prefix (RunTags), so a user's tag named round or error is theirs.
         string.Concat(RunTags.Renamed.Select(r => $"UPDATE OR IGNORE tags SET key = '{r.New}' WHERE key = '{r.Old}';\n"))
             + $"UPDATE OR IGNORE tags SET key = '{RunTags.WarningPrefix}' || substr(key, 9) WHERE key LIKE 'warning/%';\n",
+
+        // 3: a trash. A deleted run keeps its rows, marked with when it was deleted, until it is purged.
+        "ALTER TABLE runs ADD COLUMN trashed_at INTEGER;\n",
     ];
 
     /// <summary>The version this build writes and reads.</summary>

@@ -27,7 +27,7 @@ internal sealed partial class SqliteStore
     public RunKeys ListKeys(string? experiment)
     {
         // Runs of the experiment, or every run.
-        const string Runs = "SELECT r.pk FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE @experiment IS NULL OR e.name = @experiment";
+        const string Runs = "SELECT r.pk FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.trashed_at IS NULL AND (@experiment IS NULL OR e.name = @experiment)";
         lock (_gate)
         {
             return new RunKeys(
@@ -225,7 +225,7 @@ internal sealed partial class SqliteStore
         const string InKeys = "IN (SELECT value FROM json_each(@keys))";
         Read(connection, $"""
             SELECT r.pk, r.id, r.name, e.name, r.status, r.start_time, r.end_time, r.seed, r.parent_run_id,
-                   r.git_commit, r.git_dirty, r.command_line, r.env_os, r.env_cpu, r.env_runtime, r.env_podium, r.env_host
+                   r.git_commit, r.git_dirty, r.command_line, r.env_os, r.env_cpu, r.env_runtime, r.env_podium, r.env_host, r.trashed_at
             FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.pk {InKeys};
             """, ids, r =>
         {
@@ -236,7 +236,10 @@ internal sealed partial class SqliteStore
                 r.IsDBNull(7) ? null : r.GetInt64(7),
                 r.IsDBNull(8) ? null : r.GetString(8),
                 new RunSource(r.IsDBNull(9) ? null : r.GetString(9), r.IsDBNull(10) ? null : r.GetInt64(10) != 0, r.GetString(11)),
-                new RunEnvironment(r.GetString(12), r.GetString(13), r.GetString(14), r.GetString(15), r.GetString(16)));
+                new RunEnvironment(r.GetString(12), r.GetString(13), r.GetString(14), r.GetString(15), r.GetString(16)))
+            {
+                TrashedTime = r.IsDBNull(17) ? null : FromMs(r.GetInt64(17)),
+            };
         });
         Read(connection, $"SELECT run_pk, key, kind, text FROM params WHERE run_pk {InKeys}{onlyParams} ORDER BY run_pk, key;", ids, r =>
             parameters[r.GetInt64(0)][r.GetString(1)] = ParamValue.FromStored((ParamKind)r.GetInt32(2), r.GetString(3)), projection);

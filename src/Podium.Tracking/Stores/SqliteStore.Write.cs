@@ -306,6 +306,119 @@ internal sealed partial class SqliteStore
     }
 
     /// <inheritdoc/>
+    public void UpdateRun(string runId, RunUpdate update)
+    {
+        Writable();
+        if (update.Name is { } name)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(name, nameof(update));
+        }
+
+        if (update.Experiment is { } experiment)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(experiment, nameof(update));
+        }
+
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            var pk = RunKey(runId, transaction);
+            if (update.Experiment is not null)
+            {
+                using var insert = Command("INSERT INTO experiments(name, created_at) VALUES (@name, @now) ON CONFLICT(name) DO NOTHING;", transaction);
+                insert.Parameters.AddWithValue("@name", update.Experiment);
+                insert.Parameters.AddWithValue("@now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                insert.ExecuteNonQuery();
+            }
+
+            using var command = Command(
+                """
+                UPDATE runs SET name = coalesce(@name, name),
+                    experiment_id = coalesce((SELECT id FROM experiments WHERE name = @experiment), experiment_id)
+                WHERE pk = @pk;
+                """,
+                transaction);
+            command.Parameters.AddWithValue("@name", (object?)update.Name ?? DBNull.Value);
+            command.Parameters.AddWithValue("@experiment", (object?)update.Experiment ?? DBNull.Value);
+            command.Parameters.AddWithValue("@pk", pk);
+            command.ExecuteNonQuery();
+            transaction.Commit();
+        }
+    }
+
+    /// <inheritdoc/>
+    public void DeleteTag(string runId, string key)
+    {
+        Writable();
+        lock (_gate)
+        {
+            using var command = Command("DELETE FROM tags WHERE run_pk = @pk AND key = @key;");
+            command.Parameters.AddWithValue("@pk", RunKey(runId));
+            command.Parameters.AddWithValue("@key", key);
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <inheritdoc/>
+    public void SetDeleted(string runId, bool deleted)
+    {
+        Writable();
+        lock (_gate)
+        {
+            using var command = Command("UPDATE runs SET trashed_at = @at WHERE pk = @pk;");
+            command.Parameters.AddWithValue("@at", deleted ? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() : DBNull.Value);
+            command.Parameters.AddWithValue("@pk", RunKey(runId));
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <inheritdoc/>
+    public void PurgeRun(string runId)
+    {
+        Writable();
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            var pk = RunKey(runId, transaction);
+            using (var check = Command("SELECT trashed_at IS NOT NULL FROM runs WHERE pk = @pk;", transaction))
+            {
+                check.Parameters.AddWithValue("@pk", pk);
+                if ((long)check.ExecuteScalar()! == 0)
+                {
+                    throw new ArgumentException($"run {runId[..Math.Min(8, runId.Length)]} is not in the trash; delete it first", nameof(runId));
+                }
+            }
+
+            using (var command = Command(
+                """
+                DELETE FROM params WHERE run_pk = @pk;
+                DELETE FROM tags WHERE run_pk = @pk;
+                DELETE FROM metric_summaries WHERE run_pk = @pk;
+                DELETE FROM metric_chunks WHERE run_pk = @pk;
+                DELETE FROM run_datasets WHERE run_pk = @pk;
+                DELETE FROM models WHERE run_pk = @pk;
+                DELETE FROM artifacts WHERE run_pk = @pk;
+                DELETE FROM runs WHERE pk = @pk;
+                """,
+                transaction))
+            {
+                command.Parameters.AddWithValue("@pk", pk);
+                command.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+            _runKeys.Remove(runId);
+        }
+
+        // The files go after the rows: a crash in between leaves files no run names, never a run without its files.
+        var folder = Path.Combine(ArtifactRoot, runId);
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <inheritdoc/>
     public void LogDataset(string runId, DatasetRecord dataset, string role, string? augmentationsJson)
     {
         Writable();

@@ -137,4 +137,49 @@ public sealed class LeaderboardRenderingTests : IDisposable
         Assert.Equal(3, board.Matching);
         Assert.EndsWith("LIMIT 1", board.Query, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(1.0, "1")]
+    [InlineData(0.995, "0.995")]
+    [InlineData(0.99499999999999, "0.995")]
+    [InlineData(0.98765, "0.9877")]
+    [InlineData(0.5, "0.5")]
+    [InlineData(123.456, "123.5")]
+    [InlineData(9999.4, "9999")]
+    [InlineData(12345.6, "12346")]
+    [InlineData(0.001234, "0.001234")]
+    [InlineData(0.000123456, "1.235e-04")]
+    [InlineData(-0.00002, "-2e-05")]
+    [InlineData(2520.0, "2520")]
+    [InlineData(double.NaN, "NaN")]
+    [InlineData(double.NegativeInfinity, "-Infinity")]
+    public void Numbers_for_people_follow_one_rule(double value, string shown) =>
+        Assert.Equal(shown, LeaderboardFormat.Number(value));
+
+    [Fact]
+    public void Every_format_names_the_columns_alike()
+    {
+        var board = Board();
+        var headers = board.Columns.Select(c => c.Header).ToList();
+
+        Assert.Equal(string.Join(',', headers), board.ToCsv().Split("\r\n")[0]);
+        Assert.Equal("| " + string.Join(" | ", headers) + " |", board.ToMarkdown().Split('\n')[0]);
+        using var json = System.Text.Json.JsonDocument.Parse(board.ToJson());
+        Assert.Equal(headers, json.RootElement.GetProperty("columns").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(headers, json.RootElement.GetProperty("rows")[0].EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public void Json_gives_per_class_values_and_augmentations_as_objects_and_numbers_round_trip()
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(Board().ToJson());
+        var row = json.RootElement.GetProperty("rows")[1];
+
+        Assert.Equal(0.73, row.GetProperty("precision").GetProperty("sculpture").GetDouble());
+        Assert.Equal(0.675, row.GetProperty("recall").GetProperty("sculpture").GetDouble());
+        Assert.Equal(90, row.GetProperty("augmentations").GetProperty("rotation_range").GetInt32());
+        var f1 = (0.7 * 0.75 * 2 / (0.7 + 0.75) + 0.73 * 0.675 * 2 / (0.73 + 0.675)) / 2;
+        Assert.Equal(f1, row.GetProperty("macro_f1").GetDouble());
+        Assert.Equal(75, row.GetProperty("duration").GetDouble());
+    }
 }

@@ -424,4 +424,95 @@ public abstract class StoreContractTests<TFactory> : IDisposable
         Assert.Equal(["missing", "nan", "ninf", "pinf"], descending.Skip(3).Order(StringComparer.Ordinal));
         Assert.Equal(["missing", "nan", "ninf", "pinf"], ascending.Skip(3).Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public void A_run_is_renamed_and_moved_to_a_new_experiment()
+    {
+        string id;
+        using (var run = Tracker.StartRun("old", "before"))
+        {
+            run.LogMetric("val_accuracy", 0.5);
+            id = run.Id;
+        }
+
+        Store.UpdateRun(id, new RunUpdate(Name: "after"));
+        Store.UpdateRun(id, new RunUpdate(Experiment: "new"));
+
+        var moved = Store.GetRun(id)!;
+        Assert.Equal(("after", "new"), (moved.Info.Name, moved.Info.Experiment));
+        Assert.Equal(0.5, moved.Metrics["val_accuracy"].Last);
+        Assert.Contains(Store.ListExperiments(), e => e.Name == "new");
+        Assert.Equal(id, Assert.Single(Store.SearchRuns(RunQuery.All with { Experiment = "new" })).Info.Id);
+        Assert.Empty(Store.SearchRuns(RunQuery.All with { Experiment = "old" }));
+    }
+
+    [Fact]
+    public void A_tag_is_removed_and_the_others_stay()
+    {
+        using var run = Tracker.StartRun("exp");
+        run.SetTag("stage", "dev");
+        run.SetTag("owner", "ana/b");
+        run.Flush();
+
+        Store.DeleteTag(run.Id, "stage");
+        Store.DeleteTag(run.Id, "never-set");
+
+        Assert.Equal(new Dictionary<string, string> { ["owner"] = "ana/b" }, Store.GetRun(run.Id)!.Tags);
+    }
+
+    [Fact]
+    public void A_run_in_the_trash_is_left_out_of_searches_counts_and_keys_until_restored()
+    {
+        string kept, trashed;
+        using (var run = Tracker.StartRun("exp", "kept"))
+        {
+            run.LogMetric("val_accuracy", 0.5);
+            kept = run.Id;
+        }
+
+        using (var run = Tracker.StartRun("exp", "trashed"))
+        {
+            run.LogMetric("only_here", 1);
+            trashed = run.Id;
+        }
+
+        Store.SetDeleted(trashed, deleted: true);
+
+        Assert.Equal([kept], Store.SearchRuns(RunQuery.All).Select(r => r.Info.Id));
+        Assert.Equal(1, Store.CountRuns(RunQuery.All));
+        Assert.DoesNotContain("only_here", Store.ListKeys(null).Metrics);
+        Assert.Equal([trashed], Store.SearchRuns(RunQuery.All with { Trash = true }).Select(r => r.Info.Id));
+        Assert.Equal(1, Store.CountRuns(RunQuery.All with { Trash = true }));
+        Assert.NotNull(Store.GetRun(trashed)!.Info.TrashedTime);
+        Assert.Null(Store.GetRun(kept)!.Info.TrashedTime);
+
+        Store.SetDeleted(trashed, deleted: false);
+
+        Assert.Equal(2, Store.CountRuns(RunQuery.All));
+        Assert.Null(Store.GetRun(trashed)!.Info.TrashedTime);
+        Assert.Equal(1.0, Store.GetRun(trashed)!.Metrics["only_here"].Last);
+    }
+
+    [Fact]
+    public void Purging_takes_a_run_in_the_trash_with_its_artifacts_and_refuses_one_in_use()
+    {
+        string id;
+        using (var run = Tracker.StartRun("exp"))
+        {
+            run.LogMetric("val_accuracy", 0.5);
+            run.LogArtifact("notes.txt", new MemoryStream([1, 2, 3]));
+            id = run.Id;
+        }
+
+        var refused = Assert.ThrowsAny<ArgumentException>(() => Store.PurgeRun(id));
+        Assert.Contains("not in the trash", refused.Message, StringComparison.Ordinal);
+        Assert.NotNull(Store.GetRun(id));
+
+        Store.SetDeleted(id, deleted: true);
+        Store.PurgeRun(id);
+
+        Assert.Null(Store.GetRun(id));
+        Assert.Empty(Store.SearchRuns(RunQuery.All with { Trash = true }));
+        Assert.Empty(Store.ListKeys(null).Metrics);
+    }
 }

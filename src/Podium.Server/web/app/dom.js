@@ -37,9 +37,27 @@ export function link(text, ...route) {
 /** A value as the tables show it: numbers to 4 significant decimals, null as an empty cell. */
 export function show(value) {
   if (value === null || value === undefined) return "";
-  if (typeof value === "number") return Number.isInteger(value) ? String(value) : value.toFixed(4);
+  if (typeof value === "number") return number(value);
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
+}
+
+/**
+ * A number by the CLI's one rule (LeaderboardFormat.Number): integers as integers; otherwise four significant
+ * digits without trailing zeros, an exponent below 0.001 (1.235e-04), no decimals from 10,000 up.
+ */
+export function number(value) {
+  if (Number.isNaN(value)) return "NaN";
+  if (!Number.isFinite(value)) return value > 0 ? "Infinity" : "-Infinity";
+  const size = Math.abs(value);
+  if (Number.isInteger(value) && size < 1e15) return String(value);
+  if (size < 1e-3) {
+    const [mantissa, exponent] = value.toExponential(3).split("e");
+    const e = Number(exponent);
+    return `${mantissa.replace(/\.?0+$/, "")}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
+  }
+  if (size >= 1e4) return value.toFixed(0);
+  return String(Number(value.toPrecision(4)));
 }
 
 /** Seconds as 12.3s, 4m 05s or 1h 02m. */

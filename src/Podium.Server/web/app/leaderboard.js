@@ -256,7 +256,10 @@ function widths(holder, sample) {
 // The text a cell shows.
 function displayed(name, value) {
   if (name === "run_id" && value) return value.slice(0, 8);
-  if (name === "duration_s" && typeof value === "number") return duration(value);
+  if (name === "duration" && typeof value === "number") return duration(value);
+  if ((name === "precision" || name === "recall") && value && typeof value === "object") {
+    return Object.entries(value).map(([c, v]) => `${c} ${show(v)}`).join(", ");
+  }
   return show(value);
 }
 
