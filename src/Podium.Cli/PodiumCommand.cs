@@ -58,6 +58,11 @@ internal static class PodiumCommand
         root.Subcommands.Add(CompareCommand.Create(output));
         root.Subcommands.Add(ReproduceCommand.Create(output, error));
         root.Subcommands.Add(ServeCommand.Create(output));
+        foreach (var manage in ManageCommands.Create(output))
+        {
+            root.Subcommands.Add(manage);
+        }
+
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -144,6 +149,27 @@ internal static class PodiumCommand
         {
             KeyCheck.Known(named, tracker.Store.ListKeys(experiment), experiment is null ? "" : $" in experiment '{experiment}'", "--allow-missing runs it anyway");
         }
+    }
+
+    /// <summary>
+    /// A run by id, unique id prefix or name (the one run of that name); in the trash when <paramref name="trash"/>.
+    /// None, or several of one name, is one line that says what to give instead.
+    /// </summary>
+    public static RunRecord FindRun(Tracker tracker, string text, bool trash = false)
+    {
+        if (tracker.Store.GetRun(text) is { } run && (run.Info.TrashedTime is not null) == trash)
+        {
+            return run;
+        }
+
+        var named = tracker.Store.SearchRuns(new RunQuery(Field.Attribute("run_name").Is(text), [Field.Attribute("start_time").Descending()], 11) { Trash = trash });
+        var where = trash ? "in the trash" : $"in {tracker.Store.Location}";
+        return named.Count switch
+        {
+            1 => named[0],
+            0 => throw new CliError($"no run with id, prefix or name '{text}' {where}{(trash ? "" : "; podium runs lists them")}"),
+            _ => throw new CliError($"{(named.Count > 10 ? "more than 10" : named.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))} runs are named '{text}'; give one's id: {string.Join(", ", named.Take(10).Select(r => r.Info.Id[..8]))}"),
+        };
     }
 
     /// <summary>Opens the existing store the --store option (or the environment) names; reading never creates one.</summary>

@@ -29,7 +29,7 @@ internal static class CompareCommand
             }
 
             using var tracker = PodiumCommand.OpenTracker(parsed);
-            var records = parsed.GetValue(runs)!.Select(id => tracker.Store.GetRun(id) ?? throw new CliError($"no run '{id}' in {tracker.Store.Location}")).ToList();
+            var records = parsed.GetValue(runs)!.Select(id => PodiumCommand.FindRun(tracker, id)).ToList();
             var diff = RunDiff.Compute(records);
             var header = new List<(string, bool)> { ("section", false), ("field", false) };
             header.AddRange(records.Select(r => ($"{r.Info.Name} ({r.Info.Id[..8]})", false)));

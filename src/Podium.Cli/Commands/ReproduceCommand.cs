@@ -30,10 +30,7 @@ internal static class ReproduceCommand
         {
             var threads = RunCommand.ThreadsOption(parsed);
             using var board = Leaderboard.Open(PodiumCommand.StoreOf(parsed));
-            if (board.Tracker.Store.GetRun(parsed.GetValue(run)!) is not { } original)
-            {
-                throw new CliError($"no run '{parsed.GetValue(run)}' in {board.Tracker.Store.Location}");
-            }
+            var original = PodiumCommand.FindRun(board.Tracker, parsed.GetValue(run)!);
 
             using var interrupts = new Interrupts(error);
             output.WriteLine($"reproducing {original.Info.Name} ({original.Info.Id[..8]}) from its recorded spec");

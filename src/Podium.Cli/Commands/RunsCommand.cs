@@ -19,6 +19,7 @@ internal static class RunsCommand
         };
         var experiment = new Option<string?>("--experiment", "-e") { Description = "Only runs of this experiment" };
         var allowMissing = PodiumCommand.AllowMissing();
+        var trash = new Option<bool>("--trash") { Description = "List the runs in the trash (podium delete puts them there)" };
         var command = new Command(
             "runs",
             """
@@ -27,9 +28,10 @@ internal static class RunsCommand
             Examples:
               podium runs
               podium runs --filter "attributes.status = 'failed'" --limit 50
+              podium runs --trash
             """)
         {
-            filter, limit, experiment, allowMissing,
+            filter, limit, experiment, allowMissing, trash,
         };
         command.SetAction(parsed =>
         {
@@ -44,13 +46,14 @@ internal static class RunsCommand
             {
                 Limit = parsed.GetValue(limit),
                 Experiment = parsed.GetValue(experiment),
+                Trash = parsed.GetValue(trash),
                 OrderBy = query.OrderBy.Count > 0 ? query.OrderBy : RunQuery.ParseOrderBy("attributes.start_time DESC"),
             };
             PodiumCommand.CheckNames(tracker, query.Experiment, KeyCheck.Fields(query), parsed.GetValue(allowMissing));
             var runs = tracker.Store.SearchRuns(query);
             if (runs.Count == 0)
             {
-                output.WriteLine("no runs");
+                output.WriteLine(parsed.GetValue(trash) ? "the trash is empty" : "no runs");
                 return 0;
             }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using Podium.Tracking;
 using Podium.Tracking.Leaderboards;
 using Podium.Tracking.Query;
+using Podium.Tracking.Schema;
 
 namespace Podium.Cli.Commands;
 
@@ -28,23 +29,11 @@ internal static class ShowCommand
         {
             using var tracker = PodiumCommand.OpenTracker(parsed);
             var id = parsed.GetValue(runArgument)!;
-            var run = tracker.Store.GetRun(id) ?? ByName(tracker, id);
+            var run = PodiumCommand.FindRun(tracker, id);
             Write(output, run, tracker.Store.ListArtifacts(run.Info.Id));
             return 0;
         });
         return command;
-    }
-
-    /// <summary>The one run with this name; several are listed with their ids, none is an error.</summary>
-    private static RunRecord ByName(Tracker tracker, string name)
-    {
-        var named = tracker.Store.SearchRuns(new RunQuery(Field.Attribute("run_name").Is(name), [Field.Attribute("start_time").Descending()], 11));
-        return named.Count switch
-        {
-            1 => named[0],
-            0 => throw new CliError($"no run with id, prefix or name '{name}' in {tracker.Store.Location}"),
-            _ => throw new CliError($"{(named.Count > 10 ? "more than 10" : named.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))} runs are named '{name}'; give one's id: {string.Join(", ", named.Take(10).Select(r => r.Info.Id[..8]))}"),
-        };
     }
 
     private static void Write(TextWriter output, RunRecord run, IReadOnlyList<ArtifactInfo> artifacts)
@@ -52,7 +41,12 @@ internal static class ShowCommand
         var info = run.Info;
         output.WriteLine($"run {info.Name} ({info.Id})");
         Line(output, "experiment", info.Experiment);
-        Line(output, "status", info.Status.ToText());
+        Line(output, "status", info.Status.ToText() + (info.TrashedTime is { } trashed ? $" (in the trash since {Time(trashed)}; podium restore {info.Id[..8]} brings it back)" : ""));
+        if (run.Tags.TryGetValue(RunTags.Note, out var note))
+        {
+            Line(output, "note", note);
+        }
+
         Line(output, "started", Time(info.StartTime));
         Line(output, "ended", info.EndTime is { } end ? Time(end) : "");
         Line(output, "duration", info.Duration is { } d ? LeaderboardFormat.Duration(d.TotalSeconds) : "");

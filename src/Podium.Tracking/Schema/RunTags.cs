@@ -49,6 +49,9 @@ public static class RunTags
     /// <summary>Evaluation warnings are <c>podium.warning.1</c>, <c>podium.warning.2</c>, …</summary>
     public const string WarningPrefix = "podium.warning.";
 
+    /// <summary>A run's description, in the user's words (<c>podium note</c>); MLflow keeps its own as mlflow.note.content.</summary>
+    public const string Note = "podium.note";
+
     /// <summary>"true" on example runs made without training (<c>podium example</c>).</summary>
     public const string Simulated = "podium.simulated";
 

@@ -16,6 +16,7 @@ export const RunTags = Object.freeze({
   reproduces: "podium.reproduces",
   error: "podium.error",
   warningPrefix: "podium.warning.",
+  note: "podium.note",
   simulated: "podium.simulated",
 });
 
