@@ -49,6 +49,11 @@ public sealed class ExperimentRun : IDisposable
 
             Run.LogDataset(data.Record, "train", data.AugmentationsJson);
             Run.LogDataset(data.Record, "validation");
+            if (data.Test is not null)
+            {
+                Run.LogDataset(data.Record, "test");
+            }
+
             Run.LogParams(Params(spec, data));
             Run.Flush();
         });
@@ -68,6 +73,9 @@ public sealed class ExperimentRun : IDisposable
 
     /// <summary>The evaluation of the validation split, after <see cref="Evaluate"/>.</summary>
     public ClassificationReport? Report { get; private set; }
+
+    /// <summary>The evaluation of the test split, after <see cref="Evaluate"/>; null when the data has none.</summary>
+    public ClassificationReport? TestReport { get; private set; }
 
     /// <summary>Builds the zoo model and records its architecture, parameter counts, summary and DOT graph.</summary>
     public ExperimentRun Build()
@@ -167,32 +175,7 @@ public sealed class ExperimentRun : IDisposable
             var report = ClassificationReport.Compute(names, _data.Validation.Labels, probabilities.Data);
             Report = report;
             var step = History.Epochs;
-            var metrics = new Dictionary<string, double>
-            {
-                [RunMetrics.PrecisionMacro] = report.Macro.Precision,
-                [RunMetrics.RecallMacro] = report.Macro.Recall,
-                [RunMetrics.F1Macro] = report.Macro.F1,
-                [RunMetrics.PrecisionWeighted] = report.Weighted.Precision,
-                [RunMetrics.RecallWeighted] = report.Weighted.Recall,
-                [RunMetrics.F1Weighted] = report.Weighted.F1,
-                [RunMetrics.RocAucMacro] = report.MacroRoc.Auc,
-                [RunMetrics.RocAucMicro] = report.MicroRoc.Auc,
-                [RunMetrics.LogLoss] = report.LogLoss,
-                [RunMetrics.EvalAccuracy] = report.Accuracy,
-            };
-            if (names.Count > 2)
-            {
-                metrics[RunMetrics.Top2Accuracy] = report.TopKAccuracy(2);
-            }
-
-            foreach (var c in report.PerClass)
-            {
-                metrics[RunMetrics.PrecisionPrefix + c.Name] = c.Precision;
-                metrics[RunMetrics.RecallPrefix + c.Name] = c.Recall;
-                metrics[RunMetrics.F1Prefix + c.Name] = c.F1;
-            }
-
-            Run.LogMetrics(metrics, step: step);
+            Run.LogMetrics(Metrics(report), step: step);
             for (var w = 0; w < report.Warnings.Count; w++)
             {
                 Run.SetTag(RunTags.Warning(w + 1), report.Warnings[w]);
@@ -204,9 +187,53 @@ public sealed class ExperimentRun : IDisposable
             Text(RunArtifacts.LearningCurvesChart, LearningCurveChart.Render(history, $"{Spec.DisplayName}: learning curves"));
             Text(RunArtifacts.ConfusionMatrixChart, ConfusionMatrixChart.Render(report.Confusion, $"{Spec.DisplayName}: confusion matrix (validation)"));
             Text(RunArtifacts.RocCurvesChart, RocChart.Render(report, $"{Spec.DisplayName}: ROC curves (validation)"));
+
+            // A test split is seen once, here, after every choice was made on validation: test_* metrics and charts.
+            if (_data.Test is { } test)
+            {
+                var images = _data.Augment is { } augment ? augment.Standardized(test.Images) : test.Images;
+                var tested = ClassificationReport.Compute(names, test.Labels, Model.Predict(images).Data);
+                TestReport = tested;
+                Run.LogMetrics(Metrics(tested).ToDictionary(m => RunMetrics.TestPrefix + (m.Key == RunMetrics.EvalAccuracy ? RunMetrics.Accuracy : m.Key), m => m.Value), step: step);
+                Text(RunArtifacts.TestEvaluation, EvaluationRecord.From(tested).ToJson());
+                Text(RunArtifacts.TestConfusionMatrixChart, ConfusionMatrixChart.Render(tested.Confusion, $"{Spec.DisplayName}: confusion matrix (test)"));
+                Text(RunArtifacts.TestRocCurvesChart, RocChart.Render(tested, $"{Spec.DisplayName}: ROC curves (test)"));
+            }
+
             Run.Flush();
         });
         return this;
+    }
+
+    /// <summary>The metrics an evaluation logs: averaged and per-class scores, ROC AUC, log loss, accuracy and top-2.</summary>
+    private static Dictionary<string, double> Metrics(ClassificationReport report)
+    {
+        var metrics = new Dictionary<string, double>
+        {
+            [RunMetrics.PrecisionMacro] = report.Macro.Precision,
+            [RunMetrics.RecallMacro] = report.Macro.Recall,
+            [RunMetrics.F1Macro] = report.Macro.F1,
+            [RunMetrics.PrecisionWeighted] = report.Weighted.Precision,
+            [RunMetrics.RecallWeighted] = report.Weighted.Recall,
+            [RunMetrics.F1Weighted] = report.Weighted.F1,
+            [RunMetrics.RocAucMacro] = report.MacroRoc.Auc,
+            [RunMetrics.RocAucMicro] = report.MicroRoc.Auc,
+            [RunMetrics.LogLoss] = report.LogLoss,
+            [RunMetrics.EvalAccuracy] = report.Accuracy,
+        };
+        if (report.ClassNames.Count > 2)
+        {
+            metrics[RunMetrics.Top2Accuracy] = report.TopKAccuracy(2);
+        }
+
+        foreach (var c in report.PerClass)
+        {
+            metrics[RunMetrics.PrecisionPrefix + c.Name] = c.Precision;
+            metrics[RunMetrics.RecallPrefix + c.Name] = c.Recall;
+            metrics[RunMetrics.F1Prefix + c.Name] = c.F1;
+        }
+
+        return metrics;
     }
 
     /// <summary>Ends the run as finished and returns its leaderboard row.</summary>

@@ -22,14 +22,15 @@ public sealed class Leaderboard : IDisposable
     public static Leaderboard Open(string? location = null, TrackerOptions? options = null) => new(Tracker.Open(location, options));
 
     /// <summary>Registers data for runs: the splits, their fingerprint and shapes, and the augmentation applied to training (fitted here on the training images when it needs statistics).</summary>
-    public RegisteredData RegisterData(string name, ImageDataset train, ImageDataset validation, ImageDataGenerator? augment = null)
+    /// <remarks>A <paramref name="test"/> split is evaluated once after training and logged as test_* metrics.</remarks>
+    public RegisteredData RegisterData(string name, ImageDataset train, ImageDataset validation, ImageDataGenerator? augment = null, ImageDataset? test = null)
     {
         if (augment is { CentresFeatures: true, Mean: null })
         {
             augment.Fit(train.Images);
         }
 
-        return new RegisteredData(name, train, validation, augment);
+        return new RegisteredData(name, train, validation, augment, test);
     }
 
     /// <summary>Starts a run of a spec on registered data; the data stage (dataset, roles, augmentations) and every hyper-parameter are recorded at once.</summary>
@@ -52,7 +53,7 @@ public sealed class Leaderboard : IDisposable
     /// <summary>Starts a run of a spec file already checked against its data (see <see cref="PreparedRun.Of"/>): registers the data and starts the run.</summary>
     public ExperimentRun StartRun(PreparedRun prepared, string? parentRunId = null, IReadOnlyDictionary<string, string>? tags = null)
     {
-        var data = RegisterData(prepared.File.Data.DisplayName, prepared.Train, prepared.Validation, prepared.Augment);
+        var data = RegisterData(prepared.File.Data.DisplayName, prepared.Train, prepared.Validation, prepared.Augment, prepared.Test);
         return new(Tracker, data, prepared.File.Run, parentRunId, tags, prepared.File.ToJson());
     }
 
@@ -60,8 +61,8 @@ public sealed class Leaderboard : IDisposable
     /// <exception cref="SpecException">A field of the section is wrong, or its files are missing.</exception>
     public RegisteredData RegisterData(DataSpec spec)
     {
-        var (train, validation, augment) = spec.Load();
-        return RegisterData(spec.DisplayName, train, validation, augment);
+        var data = spec.Load();
+        return RegisterData(spec.DisplayName, data.Train, data.Validation, data.Augment, data.Test);
     }
 
     internal ExperimentRun StartRun(RegisteredData data, RunFile file, string? parentRunId, IReadOnlyDictionary<string, string>? tags)

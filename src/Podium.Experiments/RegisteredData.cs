@@ -9,8 +9,13 @@ namespace Podium.Experiments;
 /// <summary>A dataset registered for runs: its training and validation splits, the augmentation applied to training, and the record the tracker keeps.</summary>
 public sealed class RegisteredData
 {
-    internal RegisteredData(string name, ImageDataset train, ImageDataset validation, ImageDataGenerator? augment)
+    internal RegisteredData(string name, ImageDataset train, ImageDataset validation, ImageDataGenerator? augment, ImageDataset? test = null)
     {
+        if (test is not null && (!train.Images.Shape.AsSpan(1).SequenceEqual(test.Images.Shape.AsSpan(1)) || !train.ClassNames.SequenceEqual(test.ClassNames)))
+        {
+            throw new ArgumentException($"test images {Nn.Tensor.Format(test.Images.Shape)} must be the size of the training images {Nn.Tensor.Format(train.Images.Shape)}, with the same classes");
+        }
+
         if (train.Images.Shape.Length != 4 || !train.Images.Shape.AsSpan(1).SequenceEqual(validation.Images.Shape.AsSpan(1)))
         {
             throw new ArgumentException($"training images {Nn.Tensor.Format(train.Images.Shape)} and validation images {Nn.Tensor.Format(validation.Images.Shape)} must be (n, channels, height, width) of one size");
@@ -25,12 +30,17 @@ public sealed class RegisteredData
         Train = train;
         Validation = validation;
         Augment = augment;
-        var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(train.Fingerprint() + ":" + validation.Fingerprint())));
-        Record = new DatasetRecord(name, fingerprint, new Dictionary<string, SplitShape>
+        Test = test;
+        // A test split joins the fingerprint only when there is one, so data without one keeps the fingerprint it had.
+        var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(
+            train.Fingerprint() + ":" + validation.Fingerprint() + (test is null ? "" : ":" + test.Fingerprint()))));
+        var splits = new Dictionary<string, SplitShape> { ["train"] = Shape(train), ["validation"] = Shape(validation) };
+        if (test is not null)
         {
-            ["train"] = Shape(train),
-            ["validation"] = Shape(validation),
-        }, train.ClassNames, train.Source);
+            splits["test"] = Shape(test);
+        }
+
+        Record = new DatasetRecord(name, fingerprint, splits, train.ClassNames, train.Source);
     }
 
     /// <summary>The dataset's name.</summary>
@@ -41,6 +51,9 @@ public sealed class RegisteredData
 
     /// <summary>The validation split (evaluated after fitting).</summary>
     public ImageDataset Validation { get; }
+
+    /// <summary>The test split, evaluated once after training; null when there is none.</summary>
+    public ImageDataset? Test { get; }
 
     /// <summary>Augmentation of the training split; its feature-wise statistics also standardize validation. Null for none.</summary>
     public ImageDataGenerator? Augment { get; }

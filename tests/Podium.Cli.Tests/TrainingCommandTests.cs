@@ -54,7 +54,9 @@ public sealed class TrainingCommandTests : IDisposable
     [InlineData("batch_size: -4\n", "podium: batch_size: must be a positive whole number, got -4")]
     [InlineData("model: lenet\n", "podium: model: unknown model 'lenet'")]
     [InlineData("optimiser: adam\n", "podium: optimiser: unknown field")]
-    [InlineData("data: {source: folder, path: missing-images}\n", "podium: data.path: no folder 'missing-images'")]
+    [InlineData("data: {source: folder, path: missing-images}\n", "podium: data.path: no folder '/")]
+    [InlineData("data: {source: folder, path: ., count: 500}\n", "podium: data.count: source folder does not use it (only shapes does); remove it")]
+    [InlineData("data: {source: shapes, test_path: x}\n", "podium: data.test_path: source shapes does not use it (only folder does); remove it")]
     [InlineData(Data + "model: basic_cnn\npadding: valid\n", "podium: padding: basic_cnn with padding 'valid' does not fit 16×16×3 inputs (layer ")]
     public void A_bad_spec_fails_before_training_with_one_line_and_stores_nothing(string yaml, string message)
     {
@@ -93,7 +95,7 @@ public sealed class TrainingCommandTests : IDisposable
 
         // Then it fails with one line that names the file and why, and nothing is stored or cached
         Assert.NotEqual(0, code);
-        Assert.Equal($"podium: '{Path.Combine("images", "dog", "zz.jpg")}' is not a PNG, JPEG, BMP or GIF file (by its content), or its header is damaged", error.Trim());
+        Assert.Equal($"podium: '{_folder.File(Path.Combine("images", "dog", "zz.jpg"))}' is not a PNG, JPEG, BMP or GIF file (by its content), or its header is damaged", error.Trim());
         Assert.DoesNotContain("Exception", output + error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(cache) && Directory.EnumerateFiles(cache).Any());
         if (Directory.Exists(_folder.File("store")))

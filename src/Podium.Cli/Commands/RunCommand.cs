@@ -93,7 +93,8 @@ internal static class RunCommand
 
         run.Outputs();
         var report = run.Report!;
-        output.WriteLine($"run {run.Run.Id[..8]} finished in {clock.Elapsed.TotalSeconds:F1} s: accuracy {LeaderboardFormat.Number(report.Accuracy)}, macro F1 {LeaderboardFormat.Number(report.Macro.F1)}, ROC AUC {LeaderboardFormat.Number(report.MacroRoc.Auc)}");
+        output.WriteLine($"run {run.Run.Id[..8]} finished in {clock.Elapsed.TotalSeconds:F1} s: accuracy {LeaderboardFormat.Number(report.Accuracy)}, macro F1 {LeaderboardFormat.Number(report.Macro.F1)}, ROC AUC {LeaderboardFormat.Number(report.MacroRoc.Auc)}"
+            + (run.TestReport is { } test ? $"; test accuracy {LeaderboardFormat.Number(test.Accuracy)} on {test.Count} images" : ""));
         if (!quiet)
         {
             var row = board.Table(new RunQuery(Field.Attribute("run_id").Is(run.Run.Id), [], null), LeaderboardColumn.CompactNames);

@@ -12,15 +12,16 @@ namespace Podium.Experiments.Specs;
 /// <param name="Train">Its training split.</param>
 /// <param name="Validation">Its validation split.</param>
 /// <param name="Augment">Its augmentation, if any.</param>
-public sealed record PreparedRun(RunFile File, ImageDataset Train, ImageDataset Validation, ImageDataGenerator? Augment)
+/// <param name="Test">Its test split, if any.</param>
+public sealed record PreparedRun(RunFile File, ImageDataset Train, ImageDataset Validation, ImageDataGenerator? Augment, ImageDataset? Test = null)
 {
     /// <summary>Checks a spec file completely and loads its data; nothing is stored.</summary>
     /// <exception cref="SpecException">A field is wrong, the data cannot be loaded, or the network does not fit it.</exception>
     public static PreparedRun Of(RunFile file)
     {
         file.Run.Validate();
-        var (train, validation, augment) = file.Data.Load();
-        file.Run.CheckFits(train.Images.Shape[1..], train.ClassNames.Count);
-        return new PreparedRun(file, train, validation, augment);
+        var data = file.Data.Load();
+        file.Run.CheckFits(data.Train.Images.Shape[1..], data.Train.ClassNames.Count);
+        return new PreparedRun(file, data.Train, data.Validation, data.Augment, data.Test);
     }
 }

@@ -10,12 +10,13 @@ public sealed record RunFile(DataSpec Data, RunSpec Run)
 {
     /// <summary>Reads a YAML or JSON run spec, checking every field before anything trains.</summary>
     /// <exception cref="SpecException">The first field that is wrong, named.</exception>
-    public static RunFile Load(string path) => From(ReadFile(path));
+    /// <remarks>Relative data paths are resolved against the file's folder, so the spec runs the same from any directory.</remarks>
+    public static RunFile Load(string path) => From(ReadFile(path), Path.GetDirectoryName(Path.GetFullPath(path)));
 
     /// <summary>Reads a run spec from text (YAML or JSON).</summary>
     public static RunFile Parse(string text) => From(Read(text, "the spec"));
 
-    internal static RunFile From(Dictionary<string, object?> fields)
+    internal static RunFile From(Dictionary<string, object?> fields, string? baseDirectory = null)
     {
         var data = new DataSpec();
         var run = new RunSpec();
@@ -23,7 +24,7 @@ public sealed record RunFile(DataSpec Data, RunSpec Run)
         {
             if (key == "data")
             {
-                data = DataSpec.From(Mapping("data", value));
+                data = DataSpec.From(Mapping("data", value), baseDirectory);
             }
             else
             {

@@ -84,7 +84,7 @@ public sealed class SweepSpec
             fields["name"] = System.IO.Path.GetFileNameWithoutExtension(path);
         }
 
-        return From(fields, trials);
+        return From(fields, trials, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)));
     }
 
     /// <summary>Reads a sweep spec from text.</summary>
@@ -99,7 +99,7 @@ public sealed class SweepSpec
         return From(fields, trials);
     }
 
-    internal static SweepSpec From(Dictionary<string, object?> fields, int? trialsOverride)
+    internal static SweepSpec From(Dictionary<string, object?> fields, int? trialsOverride, string? baseDirectory = null)
     {
         var data = new DataSpec();
         var run = new RunSpec();
@@ -115,7 +115,7 @@ public sealed class SweepSpec
             switch (key)
             {
                 case "data":
-                    data = DataSpec.From(Mapping("data", value));
+                    data = DataSpec.From(Mapping("data", value), baseDirectory);
                     break;
                 case "name":
                     name = Text("name", value);

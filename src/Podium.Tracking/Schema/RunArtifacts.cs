@@ -35,4 +35,13 @@ public static class RunArtifacts
 
     /// <summary>One-vs-rest ROC curves on the validation data, SVG.</summary>
     public const string RocCurvesChart = "charts/roc_curves.svg";
+
+    /// <summary>The evaluation of the test split, when the data has one (JSON, as <see cref="Evaluation"/>).</summary>
+    public const string TestEvaluation = "evaluation_test.json";
+
+    /// <summary>The test confusion matrix, SVG.</summary>
+    public const string TestConfusionMatrixChart = "charts/confusion_matrix_test.svg";
+
+    /// <summary>One-vs-rest ROC curves on the test data, SVG.</summary>
+    public const string TestRocCurvesChart = "charts/roc_curves_test.svg";
 }

@@ -84,6 +84,9 @@ public static class RunMetrics
     /// <summary>Per-class F1: f1/CLASS.</summary>
     public const string F1Prefix = "f1/";
 
+    /// <summary>Prefix of the evaluation of a test split, logged once after training: test_accuracy, test_f1_macro, test_precision/CLASS, ….</summary>
+    public const string TestPrefix = "test_";
+
     /// <summary>On a sweep's run, the best trial's value of the sweep metric: best_METRIC.</summary>
     public const string BestPrefix = "best_";
 

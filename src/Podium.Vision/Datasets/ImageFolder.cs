@@ -101,8 +101,8 @@ public static class ImageFolder
     internal static string CacheKey(string root, int width, int height, int channels, bool skipBadFiles, string name, IEnumerable<string> images, int decoderVersion) =>
         DatasetCache.Key($"image-folder\tdecoder {decoderVersion}\t{Path.GetFullPath(root)}\t{width}x{height}x{channels}\t{skipBadFiles}\t{name}", images);
 
-    /// <summary>The image files a load reads, in its order.</summary>
-    internal static IEnumerable<string> ImageFiles(string root) => Walked(root, Classes(root)).Select(f => f.File).Where(IsImage);
+    /// <summary>The image files a load reads, in its order: each class folder's images, by the extensions Keras reads.</summary>
+    public static IEnumerable<string> ImageFiles(string root) => Walked(root, Classes(root)).Select(f => f.File).Where(IsImage);
 
     private static string[] Classes(string root) =>
         Directory.GetDirectories(root).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToArray();

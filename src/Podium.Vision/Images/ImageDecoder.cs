@@ -36,6 +36,21 @@ public static class ImageDecoder
         return Decode(bytes, path, gray);
     }
 
+    /// <summary>An image file's width and height, read from its header without decoding the pixels.</summary>
+    /// <exception cref="ImageDecodeException">The file cannot be read or is not an image Podium decodes; names the path.</exception>
+    public static (int Width, int Height) Size(string path)
+    {
+        try
+        {
+            using var codec = SKCodec.Create(path) ?? throw new ImageDecodeException($"'{path}' is not a PNG, JPEG, BMP or GIF image");
+            return (codec.Info.Width, codec.Info.Height);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ImageDecodeException($"cannot read '{path}': {e.Message}", e);
+        }
+    }
+
     /// <summary>Decodes an image held in memory; <paramref name="path"/> only names it in errors.</summary>
     /// <exception cref="ImageDecodeException">The bytes are not PNG, JPEG, BMP or GIF, or are damaged or truncated.</exception>
     public static DecodedImage Decode(byte[] bytes, string path, bool gray = false)

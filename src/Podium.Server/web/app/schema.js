@@ -47,6 +47,7 @@ export const RunMetrics = Object.freeze({
   precisionPrefix: "precision/",
   recallPrefix: "recall/",
   f1Prefix: "f1/",
+  testPrefix: "test_",
   bestPrefix: "best_",
 });
 
@@ -62,4 +63,7 @@ export const RunArtifacts = Object.freeze({
   learningCurvesChart: "charts/learning_curves.svg",
   confusionMatrixChart: "charts/confusion_matrix.svg",
   rocCurvesChart: "charts/roc_curves.svg",
+  testEvaluation: "evaluation_test.json",
+  testConfusionMatrixChart: "charts/confusion_matrix_test.svg",
+  testRocCurvesChart: "charts/roc_curves_test.svg",
 });
