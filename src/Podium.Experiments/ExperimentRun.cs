@@ -123,14 +123,14 @@ public sealed class ExperimentRun : IDisposable
 
             if (options.Progress is { } progress)
             {
-                callbacks.Add(new ProgressBar(progress, options.ProgressOnTerminal));
+                callbacks.Add(new ProgressBar(progress, options.ProgressOnTerminal, options.ProgressWidth));
             }
 
             var clock = Stopwatch.StartNew();
             _history = model.Fit(_data.Train.Images, _data.Train.OneHot(), new FitOptions
             {
                 Epochs = Spec.Epochs, BatchSize = Spec.BatchSize, Seed = Spec.Seed, Callbacks = callbacks,
-                Validation = (_validation, _data.Validation.OneHot()), Cancellation = cancellation,
+                Validation = (_validation, _data.Validation.OneHot()), Cancellation = cancellation, Verbose = options.Progress is null ? options.Verbose : 0,
                 Transform = augment is null ? null : augment.ForTraining(Spec.Seed),
             });
             Run.LogMetrics(new Dictionary<string, double>

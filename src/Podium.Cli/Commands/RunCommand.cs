@@ -63,7 +63,8 @@ internal static class RunCommand
     /// <summary>Training options that print Keras's progress to <paramref name="output"/> (a bar on a terminal, a line per epoch elsewhere).</summary>
     public static TrainingOptions Training(TextWriter output, CancellationToken cancellation, int? threads) => new()
     {
-        Threads = threads, Progress = output == TextWriter.Null ? null : output, ProgressOnTerminal = TerminalTable.IsTerminal(output), Cancellation = cancellation,
+        Threads = threads, Progress = output == TextWriter.Null ? null : output, Verbose = 0, ProgressOnTerminal = TerminalTable.IsTerminal(output),
+        ProgressWidth = TerminalTable.Width(output), Cancellation = cancellation,
     };
 
     /// <summary>

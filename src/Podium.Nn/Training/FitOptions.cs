@@ -31,4 +31,14 @@ public sealed class FitOptions
 
     /// <summary>Stops training at the next batch boundary.</summary>
     public CancellationToken Cancellation { get; init; }
+
+    /// <summary>
+    /// Progress as Keras's <c>verbose</c>: 0 silent, 1 a progress bar redrawn after each batch, 2 one line per epoch;
+    /// null (the default) is 1 when <see cref="Output"/> is a terminal and 0 otherwise. A <see cref="ProgressBar"/>
+    /// among <see cref="Callbacks"/> takes its place.
+    /// </summary>
+    public int? Verbose { get; init; }
+
+    /// <summary>Where <see cref="Verbose"/> progress goes; null for the console's standard output.</summary>
+    public TextWriter? Output { get; init; }
 }

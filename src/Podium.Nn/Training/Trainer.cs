@@ -1,3 +1,5 @@
+using Podium.Nn.Training.Callbacks;
+
 namespace Podium.Nn.Training;
 
 /// <summary>
@@ -14,6 +16,7 @@ internal sealed class Trainer
     private readonly FitOptions _options;
     private readonly FitContext _context;
     private readonly int[] _order;
+    private readonly IReadOnlyList<Callback> _callbacks;
 
     public Trainer(Sequential model, Tensor x, Tensor y, FitOptions options)
     {
@@ -29,6 +32,7 @@ internal sealed class Trainer
         (_model, _x, _y, _options) = (model, x, y, options);
         _context = new FitContext(model, new History(), options);
         _order = new int[x.Batch];
+        _callbacks = ProgressBar.For(options) is { } progress ? [.. options.Callbacks, progress] : options.Callbacks;
     }
 
     private int Batches => (_x.Batch + _options.BatchSize - 1) / _options.BatchSize;
@@ -36,7 +40,8 @@ internal sealed class Trainer
     /// <summary>Trains every epoch, or until a callback or the cancellation stops it; returns the history.</summary>
     public History Run()
     {
-        var callbacks = _options.Callbacks;
+        var callbacks = _callbacks;
+
         foreach (var callback in callbacks)
         {
             callback.OnTrainBegin(_context);
@@ -131,7 +136,7 @@ internal sealed class Trainer
                 _context.BatchLoss = batchLoss;
                 _context.RunningLoss = lossSum / seen;
                 _context.RunningAccuracy = (double)correct / seen;
-                foreach (var callback in _options.Callbacks)
+                foreach (var callback in _callbacks)
                 {
                     callback.OnBatchEnd(_context, epoch, b + 1, batches);
                 }

@@ -11,9 +11,49 @@ namespace Podium.Nn.Training.Callbacks;
 /// </summary>
 /// <param name="output">Where the progress goes.</param>
 /// <param name="terminal">Whether <paramref name="output"/> is a terminal, where the bar can be redrawn in place.</param>
-public sealed class ProgressBar(TextWriter output, bool terminal) : Callback
+/// <param name="width">
+/// The terminal's width in columns: lines are kept within it (the bar narrows, and an epoch's metrics go on to
+/// further lines, broken between metrics) instead of wrapping mid-word; null for no limit.
+/// </param>
+public sealed class ProgressBar(TextWriter output, bool terminal, int? width = null) : Callback
 {
     private readonly bool _terminal = terminal;
+
+    /// <summary>
+    /// The progress <see cref="FitOptions.Verbose"/> asks for, or null: Keras's verbose 1 (a bar, on a terminal) or 2
+    /// (a line per epoch); none when it is 0, when the options already hold a progress bar, or (verbose unset) when
+    /// the output is not a terminal.
+    /// </summary>
+    public static ProgressBar? For(FitOptions options)
+    {
+        if (options.Callbacks.Any(c => c is ProgressBar))
+        {
+            return null;
+        }
+
+        var toConsole = options.Output is null;
+        var terminal = toConsole && !Console.IsOutputRedirected;
+        return (options.Verbose ?? (terminal ? 1 : 0)) switch
+        {
+            0 => null,
+            1 => new ProgressBar(options.Output ?? Console.Out, terminal, terminal ? Columns() : null),
+            2 => new ProgressBar(options.Output ?? Console.Out, terminal: false),
+            var other => throw new ArgumentOutOfRangeException(nameof(options), other, "verbose is 0 (silent), 1 (a progress bar) or 2 (a line per epoch)"),
+        };
+    }
+
+    /// <summary>The console's width, when it has one.</summary>
+    private static int? Columns()
+    {
+        try
+        {
+            return Console.WindowWidth > 0 ? Console.WindowWidth : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
     private const int BarWidth = 30;
     private readonly Stopwatch _epochClock = new();
     private long _lastDraw;
@@ -48,7 +88,8 @@ public sealed class ProgressBar(TextWriter output, bool terminal) : Callback
 
         _lastDraw = now;
         var eta = _epochClock.Elapsed.TotalSeconds / batch * (batches - batch);
-        output.Write($"\r{Bar(batch, batches)} - ETA: {Duration(eta)} - loss: {Four(context.RunningLoss)} - accuracy: {Four(context.RunningAccuracy)}\u001b[K");
+        var running = $"{Bar(batch, batches)} - ETA: {Duration(eta)} - loss: {Four(context.RunningLoss)} - accuracy: {Four(context.RunningAccuracy)}";
+        output.Write($"\r{(width is { } w && running.Length > w - 1 ? running[..(w - 1)] : running)}\u001b[K");
         output.Flush();
         _barOpen = true;
     }
@@ -57,24 +98,13 @@ public sealed class ProgressBar(TextWriter output, bool terminal) : Callback
     public override void OnEpochEnd(FitContext context, int epoch, IReadOnlyDictionary<string, double> logs)
     {
         var seconds = _epochClock.Elapsed.TotalSeconds;
-        var line = new StringBuilder();
-        if (_terminal)
-        {
-            var steps = _batches;
-            line.Append('\r').Append(Bar(steps, steps)).Append(" - ").Append(Duration(seconds)).Append(' ')
-                .Append(Math.Round(seconds * 1000 / steps).ToString(CultureInfo.InvariantCulture)).Append("ms/step");
-        }
-        else
-        {
-            line.Append($"Epoch {epoch}/{_epochs} - {Duration(seconds)}");
-        }
-
-        foreach (var (key, value) in logs)
-        {
-            line.Append(" - ").Append(key).Append(": ").Append(key == "learning_rate" ? value.ToString("G4", CultureInfo.InvariantCulture) : Four(value));
-        }
-
-        output.WriteLine(_terminal ? line + "\u001b[K" : line.ToString());
+        var steps = _batches;
+        var head = _terminal
+            ? $"{Bar(steps, steps)} - {Duration(seconds)} {Math.Round(seconds * 1000 / steps).ToString(CultureInfo.InvariantCulture)}ms/step"
+            : $"Epoch {epoch}/{_epochs} - {Duration(seconds)}";
+        var parts = logs.Select(p => p.Key + ": " + (p.Key == "learning_rate" ? p.Value.ToString("G4", CultureInfo.InvariantCulture) : Four(p.Value)));
+        var lines = Lines(head, parts);
+        output.WriteLine(_terminal ? "\r" + string.Join("\u001b[K\n", lines) + "\u001b[K" : string.Join('\n', lines));
         _barOpen = false;
     }
 
@@ -89,14 +119,39 @@ public sealed class ProgressBar(TextWriter output, bool terminal) : Callback
         }
     }
 
-    private static string Bar(int batch, int batches)
+    /// <summary>
+    /// The head and " - "-joined parts as one line, or (past <c>width</c>) as several, each as long as fits, broken only
+    /// between parts; lines after the first are indented two spaces.
+    /// </summary>
+    private List<string> Lines(string head, IEnumerable<string> parts)
     {
-        var width = batches.ToString(CultureInfo.InvariantCulture).Length;
-        var filled = (int)((long)BarWidth * batch / batches);
+        var lines = new List<string> { head };
+        foreach (var part in parts)
+        {
+            var joined = lines[^1] + " - " + part;
+            if (width is { } w && joined.Length > w - 1 && lines[^1].Trim().Length > 0)
+            {
+                lines.Add("  " + part);
+            }
+            else
+            {
+                lines[^1] = joined;
+            }
+        }
+
+        return lines;
+    }
+
+    private string Bar(int batch, int batches)
+    {
+        var digits = batches.ToString(CultureInfo.InvariantCulture).Length;
+        // Keras's bar is 30 wide; a narrow terminal gets a narrower one, so the running line keeps its loss in view.
+        var barWidth = width is { } w ? Math.Clamp(w - 2 * digits - 50, 10, BarWidth) : BarWidth;
+        var filled = (int)((long)barWidth * batch / batches);
         var bar = batch == batches
-            ? new string('=', BarWidth)
-            : new string('=', Math.Max(0, filled - 1)) + (filled > 0 ? ">" : "") + new string('.', BarWidth - filled);
-        return $"{batch.ToString(CultureInfo.InvariantCulture).PadLeft(width)}/{batches} [{bar}]";
+            ? new string('=', barWidth)
+            : new string('=', Math.Max(0, filled - 1)) + (filled > 0 ? ">" : "") + new string('.', barWidth - filled);
+        return $"{batch.ToString(CultureInfo.InvariantCulture).PadLeft(digits)}/{batches} [{bar}]";
     }
 
     private static string Four(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
