@@ -17,7 +17,15 @@ internal static class ExampleRuns
 
     private static readonly string[] Classes = ["drawings", "engraving", "iconography", "painting", "sculpture"];
 
-    public static int Write(Tracker tracker, ManualClock clock, int seed)
+    /// <summary>The prototype's grid: two models, three optimizers, two batch sizes.</summary>
+    public const int Grid = 12;
+
+    /// <summary>
+    /// Writes <paramref name="runs"/> simulated runs: the prototype's grid first, then (past <see cref="Grid"/>) more
+    /// models' worth of configurations with sampled learning rates, about one in thirty killed midway and one in a
+    /// hundred failed, as a busy store has.
+    /// </summary>
+    public static int Write(Tracker tracker, ManualClock clock, int seed, int runs = Grid)
     {
         var random = new Random(seed);
         var data = new DatasetRecord(
@@ -39,20 +47,35 @@ internal static class ExampleRuns
             {
                 foreach (var batch in new[] { 16, 32 })
                 {
-                    WriteRun(tracker, clock, random, data, Augmentations, model, optimizer, batch);
+                    if (count == runs)
+                    {
+                        return count;
+                    }
+
+                    WriteRun(tracker, clock, random, data, Augmentations, model, optimizer, batch, $"{model}-{optimizer}-b{batch}", RunStatus.Finished);
                     count++;
                 }
             }
+        }
+
+        string[] models = ["basic_cnn", "vgg16"], optimizers = ["adam", "sgd", "adagrad", "rmsprop"];
+        int[] batches = [16, 32, 64];
+        for (; count < runs; count++)
+        {
+            var (model, optimizer, batch) = (models[random.Next(models.Length)], optimizers[random.Next(optimizers.Length)], batches[random.Next(batches.Length)]);
+            var fate = random.NextDouble();
+            var status = fate < 0.01 ? RunStatus.Failed : fate < 0.043 ? RunStatus.Killed : RunStatus.Finished;
+            WriteRun(tracker, clock, random, data, Augmentations, model, optimizer, batch, $"{model}-{optimizer}-b{batch}-{count + 1:00000}", status);
         }
 
         return count;
     }
 
     private static void WriteRun(Tracker tracker, ManualClock clock, Random random, DatasetRecord data, string augmentations,
-        string model, string optimizer, int batch)
+        string model, string optimizer, int batch, string name, RunStatus status)
     {
         var seed = random.Next(1, 100_000);
-        using var run = tracker.StartRun(Experiment, $"{model}-{optimizer}-b{batch}", seed);
+        using var run = tracker.StartRun(Experiment, name, seed);
         run.SetTag(RunTags.Simulated, "true");
         run.LogDataset(data, "train", augmentations);
         run.LogDataset(data, "validation", augmentations);
@@ -75,7 +98,9 @@ internal static class ExampleRuns
         var bestEpoch = 0;
         var epochsTrained = 0;
         var wait = 0;
-        for (var epoch = 1; epoch <= Epochs; epoch++)
+        // A killed run stops after a few epochs, a failed one after its first; neither is evaluated.
+        var last = status switch { RunStatus.Killed => 2 + random.Next(6), RunStatus.Failed => 1, _ => Epochs };
+        for (var epoch = 1; epoch <= last; epoch++)
         {
             clock.Advance(TimeSpan.FromSeconds((model == "vgg16" ? 95 : 31) * 32.0 / batch + random.NextDouble() * 4));
             var progress = 1 - Math.Exp(-speed * epoch);
@@ -99,15 +124,23 @@ internal static class ExampleRuns
             }
         }
 
+        if (status != RunStatus.Finished)
+        {
+            run.SetTag(status == RunStatus.Killed ? RunTags.StopReason : RunTags.Error, status == RunStatus.Killed ? "interrupted" : "simulated: out of memory in epoch 2");
+            run.End(status);
+            clock.Advance(TimeSpan.FromSeconds(20));
+            return;
+        }
+
         // Evaluation of the restored best weights.
         var final = ceiling - 0.01 + random.NextDouble() * 0.01;
         double sumP = 0, sumR = 0, sumF = 0;
-        foreach (var name in Classes)
+        foreach (var label in Classes)
         {
             var p = Math.Clamp(final + (random.NextDouble() - 0.5) * 0.12, 0, 1);
             var r = Math.Clamp(final + (random.NextDouble() - 0.5) * 0.12, 0, 1);
-            run.LogMetric(RunMetrics.PrecisionPrefix + name, p, step: bestEpoch);
-            run.LogMetric(RunMetrics.RecallPrefix + name, r, step: bestEpoch);
+            run.LogMetric(RunMetrics.PrecisionPrefix + label, p, step: bestEpoch);
+            run.LogMetric(RunMetrics.RecallPrefix + label, r, step: bestEpoch);
             sumP += p;
             sumR += r;
             sumF += p + r == 0 ? 0 : 2 * p * r / (p + r);

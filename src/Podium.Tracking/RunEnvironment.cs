@@ -10,8 +10,12 @@ namespace Podium.Tracking;
 /// <param name="Host">The machine's name.</param>
 public sealed record RunEnvironment(string Os, string Cpu, string Runtime, string PodiumVersion, string Host)
 {
-    /// <summary>Describes the current process's machine.</summary>
-    public static RunEnvironment Capture() => new(
+    private static readonly Lazy<RunEnvironment> Machine = new(Describe);
+
+    /// <summary>Describes the current process's machine (read once per process: it does not change under a running process).</summary>
+    public static RunEnvironment Capture() => Machine.Value;
+
+    private static RunEnvironment Describe() => new(
         RuntimeInformation.OSDescription,
         $"{CpuModel()} ({Environment.ProcessorCount} logical cores, {RuntimeInformation.ProcessArchitecture})",
         RuntimeInformation.FrameworkDescription,

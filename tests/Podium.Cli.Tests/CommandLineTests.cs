@@ -266,8 +266,29 @@ public sealed class CommandLineTests : IDisposable
 
         Assert.Equal(0, code);
         Assert.Contains("already holds the example's 12 simulated runs", output, StringComparison.Ordinal);
-        Assert.Contains("12 of 12 runs", output, StringComparison.Ordinal);
+        Assert.Contains("12 of 12 finished runs", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_example_makes_as_many_runs_as_asked_some_killed_or_failed_and_the_board_ranks_the_finished()
+    {
+        var (code, output, error) = PodiumProcess.Run(_folder, "example", "--runs", "300", "--store", "big");
+
+        Assert.True(code == 0, error);
+        Assert.Matches(@"^wrote 300 simulated runs to \S+ in [0-9.]+ s\n", output);
+        using var tracker = global::Podium.Tracking.Tracker.OpenExisting(Path.Combine(_folder, "big"));
+        var runs = tracker.SearchRuns(null);
+        Assert.Equal(300, runs.Count);
+        var finished = runs.Count(r => r.Info.Status == global::Podium.Tracking.RunStatus.Finished);
+        Assert.InRange(finished, 250, 299);
+        Assert.Contains(runs, r => r.Info.Status == global::Podium.Tracking.RunStatus.Killed);
+        Assert.Contains($"50 of {finished} finished runs", output, StringComparison.Ordinal);
+        var all = PodiumProcess.Run(_folder, "board", "--status", "all", "--format", "csv", "--columns", "run,status", "--store", "big").Out;
+        Assert.Equal(301, all.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal((2, "podium: --runs must be between 1 and 1,000,000, got 0\n"), Pick(PodiumProcess.Run(_folder, "example", "--runs", "0", "--store", "none")));
+    }
+
+    private static (int, string) Pick((int ExitCode, string Out, string Err) result) => (result.ExitCode, result.Err);
 
     [Fact]
     public void Reading_a_store_that_does_not_exist_says_so_and_creates_nothing()
