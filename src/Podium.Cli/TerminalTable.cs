@@ -39,6 +39,35 @@ internal static class TerminalTable
         }
     }
 
+    /// <summary>
+    /// Writes a line of text; on a terminal, a line longer than the width is broken after a space or a comma (or, with
+    /// neither, where it must), its further lines indented by <paramref name="indent"/> spaces, so no word is split by
+    /// the terminal's own wrapping.
+    /// </summary>
+    public static void WriteWrapped(TextWriter output, string line, int indent = 2)
+    {
+        if (Width(output) is not { } width || line.Length <= width)
+        {
+            output.WriteLine(line);
+            return;
+        }
+
+        var room = width;
+        var rest = line;
+        var pad = "";
+        while (pad.Length + rest.Length > width)
+        {
+            room = width - pad.Length;
+            var cut = rest.LastIndexOfAny([' ', ','], room - 1);
+            cut = cut <= 0 ? room : cut + 1;
+            output.WriteLine(pad + rest[..cut].TrimEnd());
+            rest = rest[cut..].TrimStart();
+            pad = new string(' ', Math.Min(indent, width / 2));
+        }
+
+        output.WriteLine(pad + rest);
+    }
+
     /// <summary>A line for under a table: cut to the terminal's width when <paramref name="output"/> is a terminal.</summary>
     public static string Fitted(TextWriter output, string line) => Width(output) is { } width ? Cut(line, width) : line;
 

@@ -113,7 +113,7 @@ internal static class BoardCommand
             {
                 using var writer = new StreamWriter(path);
                 WriteTo(writer, table, kind);
-                output.WriteLine($"wrote {table.Rows.Count} runs to {path}");
+                TerminalTable.WriteWrapped(output, $"wrote {table.Rows.Count} runs to {path}");
             }
             else
             {
@@ -163,7 +163,7 @@ internal static class BoardCommand
 
         if (table.Rows.Count == 0)
         {
-            writer.WriteLine($"no {runs} match: {table.Asked}");
+            TerminalTable.WriteWrapped(writer, $"no {runs} match: {table.Asked}");
             return;
         }
 

@@ -51,10 +51,10 @@ internal static class DemoCommand
             Directory.CreateDirectory(target);
             File.WriteAllText(Path.Combine(target, "leaderboard.csv"), table.ToCsv());
             File.WriteAllText(Path.Combine(target, "leaderboard.html"), table.ToHtml($"Podium demo: {sweep.Data.DisplayName}"));
-            output.WriteLine($"wrote {table.Rows.Count} runs to {Path.Combine(target, "leaderboard.csv")} and {Path.Combine(target, "leaderboard.html")} in {clock.Elapsed.TotalSeconds:F0} s");
+            TerminalTable.WriteWrapped(output, $"wrote {table.Rows.Count} runs to {Path.Combine(target, "leaderboard.csv")} and {Path.Combine(target, "leaderboard.html")} in {clock.Elapsed.TotalSeconds:F0} s");
             if (table.Runs.Count > 0)
             {
-                output.WriteLine($"next: podium show {table.Runs[0].Info.Id[..8]} · podium reproduce {table.Runs[0].Info.Id[..8]} · podium compare {string.Join(' ', table.Runs.Take(2).Select(r => r.Info.Id[..8]))} · podium serve (the web UI)");
+                TerminalTable.WriteWrapped(output, $"next: podium show {table.Runs[0].Info.Id[..8]} · podium reproduce {table.Runs[0].Info.Id[..8]} · podium compare {string.Join(' ', table.Runs.Take(2).Select(r => r.Info.Id[..8]))} · podium serve (the web UI)");
             }
 
             return code;

@@ -49,13 +49,13 @@ internal static class ExampleCommand
             if (existing > 0)
             {
                 // Running the example again shows it again; it does not pile up copies of the same runs.
-                output.WriteLine($"{tracker.Store.Location} already holds the example's {existing} simulated runs");
+                TerminalTable.WriteWrapped(output, $"{tracker.Store.Location} already holds the example's {existing} simulated runs");
             }
             else
             {
                 var stopwatch = System.Diagnostics.Stopwatch.StartNew();
                 var written = ExampleRuns.Write(tracker, clock, parsed.GetValue(seed), parsed.GetValue(runs));
-                output.WriteLine($"wrote {written} simulated runs to {tracker.Store.Location} in {stopwatch.Elapsed.TotalSeconds:F1} s");
+                TerminalTable.WriteWrapped(output, $"wrote {written} simulated runs to {tracker.Store.Location} in {stopwatch.Elapsed.TotalSeconds:F1} s");
             }
 
             output.WriteLine();
@@ -63,7 +63,7 @@ internal static class ExampleCommand
                 experiment: ExampleRuns.Experiment, scope: LeaderboardTable.Ranked());
             BoardCommand.WriteTable(output, table, runs: "finished runs");
             output.WriteLine();
-            output.WriteLine($"next: podium board --store {location} --format html --output leaderboard.html");
+            TerminalTable.WriteWrapped(output, $"next: podium board --store {location} --format html --output leaderboard.html");
             return 0;
         });
         return command;

@@ -23,7 +23,7 @@ internal static class ExperimentsCommand
             var experiments = tracker.Store.ListExperiments();
             if (experiments.Count == 0)
             {
-                output.WriteLine($"no experiments in {tracker.Store.Location}");
+                TerminalTable.WriteWrapped(output, $"no experiments in {tracker.Store.Location}");
                 return 0;
             }
 

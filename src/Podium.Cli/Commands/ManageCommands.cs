@@ -35,7 +35,7 @@ internal static class ManageCommands
             using var tracker = PodiumCommand.OpenTracker(parsed);
             var found = PodiumCommand.FindRun(tracker, parsed.GetValue(run)!);
             tracker.Store.UpdateRun(found.Info.Id, new RunUpdate(Name: text));
-            output.WriteLine($"renamed run {found.Info.Id[..8]}: {found.Info.Name} → {text}");
+            TerminalTable.WriteWrapped(output, $"renamed run {found.Info.Id[..8]}: {found.Info.Name} → {text}");
             return 0;
         });
         return command;
@@ -68,11 +68,11 @@ internal static class ManageCommands
                     break;
                 case { Length: 0 }:
                     tracker.Store.DeleteTag(found.Info.Id, RunTags.Note);
-                    output.WriteLine($"removed the note of run {found.Info.Id[..8]}");
+                    TerminalTable.WriteWrapped(output, $"removed the note of run {found.Info.Id[..8]}");
                     break;
                 case { } description:
                     Log(tracker, found, [new(RunTags.Note, description)]);
-                    output.WriteLine($"noted run {found.Info.Id[..8]} ({found.Info.Name})");
+                    TerminalTable.WriteWrapped(output, $"noted run {found.Info.Id[..8]} ({found.Info.Name})");
                     break;
             }
 
@@ -92,7 +92,7 @@ internal static class ManageCommands
             using var tracker = PodiumCommand.OpenTracker(parsed);
             var found = PodiumCommand.FindRun(tracker, parsed.GetValue(run)!);
             Log(tracker, found, pairs);
-            output.WriteLine($"tagged run {found.Info.Id[..8]}: {string.Join(", ", pairs.Select(p => $"{p.Key}={p.Value}"))}");
+            TerminalTable.WriteWrapped(output, $"tagged run {found.Info.Id[..8]}: {string.Join(", ", pairs.Select(p => $"{p.Key}={p.Value}"))}");
             return 0;
         });
         return command;
@@ -124,7 +124,7 @@ internal static class ManageCommands
                 tracker.Store.DeleteTag(found.Info.Id, key);
             }
 
-            output.WriteLine($"removed from run {found.Info.Id[..8]}: {string.Join(", ", asked)}");
+            TerminalTable.WriteWrapped(output, $"removed from run {found.Info.Id[..8]}: {string.Join(", ", asked)}");
             return 0;
         });
         return command;
@@ -150,7 +150,7 @@ internal static class ManageCommands
                 tracker.Store.UpdateRun(run.Info.Id, new RunUpdate(Experiment: target));
             }
 
-            output.WriteLine($"moved {Runs(found)} to experiment {target}");
+            TerminalTable.WriteWrapped(output, $"moved {Runs(found)} to experiment {target}");
             return 0;
         });
         return command;
@@ -179,7 +179,7 @@ internal static class ManageCommands
                 tracker.Store.SetDeleted(run.Info.Id, deleted: true);
             }
 
-            output.WriteLine($"moved {Runs(found)} to the trash; podium restore brings them back, podium gc deletes them for good");
+            TerminalTable.WriteWrapped(output, $"moved {Runs(found)} to the trash; podium restore brings them back, podium gc deletes them for good");
             return 0;
         });
         return command;

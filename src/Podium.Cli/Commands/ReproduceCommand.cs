@@ -33,7 +33,7 @@ internal static class ReproduceCommand
             var original = PodiumCommand.FindRun(board.Tracker, parsed.GetValue(run)!);
 
             using var interrupts = new Interrupts(error);
-            output.WriteLine($"reproducing {original.Info.Name} ({original.Info.Id[..8]}) from its recorded spec");
+            TerminalTable.WriteWrapped(output, $"reproducing {original.Info.Name} ({original.Info.Id[..8]}) from its recorded spec");
             ReproductionReport report;
             try
             {
@@ -53,11 +53,11 @@ internal static class ReproduceCommand
             };
             if (report.Identical)
             {
-                output.WriteLine($"bit-identical: all {report.Metrics} metrics ({report.Points} values) of run {report.RunId[..8]} match {report.OriginalRunId[..8]}{weights}");
+                TerminalTable.WriteWrapped(output, $"bit-identical: all {report.Metrics} metrics ({report.Points} values) of run {report.RunId[..8]} match {report.OriginalRunId[..8]}{weights}");
                 return 0;
             }
 
-            output.WriteLine($"not identical: first difference {report.FirstDifference} (run {report.RunId[..8]} against {report.OriginalRunId[..8]}){weights}");
+            TerminalTable.WriteWrapped(output, $"not identical: first difference {report.FirstDifference} (run {report.RunId[..8]} against {report.OriginalRunId[..8]}){weights}");
             return Differs;
         });
         return command;

@@ -48,7 +48,7 @@ internal static class RunCommand
             var (code, _) = Execute(board, prepared, parsed.GetValue(parent), tagValues, output, interrupts.Token, threads, parsed.GetValue(quiet));
             if (code == 0 && !parsed.GetValue(quiet))
             {
-                output.WriteLine($"store: {board.Tracker.Store.Location}");
+                TerminalTable.WriteWrapped(output, $"store: {board.Tracker.Store.Location}");
             }
 
             return code;
@@ -79,7 +79,7 @@ internal static class RunCommand
         training.ApplyThreads();
         var file = prepared.File;
         using var run = board.StartRun(prepared, parent, tags);
-        chatty.WriteLine($"run {run.Run.Id[..8]} {file.Run.DisplayName} on {file.Data.DisplayName} ({run.Run.Info.Experiment})");
+        TerminalTable.WriteWrapped(chatty, $"run {run.Run.Id[..8]} {file.Run.DisplayName} on {file.Data.DisplayName} ({run.Run.Info.Experiment})");
         try
         {
             run.Build();
@@ -88,13 +88,13 @@ internal static class RunCommand
         catch (OperationCanceledException)
         {
             var epochs = board.Tracker.Store.GetRun(run.Run.Id)?.Metrics.GetValueOrDefault(RunMetrics.ValLoss)?.LastStep ?? 0;
-            output.WriteLine($"run {run.Run.Id[..8]} killed after {epochs} finished epoch(s); they are kept in the store");
+            TerminalTable.WriteWrapped(output, $"run {run.Run.Id[..8]} killed after {epochs} finished epoch(s); they are kept in the store");
             return (Interrupted, run.Run.Id);
         }
 
         run.Outputs();
         var report = run.Report!;
-        output.WriteLine($"run {run.Run.Id[..8]} finished in {clock.Elapsed.TotalSeconds:F1} s: accuracy {LeaderboardFormat.Number(report.Accuracy)}, macro F1 {LeaderboardFormat.Number(report.Macro.F1)}, ROC AUC {LeaderboardFormat.Number(report.MacroRoc.Auc)}"
+        TerminalTable.WriteWrapped(output, $"run {run.Run.Id[..8]} finished in {clock.Elapsed.TotalSeconds:F1} s: accuracy {LeaderboardFormat.Number(report.Accuracy)}, macro F1 {LeaderboardFormat.Number(report.Macro.F1)}, ROC AUC {LeaderboardFormat.Number(report.MacroRoc.Auc)}"
             + (run.TestReport is { } test ? $"; test accuracy {LeaderboardFormat.Number(test.Accuracy)} on {test.Count} images" : ""));
         if (!quiet)
         {

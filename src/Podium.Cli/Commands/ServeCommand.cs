@@ -44,7 +44,7 @@ internal static class ServeCommand
             {
                 await app.StartAsync(cancellation);
                 var store = app.Services.GetRequiredService<ITrackingStore>().Location;
-                output.WriteLine($"podium serve: listening on {string.Join(", ", app.Urls)} over the store {store} (Ctrl+C stops)");
+                TerminalTable.WriteWrapped(output, $"podium serve: listening on {string.Join(", ", app.Urls)} over the store {store} (Ctrl+C stops)");
                 await app.WaitForShutdownAsync(cancellation);
             }
 

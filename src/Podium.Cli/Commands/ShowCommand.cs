@@ -39,7 +39,7 @@ internal static class ShowCommand
     private static void Write(TextWriter output, RunRecord run, IReadOnlyList<ArtifactInfo> artifacts)
     {
         var info = run.Info;
-        output.WriteLine($"run {info.Name} ({info.Id})");
+        TerminalTable.WriteWrapped(output, $"run {info.Name} ({info.Id})");
         Line(output, "experiment", info.Experiment);
         Line(output, "status", info.Status.ToText() + (info.TrashedTime is { } trashed ? $" (in the trash since {Time(trashed)}; podium restore {info.Id[..8]} brings it back)" : ""));
         if (run.Tags.TryGetValue(RunTags.Note, out var note))
@@ -87,7 +87,7 @@ internal static class ShowCommand
         {
             var data = use.Dataset;
             output.WriteLine();
-            output.WriteLine($"data ({use.Role}): {data.Name}");
+            TerminalTable.WriteWrapped(output, $"data ({use.Role}): {data.Name}");
             Line(output, "fingerprint", data.Fingerprint);
             Line(output, "source", data.Source);
             Line(output, "classes", $"{data.ClassNames.Count}: {string.Join(", ", data.ClassNames)}");
@@ -102,7 +102,7 @@ internal static class ShowCommand
         if (run.Model is { } model)
         {
             output.WriteLine();
-            output.WriteLine($"network: {model.Name}");
+            TerminalTable.WriteWrapped(output, $"network: {model.Name}");
             Line(output, "parameters", $"{model.TotalParameters:N0} ({model.TrainableParameters:N0} trainable)");
             Line(output, "weights", $"{model.WeightBytes:N0} bytes");
         }
@@ -115,7 +115,8 @@ internal static class ShowCommand
         }
     }
 
-    private static void Line(TextWriter output, string label, string value) => output.WriteLine($"  {label,-14} {value}");
+    // A long value (a machine, a path, augmentation settings) goes on under itself, so the labels stay a column.
+    private static void Line(TextWriter output, string label, string value) => TerminalTable.WriteWrapped(output, $"  {label,-14} {value}", indent: 17);
 
     private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 

@@ -54,7 +54,7 @@ internal static class SweepCommand
         var resolved = TrackingStores.Resolve(location);
         var store = resolved.Contains("://", StringComparison.Ordinal) ? resolved : Path.GetFullPath(resolved);
         var clock = Stopwatch.StartNew();
-        output.WriteLine($"sweep {sweep.Name}: {sweep.Method.ToString().ToLowerInvariant()}, {sweep.Candidates().Count} candidates, {workers} worker(s), ranked by {sweep.Metric} ({(sweep.Maximize ? "higher" : "lower")} is better)");
+        TerminalTable.WriteWrapped(output, $"sweep {sweep.Name}: {sweep.Method.ToString().ToLowerInvariant()}, {sweep.Candidates().Count} candidates, {workers} worker(s), ranked by {sweep.Metric} ({(sweep.Maximize ? "higher" : "lower")} is better)");
         SweepOutcome outcome;
         try
         {
@@ -68,11 +68,11 @@ internal static class SweepCommand
         }
         catch (OperationCanceledException)
         {
-            output.WriteLine($"sweep {sweep.Name} interrupted; start it again to run the trials not yet finished");
+            TerminalTable.WriteWrapped(output, $"sweep {sweep.Name} interrupted; start it again to run the trials not yet finished");
             return RunCommand.Interrupted;
         }
 
-        output.WriteLine($"sweep {sweep.Name} done in {clock.Elapsed.TotalSeconds:F1} s: {outcome.Ran} trial(s) run, {outcome.Skipped} already finished, {outcome.Failed} failed");
+        TerminalTable.WriteWrapped(output, $"sweep {sweep.Name} done in {clock.Elapsed.TotalSeconds:F1} s: {outcome.Ran} trial(s) run, {outcome.Skipped} already finished, {outcome.Failed} failed");
         var ranked = SweepBoard.Find(board.Tracker, outcome.ParentRunId);
         var table = board.Table(ranked.Query(), ranked.Columns);
         if (table.Rows.Count > 0)
@@ -82,7 +82,7 @@ internal static class SweepCommand
 
         if (outcome.Best is { } best)
         {
-            output.WriteLine($"best: {best.Name} ({best.RunId[..8]}), {sweep.Metric} {LeaderboardFormat.Number(best.Score)}; sweep run {outcome.ParentRunId[..8]}");
+            TerminalTable.WriteWrapped(output, $"best: {best.Name} ({best.RunId[..8]}), {sweep.Metric} {LeaderboardFormat.Number(best.Score)}; sweep run {outcome.ParentRunId[..8]}");
         }
 
         return outcome.Failed > 0 ? 1 : 0;
