@@ -120,25 +120,32 @@ public sealed class ProgressBar(TextWriter output, bool terminal, int? width = n
     }
 
     /// <summary>
-    /// The head and " - "-joined parts as one line, or (past <c>width</c>) as several, each as long as fits, broken only
-    /// between parts; lines after the first are indented two spaces.
+    /// The head and " - "-joined parts as one line; past <c>width</c>, the head alone (its timing then moves no break)
+    /// and the parts on lines of their own, each as long as fits, broken only between parts and indented two spaces.
     /// </summary>
     private List<string> Lines(string head, IEnumerable<string> parts)
     {
-        var lines = new List<string> { head };
-        foreach (var part in parts)
+        var all = parts.ToList();
+        var whole = string.Join(" - ", [head, .. all]);
+        if (width is not { } w || whole.Length <= w - 1)
         {
-            var joined = lines[^1] + " - " + part;
-            if (width is { } w && joined.Length > w - 1 && lines[^1].Trim().Length > 0)
-            {
-                lines.Add("  " + part);
-            }
-            else
-            {
-                lines[^1] = joined;
-            }
+            return [whole];
         }
 
+        var lines = new List<string> { head };
+        var line = "";
+        foreach (var part in all)
+        {
+            if (line.Length > 0 && line.Length + 3 + part.Length > w - 1)
+            {
+                lines.Add(line);
+                line = "";
+            }
+
+            line = line.Length == 0 ? "  " + part : line + " - " + part;
+        }
+
+        lines.Add(line);
         return lines;
     }
 
