@@ -128,7 +128,8 @@ internal static class BoardCommand
     }
 
     /// <summary>The leaderboard as a terminal table, with a footer giving the count and the query.</summary>
-    public static void WriteTable(TextWriter writer, LeaderboardTable table, bool wide = false, string runs = "runs")
+    /// <remarks>Without <paramref name="footer"/>, the count and query line is left out (a table of one run just trained).</remarks>
+    public static void WriteTable(TextWriter writer, LeaderboardTable table, bool wide = false, string runs = "runs", bool footer = true)
     {
         TerminalTable.Write(
             writer,
@@ -136,6 +137,11 @@ internal static class BoardCommand
             table.Rows.Select(row => (IReadOnlyList<string>)row.Select((v, i) => LeaderboardFormat.Display(v, table.Columns[i].Kind)).ToList()),
             wide,
             "--wide shows them");
+        if (!footer)
+        {
+            return;
+        }
+
         var more = table.Rows.Count < table.Matching ? " · --limit N shows more" : "";
         writer.WriteLine(TerminalTable.Fitted(writer, $"{table.Rows.Count} of {table.Matching} {runs} · {table.Asked}{more}"));
     }

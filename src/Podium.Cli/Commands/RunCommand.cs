@@ -99,7 +99,7 @@ internal static class RunCommand
         if (!quiet)
         {
             var row = board.Table(new RunQuery(Field.Attribute("run_id").Is(run.Run.Id), [], null), LeaderboardColumn.CompactNames);
-            BoardCommand.WriteTable(output, row);
+            BoardCommand.WriteTable(output, row, footer: false);
         }
 
         return (0, run.Run.Id);
