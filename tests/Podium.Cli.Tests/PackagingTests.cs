@@ -110,22 +110,5 @@ public sealed class PackagingTests : IDisposable
 
     private static string Repository => SourceTree.Root;
 
-    /// <summary>Runs the dotnet CLI and returns its output; fails the test with the output when it fails.</summary>
-    private static string Dotnet(string workingDirectory, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet", arguments) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish in 5 minutes");
-        }
-
-        Assert.True(process.ExitCode == 0, $"dotnet {string.Join(' ', arguments)} failed ({process.ExitCode}):\n{output}\n{error.Result}");
-        return output;
-    }
+    private static string Dotnet(string workingDirectory, params string[] arguments) => PodiumProcess.Dotnet(workingDirectory, TimeSpan.FromMinutes(5), arguments);
 }

@@ -6,6 +6,29 @@ namespace Podium.Cli.Tests;
 /// <summary>Runs the real podium command as a child process.</summary>
 public static partial class PodiumProcess
 {
+    /// <summary>
+    /// Runs the dotnet CLI (or a program under it) outside any store setting of the tests' own environment and returns
+    /// its standard output; fails the test with both outputs when it exits non-zero, and kills it past <paramref name="limit"/>.
+    /// </summary>
+    public static string Dotnet(string workingDirectory, TimeSpan limit, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet", arguments) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment.Remove("PODIUM_TRACKING_URI");
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        if (!process.WaitForExit(limit))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish in {limit}");
+        }
+
+        Xunit.Assert.True(process.ExitCode == 0, $"dotnet {string.Join(' ', arguments)} failed ({process.ExitCode}):\n{output}\n{error.Result}");
+        return output;
+    }
+
     public static (int ExitCode, string Out, string Err) Run(string workingDirectory, params string[] arguments) =>
         RunWith(workingDirectory, new Dictionary<string, string>(), arguments);
 

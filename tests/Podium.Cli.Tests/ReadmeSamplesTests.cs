@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Podium.Tests;
 using Xunit;
@@ -54,14 +53,14 @@ public sealed partial class ReadmeSamplesTests : IDisposable
         {
             // Each project on its own (a solution would build the references in its own configuration, not this one);
             // the libraries are already built, so only the sample compiles.
-            Dotnet(_folder.File($"sample{i + 1}"), TimeSpan.FromMinutes(5), "build", "-c", Configuration, "--no-dependencies", "-p:TreatWarningsAsErrors=false");
+            PodiumProcess.Dotnet(_folder.File($"sample{i + 1}"), TimeSpan.FromMinutes(5), "build", "-c", Configuration, "--no-dependencies", "-p:TreatWarningsAsErrors=false");
         }
 
         for (var i = 0; i < blocks.Count; i++)
         {
             var work = Directory.CreateDirectory(_folder.File($"run{i + 1}")).FullName;
             var program = Path.Combine(_folder.File($"sample{i + 1}"), "bin", Configuration, "net10.0", $"sample{i + 1}.dll");
-            var output = Dotnet(work, TimeSpan.FromMinutes(3), program);
+            var output = PodiumProcess.Dotnet(work, TimeSpan.FromMinutes(3), program);
             Assert.DoesNotContain("Exception", output, StringComparison.Ordinal);
         }
 
@@ -69,26 +68,6 @@ public sealed partial class ReadmeSamplesTests : IDisposable
         Assert.True(File.Exists(_folder.File("run1/best.safetensors")));
         Assert.StartsWith("epoch,accuracy,learning_rate,loss,val_accuracy,val_loss\r\n", File.ReadAllText(_folder.File("run1/training.csv")), StringComparison.Ordinal);
         Assert.True(File.Exists(_folder.File("run4/leaderboard.html")));
-    }
-
-    /// <summary>Runs dotnet (or a program under it) and returns its output; fails the test with the output when it fails.</summary>
-    private static string Dotnet(string workingDirectory, TimeSpan limit, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet", arguments) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment.Remove("PODIUM_TRACKING_URI");
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(limit))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish in {limit}");
-        }
-
-        Assert.True(process.ExitCode == 0, $"dotnet {string.Join(' ', arguments)} failed ({process.ExitCode}):\n{output}\n{error.Result}");
-        return output + error.Result;
     }
 
     [GeneratedRegex(@"^```csharp\n(.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
