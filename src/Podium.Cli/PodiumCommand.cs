@@ -72,7 +72,8 @@ internal static class PodiumCommand
             // The most specific error first: "unrecognized 'x'" says more than "required command was not provided".
             var first = parsed.Errors.OrderBy(e => e.Message.StartsWith("Required command", StringComparison.Ordinal)).First();
             var message = string.Join(' ', first.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-            error.WriteLine($"podium: {message}{Suggestion(parsed, command)} (see '{name} --help')");
+            var suggestion = Suggestion(parsed, command);
+            error.WriteLine($"podium: {(suggestion.Length > 0 ? message.TrimEnd('.') : message)}{suggestion} (see '{name} --help')");
             return BadInput;
         }
 

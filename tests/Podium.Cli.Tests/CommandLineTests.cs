@@ -135,6 +135,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(2, code);
         var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(suggestion, line, StringComparison.Ordinal);
+        Assert.DoesNotContain(".;", line, StringComparison.Ordinal);
     }
 
     [Theory]
