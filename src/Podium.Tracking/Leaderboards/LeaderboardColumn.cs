@@ -202,15 +202,10 @@ public sealed record LeaderboardColumn(string Name, string Header, ColumnKind Ki
         return new PerClassValues(order.Select(c => KeyValuePair.Create(c, found[c])).ToList());
     }
 
-    /// <summary>A recorded augmentation stage as JSON (an object in JSON output, compact text elsewhere); "none" when there is none.</summary>
-    private static object Augmentations(string? json)
+    /// <summary>A recorded augmentation stage as a JSON object (empty when there is none, shown as "none").</summary>
+    private static JsonElement Augmentations(string? json)
     {
-        if (json is null)
-        {
-            return "none";
-        }
-
-        using var document = JsonDocument.Parse(json);
+        using var document = JsonDocument.Parse(json ?? "{}");
         return document.RootElement.Clone();
     }
 }

@@ -39,6 +39,7 @@ public static class LeaderboardFormat
         long l => l.ToString(CultureInfo.InvariantCulture),
         string s => s,
         PerClassValues p => string.Join(", ", p.Values.Select(c => c.Key + " " + Number(c.Value))),
+        JsonElement { ValueKind: JsonValueKind.Object } j when !j.EnumerateObject().Any() => "none",
         JsonElement j => JsonSerializer.Serialize(j),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };

@@ -182,4 +182,18 @@ public sealed class LeaderboardRenderingTests : IDisposable
         Assert.Equal(f1, row.GetProperty("macro_f1").GetDouble());
         Assert.Equal(75, row.GetProperty("duration").GetDouble());
     }
+
+    [Fact]
+    public void No_augmentation_is_an_empty_object_in_json_and_none_for_people()
+    {
+        using var run = _tracker.StartRun("plain", "no-augmentation");
+        run.LogDataset(new DatasetRecord("plain", new string('e', 64), new Dictionary<string, SplitShape>(), ["a", "b"], "test"), "train");
+        run.End();
+
+        var board = _tracker.Leaderboard(experiment: "plain", columns: ["run", "augmentations"]);
+
+        using var json = System.Text.Json.JsonDocument.Parse(board.ToJson());
+        Assert.Empty(json.RootElement.GetProperty("rows")[0].GetProperty("augmentations").EnumerateObject());
+        Assert.Contains("| no-augmentation | none |", board.ToMarkdown(), StringComparison.Ordinal);
+    }
 }

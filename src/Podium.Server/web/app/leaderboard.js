@@ -257,6 +257,7 @@ function widths(holder, sample) {
 function displayed(name, value) {
   if (name === "run_id" && value) return value.slice(0, 8);
   if (name === "duration" && typeof value === "number") return duration(value);
+  if (name === "augmentations" && value && typeof value === "object" && Object.keys(value).length === 0) return "none";
   if ((name === "precision" || name === "recall") && value && typeof value === "object") {
     return Object.entries(value).map(([c, v]) => `${c} ${show(v)}`).join(", ");
   }
