@@ -71,9 +71,12 @@ public sealed class Leaderboard : IDisposable
         return new(Tracker, data, file.Run, parentRunId, tags, file.ToJson());
     }
 
-    /// <summary>The ranked table of runs.</summary>
+    /// <summary>
+    /// The ranked table of runs: finished runs, no sweep's own run and no reproduction, unless the filter names the
+    /// status or the reproduces tag (<see cref="LeaderboardTable.RankedFor"/>), as <c>podium board</c> ranks them.
+    /// </summary>
     public LeaderboardTable Table(string? filter = null, string? orderBy = null, IReadOnlyList<string>? columns = null, int? limit = null, string? experiment = null) =>
-        Tracker.Leaderboard(filter, orderBy ?? "metrics.val_accuracy DESC", columns, limit, experiment);
+        Tracker.Leaderboard(filter, orderBy ?? "metrics.val_accuracy DESC", columns, limit, experiment, LeaderboardTable.RankedFor(filter));
 
     /// <summary>The leaderboard of the runs a query built in code selects (<see cref="Field.Is"/>, <see cref="RunQuery.And"/>).</summary>
     public LeaderboardTable Table(RunQuery query, IReadOnlyList<string>? columns = null) => Tracker.Leaderboard(query, columns);

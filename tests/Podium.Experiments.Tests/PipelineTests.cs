@@ -92,6 +92,10 @@ public sealed class PipelineTests : IDisposable
         Assert.NotNull(record.Model);
         Assert.Equal(2, record.Datasets.Count);
         Assert.Equal("interrupted", record.Tags[RunTags.StopReason]);
+
+        // The library's leaderboard ranks finished runs, as podium board does; a filter on the status shows this one.
+        Assert.Empty(board.Table().Runs);
+        Assert.Equal(run.Run.Id, Assert.Single(board.Table("attributes.status = 'killed'").Runs).Info.Id);
     }
 
     [Theory]

@@ -27,6 +27,18 @@ public sealed class LeaderboardTable
         status is { } only ? Field.Attribute("status").Is(only) : null,
         reproductions ? null : Field.Tag(RunTags.Reproduces).IsNull())!;
 
+    /// <summary>
+    /// The default scope for a filter: <see cref="Ranked"/>, except that a filter naming <c>attributes.status</c> decides
+    /// the status itself and one naming <c>tags.podium.reproduces</c> lets reproductions in.
+    /// </summary>
+    public static Expr RankedFor(string? filter)
+    {
+        var named = KeyCheck.Fields(RunQuery.Parse(filter)).ToList();
+        return Ranked(
+            named.Any(f => f is { Kind: FieldKind.Attribute, Key: "status" }) ? null : RunStatus.Finished,
+            named.Any(f => f is { Kind: FieldKind.Tag, Key: RunTags.Reproduces }));
+    }
+
     private readonly Lazy<long> _matching;
 
     private LeaderboardTable(string query, IReadOnlyList<LeaderboardColumn> columns, IReadOnlyList<RunRecord> runs, int offset, Func<long> matching)
