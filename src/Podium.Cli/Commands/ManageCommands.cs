@@ -48,7 +48,7 @@ internal static class ManageCommands
         var command = new Command(
             "note",
             """
-            Describe a run in your own words (shown by podium show and the web UI), or print its description.
+            Describe a run in your own words (podium show prints it), or print its description.
 
             Examples:
               podium note 3fa2c1 "first run with the cleaned labels"

@@ -17,8 +17,9 @@ internal static class ReproduceCommand
             "reproduce",
             """
             Re-run a run from the spec it recorded, after checking that its data has the recorded fingerprint, then
-            compare every metric value bit for bit (timings excepted) and the final weights. The new run is tagged
-            podium.reproduces=RUN. Exit code 0 when identical, 3 when not.
+            compare every metric value bit for bit (timings excepted) and the final weights. The new run is named
+            NAME-repro and tagged podium.reproduces=RUN (podium board leaves it out unless --reproductions).
+            Exit code 0 when identical, 3 when not.
 
             Example:
               podium reproduce 7e31e631
