@@ -52,12 +52,11 @@ internal static class TerminalTable
             return;
         }
 
-        var room = width;
         var rest = line;
         var pad = "";
         while (pad.Length + rest.Length > width)
         {
-            room = width - pad.Length;
+            var room = width - pad.Length;
             var cut = rest.LastIndexOfAny([' ', ','], room - 1);
             cut = cut <= 0 ? room : cut + 1;
             output.WriteLine(pad + rest[..cut].TrimEnd());

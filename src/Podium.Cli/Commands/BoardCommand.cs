@@ -3,7 +3,6 @@ using Podium.Experiments.Sweeps;
 using Podium.Tracking;
 using Podium.Tracking.Leaderboards;
 using Podium.Tracking.Query;
-using Podium.Tracking.Schema;
 
 namespace Podium.Cli.Commands;
 
@@ -79,15 +78,15 @@ internal static class BoardCommand
             };
             var toTerminal = kind == LeaderboardFormatKind.Table && parsed.GetValue(file) is null;
             var userColumns = parsed.GetValue(columns)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var filterFields = KeyCheck.Fields(RunQuery.Parse(parsed.GetValue(filter))).ToList();
+            var query = RunQuery.Parse(parsed.GetValue(filter));
+            var filterFields = KeyCheck.Fields(query).ToList();
             using var tracker = PodiumCommand.OpenTracker(parsed);
 
             // What is ranked: finished runs unless --status (or a filter on the status) says otherwise; reproductions
             // only when asked for; a sweep's own run never; with --sweep, that sweep's trials by its own metric.
-            var only = parsed.GetValue(status) is { } asked ? Status(asked)
-                : filterFields.Any(f => f is { Kind: FieldKind.Attribute, Key: "status" }) ? null
-                : RunStatus.Finished;
-            var withReproductions = parsed.GetValue(reproductions) || filterFields.Any(f => f is { Kind: FieldKind.Tag, Key: RunTags.Reproduces });
+            var defaults = LeaderboardTable.RankedDefaults(query);
+            var only = parsed.GetValue(status) is { } asked ? Status(asked) : defaults.Status;
+            var withReproductions = parsed.GetValue(reproductions) || defaults.Reproductions;
             var swept = parsed.GetValue(sweep) is { } name ? SweepBoard.Find(tracker, name) : null;
             var scope = swept is not null
                 ? RunQuery.And(Field.Attribute("parent_run_id").Is(swept.Parent.Info.Id), LeaderboardTable.Ranked(only, withReproductions))

@@ -28,24 +28,32 @@ public sealed class LeaderboardTable
         reproductions ? null : Field.Tag(RunTags.Reproduces).IsNull())!;
 
     /// <summary>
-    /// The default scope for a filter: <see cref="Ranked"/>, except that a filter naming <c>attributes.status</c> decides
-    /// the status itself and one naming <c>tags.podium.reproduces</c> lets reproductions in.
+    /// What <see cref="Ranked"/> takes for a query by default: finished runs, unless the filter names
+    /// <c>attributes.status</c> (then it decides the status itself); reproductions only when it names
+    /// <c>tags.podium.reproduces</c>.
     /// </summary>
-    public static Expr RankedFor(string? filter)
+    public static (RunStatus? Status, bool Reproductions) RankedDefaults(RunQuery query)
     {
-        var named = KeyCheck.Fields(RunQuery.Parse(filter)).ToList();
-        return Ranked(
+        var named = KeyCheck.Fields(query).ToList();
+        return (
             named.Any(f => f is { Kind: FieldKind.Attribute, Key: "status" }) ? null : RunStatus.Finished,
             named.Any(f => f is { Kind: FieldKind.Tag, Key: RunTags.Reproduces }));
     }
 
+    /// <summary>The default scope for a filter: <see cref="Ranked"/> with <see cref="RankedDefaults"/>.</summary>
+    public static Expr RankedFor(string? filter)
+    {
+        var (status, reproductions) = RankedDefaults(RunQuery.Parse(filter));
+        return Ranked(status, reproductions);
+    }
+
     private readonly Lazy<long> _matching;
 
-    private LeaderboardTable(string query, IReadOnlyList<LeaderboardColumn> columns, IReadOnlyList<RunRecord> runs, int offset, Func<long> matching)
+    private LeaderboardTable(string query, string asked, IReadOnlyList<LeaderboardColumn> columns, IReadOnlyList<RunRecord> runs, int offset, Func<long> matching)
     {
         Offset = offset;
         Query = query;
-        Asked = query;
+        Asked = asked;
         Columns = columns;
         Runs = runs;
         _matching = new Lazy<long>(matching);
@@ -56,7 +64,7 @@ public sealed class LeaderboardTable
     public string Query { get; }
 
     /// <summary>The query as it was asked, without the scope it ran in (e.g. finished runs only): what a footer repeats back.</summary>
-    public string Asked { get; private set; }
+    public string Asked { get; }
 
     /// <summary>The columns, in order.</summary>
     public IReadOnlyList<LeaderboardColumn> Columns { get; }
@@ -101,9 +109,7 @@ public sealed class LeaderboardTable
             Offset = offset != 0 ? offset : query.Offset,
             Experiment = experiment,
         };
-        var table = Build(store, asked with { Filter = RunQuery.And(scope, query.Filter) }, columns);
-        table.Asked = asked.ToString();
-        return table;
+        return Build(store, asked with { Filter = RunQuery.And(scope, query.Filter) }, columns, asked.ToString());
     }
 
     /// <summary>
@@ -112,7 +118,11 @@ public sealed class LeaderboardTable
     /// selects runs builds the query as a tree (<see cref="Field.Is"/>, <see cref="RunQuery.And"/>), never as text.
     /// </summary>
     /// <exception cref="QueryException">A column name is not valid.</exception>
-    public static LeaderboardTable Build(ITrackingStore store, RunQuery query, IReadOnlyList<string>? columns = null)
+    public static LeaderboardTable Build(ITrackingStore store, RunQuery query, IReadOnlyList<string>? columns = null) =>
+        Build(store, query, columns, asked: null);
+
+    /// <summary>Builds the table; <paramref name="asked"/> is the query as the user asked it (null: the whole query).</summary>
+    private static LeaderboardTable Build(ITrackingStore store, RunQuery query, IReadOnlyList<string>? columns, string? asked)
     {
         var resolved = (columns is { Count: > 0 } ? columns : LeaderboardColumn.DefaultNames).Select(LeaderboardColumn.Resolve).ToList();
         query = query with
@@ -127,7 +137,7 @@ public sealed class LeaderboardTable
             ? () => counted.Offset + runs.Count
             : () => store.CountRuns(counted);
         // The whole query as the query language writes it: what ran, scope included.
-        return new LeaderboardTable(query.ToString(), resolved, runs, query.Offset, matching);
+        return new LeaderboardTable(query.ToString(), asked ?? query.ToString(), resolved, runs, query.Offset, matching);
     }
 
     /// <summary>Writes the table in a format: csv, json, md (Markdown) or html.</summary>
