@@ -8,10 +8,12 @@ cd "$(dirname "$0")/.."
 has() {
   case "$1" in
     file) [ -e "$2" ] ;;
+    # A pattern some file must match, e.g. a server whose folder names its version.
+    glob) compgen -G "$2" >/dev/null ;;
     # A module with no file is a folder a removed package left behind (a namespace package), not the module.
     python) /usr/bin/python3 -c "import sys, $2; sys.exit(0 if getattr($2, '__file__', None) else 1)" >/dev/null 2>&1 ;;
     command) command -v "$2" >/dev/null 2>&1 ;;
-    *) echo "scripts/system-needs.txt: unknown check '$1' (use file, python or command)" >&2; exit 1 ;;
+    *) echo "scripts/system-needs.txt: unknown check '$1' (use file, glob, python or command)" >&2; exit 1 ;;
   esac
 }
 

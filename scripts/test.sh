@@ -11,7 +11,16 @@ if ! bash scripts/setup.sh; then
 fi
 
 results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+# A throwaway PostgreSQL cluster for the store tests, on 127.0.0.1 and a free port, as a non-root user; stopped at the end.
+postgres=$(mktemp -d)
+chmod 755 "$postgres"
+trap 'bash scripts/postgres.sh stop "$postgres/cluster"; rm -rf "$results" "$postgres"' EXIT
+if ! PODIUM_TEST_POSTGRES=$(bash scripts/postgres.sh start "$postgres/cluster"); then
+  echo "the throwaway PostgreSQL server did not start; no test ran"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+export PODIUM_TEST_POSTGRES
 
 if ! dotnet restore Podium.slnx --verbosity quiet || ! dotnet build Podium.slnx --configuration Release --no-restore --verbosity quiet; then
   echo "the build failed; no test ran"

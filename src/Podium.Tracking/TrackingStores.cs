@@ -2,7 +2,7 @@ using Podium.Tracking.Stores;
 
 namespace Podium.Tracking;
 
-/// <summary>Opens a store from a location: a folder or .db path (SQLite), or http(s)://host:port (a Podium server).</summary>
+/// <summary>Opens a store from a location: a folder or .db path (SQLite), postgresql://user@host:port/database (PostgreSQL), or http(s)://host:port (a Podium server).</summary>
 public static class TrackingStores
 {
     /// <summary>The environment variable that names the default store.</summary>
@@ -42,10 +42,14 @@ public static class TrackingStores
 
             return new HttpStore(server, Environment.GetEnvironmentVariable(TokenVariable) is { Length: > 0 } token ? token : Environment.GetEnvironmentVariable("PODIUM_TOKEN"));
         }
+        else if (PostgresLocation.Names(resolved))
+        {
+            return PostgresStore.Open(resolved, create);
+        }
         else if (resolved.Contains("://", StringComparison.Ordinal))
         {
             var scheme = resolved[..resolved.IndexOf("://", StringComparison.Ordinal)];
-            throw new StoreException($"store '{resolved}': the {scheme}:// scheme is not supported by this build; give a folder, a .db file or an http(s):// server");
+            throw new StoreException($"store '{PostgresLocation.Hide(resolved)}': the {scheme}:// scheme is not one Podium opens; give a folder, a .db file, a postgresql:// database or an http(s):// server");
         }
 
         return SqliteStore.Open(resolved, create);

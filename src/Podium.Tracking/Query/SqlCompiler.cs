@@ -37,7 +37,7 @@ internal sealed class SqlCompiler
 
         if (query.Offset > 0)
         {
-            sql.Append(query.Limit is null ? " LIMIT -1" : "").Append(" OFFSET ").Append(compiler.Add((long)query.Offset));
+            sql.Append(query.Limit is null ? " " + dialect.NoLimit : "").Append(" OFFSET ").Append(compiler.Add((long)query.Offset));
         }
 
         return (sql.ToString(), compiler.Parameters);
@@ -81,7 +81,7 @@ internal sealed class SqlCompiler
         OrExpr => Balanced(Chain(expr), " OR "),
         // A missing value makes a comparison unknown; NOT of unknown must still exclude the run,
         // so NOT is applied to "comparison is true", never to the raw comparison.
-        NotExpr not => $"(NOT coalesce({Compile(not.Inner)}, 0))",
+        NotExpr not => $"(NOT coalesce({Compile(not.Inner)}, FALSE))",
         ComparisonExpr c => Comparison(c.Field, c.Operator, c.Value),
         InExpr inExpr => In(inExpr),
         IsNullExpr isNull => IsNull(isNull),
@@ -130,7 +130,7 @@ internal sealed class SqlCompiler
     private string In(InExpr expr)
     {
         var any = Balanced(expr.Values.Select(v => Comparison(expr.Field, "=", v)).ToList(), 0, expr.Values.Count, " OR ");
-        return expr.Negated ? $"(NOT coalesce({any}, 1))" : any;
+        return expr.Negated ? $"(NOT coalesce({any}, TRUE))" : any;
     }
 
     private string Comparison(Field field, string op, Literal literal)
@@ -170,8 +170,8 @@ internal sealed class SqlCompiler
         };
         return op switch
         {
-            "LIKE" => $"{column} LIKE {value}",
-            "NOT LIKE" => $"{column} NOT LIKE {value}",
+            "LIKE" => _dialect.Like(column, value, negated: false),
+            "NOT LIKE" => _dialect.Like(column, value, negated: true),
             "ILIKE" => _dialect.ILike(column, value, negated: false),
             "NOT ILIKE" => _dialect.ILike(column, value, negated: true),
             _ => $"{column} {op} {value}",

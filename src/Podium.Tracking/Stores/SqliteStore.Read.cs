@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Podium.Tracking.Query;
@@ -215,64 +216,21 @@ internal sealed partial class SqliteStore
         var onlyParams = only is null ? "" : " AND key IN (SELECT value FROM json_each(@params))";
         var onlyMetrics = only is null ? "" :
             " AND (k.key IN (SELECT value FROM json_each(@metrics)) OR EXISTS (SELECT 1 FROM json_each(@prefixes) p WHERE substr(k.key, 1, length(p.value)) = p.value))";
-        var infos = new Dictionary<long, RunInfo>();
-        var parameters = keys.ToDictionary(k => k, _ => new Dictionary<string, ParamValue>(StringComparer.Ordinal));
-        var metrics = keys.ToDictionary(k => k, _ => new Dictionary<string, MetricSummary>(StringComparer.Ordinal));
-        var tags = keys.ToDictionary(k => k, _ => new Dictionary<string, string>(StringComparer.Ordinal));
-        var datasets = keys.ToDictionary(k => k, _ => new List<DatasetUse>());
-        var models = new Dictionary<long, ModelRecord>();
-
+        var records = new StoreRows.Builder(keys);
         const string InKeys = "IN (SELECT value FROM json_each(@keys))";
+        Read(connection, $"SELECT {StoreRows.InfoColumns} FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.pk {InKeys};", ids, records.AddInfo);
+        Read(connection, $"SELECT {StoreRows.ParamColumns} FROM params WHERE run_pk {InKeys}{onlyParams} ORDER BY run_pk, key;", ids, records.AddParam, projection);
         Read(connection, $"""
-            SELECT r.pk, r.id, r.name, e.name, r.status, r.start_time, r.end_time, r.seed, r.parent_run_id,
-                   r.git_commit, r.git_dirty, r.command_line, r.env_os, r.env_cpu, r.env_runtime, r.env_podium, r.env_host, r.trashed_at
-            FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.pk {InKeys};
-            """, ids, r =>
-        {
-            RunStatuses.TryParse(r.GetString(4), out var status);
-            infos[r.GetInt64(0)] = new RunInfo(
-                r.GetString(1), r.GetString(2), r.GetString(3), status, FromMs(r.GetInt64(5)),
-                r.IsDBNull(6) ? null : FromMs(r.GetInt64(6)),
-                r.IsDBNull(7) ? null : r.GetInt64(7),
-                r.IsDBNull(8) ? null : r.GetString(8),
-                new RunSource(r.IsDBNull(9) ? null : r.GetString(9), r.IsDBNull(10) ? null : r.GetInt64(10) != 0, r.GetString(11)),
-                new RunEnvironment(r.GetString(12), r.GetString(13), r.GetString(14), r.GetString(15), r.GetString(16)))
-            {
-                TrashedTime = r.IsDBNull(17) ? null : FromMs(r.GetInt64(17)),
-            };
-        });
-        Read(connection, $"SELECT run_pk, key, kind, text FROM params WHERE run_pk {InKeys}{onlyParams} ORDER BY run_pk, key;", ids, r =>
-            parameters[r.GetInt64(0)][r.GetString(1)] = ParamValue.FromStored((ParamKind)r.GetInt32(2), r.GetString(3)), projection);
-        Read(connection, $"""
-            SELECT s.run_pk, k.key, s.last, s.last_step, s.min, s.min_step, s.max, s.max_step, s.count
+            SELECT {StoreRows.SummaryColumns}
             FROM metric_summaries s JOIN metric_keys k ON k.id = s.key_id WHERE s.run_pk {InKeys}{onlyMetrics} ORDER BY s.run_pk, k.key;
-            """, ids, r =>
-        {
-            var key = r.GetString(1);
-            metrics[r.GetInt64(0)][key] = new MetricSummary(key, Real(r, 2), r.GetInt64(3), Real(r, 4), r.GetInt64(5), Real(r, 6), r.GetInt64(7), r.GetInt64(8));
-        }, projection);
-        Read(connection, $"SELECT run_pk, key, value FROM tags WHERE run_pk {InKeys} ORDER BY run_pk, key;", ids, r =>
-            tags[r.GetInt64(0)][r.GetString(1)] = r.GetString(2));
-        Read(connection, $"""
-            SELECT rd.run_pk, rd.role, rd.augmentations, d.name, d.fingerprint, d.splits, d.class_names, d.source
-            FROM run_datasets rd JOIN datasets d ON d.id = rd.dataset_id WHERE rd.run_pk {InKeys}
-            ORDER BY rd.run_pk, CASE rd.role WHEN 'train' THEN 0 WHEN 'validation' THEN 1 WHEN 'test' THEN 2 ELSE 3 END, rd.role, d.name;
-            """, ids, r =>
-        {
-            var record = new DatasetRecord(
-                r.GetString(3), r.GetString(4),
-                JsonSerializer.Deserialize<Dictionary<string, SplitShape>>(r.GetString(5))!,
-                JsonSerializer.Deserialize<List<string>>(r.GetString(6))!,
-                r.GetString(7));
-            datasets[r.GetInt64(0)].Add(new DatasetUse(record, r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2)));
-        });
-        Read(connection, $"SELECT run_pk, name, architecture, total_params, trainable_params, weight_bytes, dot FROM models WHERE run_pk {InKeys};", ids, r =>
-            models[r.GetInt64(0)] = new ModelRecord(r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetString(6)));
-
-        return keys.Select(k => new RunRecord(infos[k], parameters[k], metrics[k], tags[k], datasets[k], models.GetValueOrDefault(k))).ToList();
+            """, ids, records.AddMetric, projection);
+        Read(connection, $"SELECT run_pk, key, value FROM tags WHERE run_pk {InKeys} ORDER BY run_pk, key;", ids, records.AddTag);
+        Read(connection, $"SELECT {StoreRows.DatasetColumns} FROM run_datasets rd JOIN datasets d ON d.id = rd.dataset_id WHERE rd.run_pk {InKeys} ORDER BY {StoreRows.DatasetOrder};", ids, records.AddDataset);
+        Read(connection, $"SELECT {StoreRows.ModelColumns} FROM models WHERE run_pk {InKeys};", ids, records.AddModel);
+        return records.Build();
     }
 
-    private static void Read(SqliteConnection connection, string sql, string keys, Action<SqliteDataReader> row, (string Name, object Value)[]? extra = null)
+    private static void Read(SqliteConnection connection, string sql, string keys, Action<DbDataReader> row, (string Name, object Value)[]? extra = null)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;

@@ -246,9 +246,9 @@ internal sealed partial class SqliteStore
     }
 
     // SQLite turns NaN into NULL when binding; say so explicitly so reading NULL back as NaN is the rule.
-    private static object DbReal(double value) => double.IsNaN(value) ? DBNull.Value : value;
+    private static object DbReal(double value) => StoreRows.DbReal(value);
 
-    private static double Real(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? double.NaN : reader.GetDouble(ordinal);
+    private static double Real(SqliteDataReader reader, int ordinal) => StoreRows.Real(reader, ordinal);
 
     private long MetricKey(string key, SqliteTransaction transaction, Dictionary<string, long> newKeys)
     {

@@ -1,19 +1,25 @@
 using Podium.Tests;
 using Podium.Tracking.Query;
+using Podium.Tracking.Tests.Stores;
 using Xunit;
 
 namespace Podium.Tracking.Tests.Query;
 
-/// <summary>What queries mean, checked on a real SQLite store with runs whose answers are known by construction.</summary>
-public sealed class QuerySemanticsTests : IDisposable
+/// <summary>
+/// What queries mean, checked on real stores with runs whose answers are known by construction: every store kind
+/// derives a class from this and must give the same answers on the same data.
+/// </summary>
+public abstract class QuerySemanticsTests<TFactory> : IDisposable
+    where TFactory : IStoreFactory, new()
 {
     private readonly TempFolder _folder = new();
+    private readonly TFactory _factory = new();
     private readonly Tracker _tracker;
 
-    public QuerySemanticsTests()
+    protected QuerySemanticsTests()
     {
         var clock = new ManualClock(new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero));
-        _tracker = Tracker.Open(_folder.File("store"), new TrackerOptions { Clock = clock, CaptureSource = false });
+        _tracker = Tracker.Over(_factory.Create(_folder), new TrackerOptions { Clock = clock, CaptureSource = false });
         var art = Data("art_data", "a");
         var shapes = Data("shapes", "b");
         //        name    acc    optimizer  batch  lr      stage   data    params     status
@@ -24,10 +30,16 @@ public sealed class QuerySemanticsTests : IDisposable
         Add(clock, "r5", null, "adam", 8, 0.0001, "prod", null, 900_000, RunStatus.Running);
     }
 
+    protected TempFolder Folder => _folder;
+
+    protected Tracker Tracker => _tracker;
+
     public void Dispose()
     {
         _tracker.Dispose();
+        (_factory as IDisposable)?.Dispose();
         _folder.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     private static DatasetRecord Data(string name, string fill) => new(
@@ -224,18 +236,49 @@ public sealed class QuerySemanticsTests : IDisposable
     }
 
     [Theory]
-    [InlineData("params.optimizer = 'adam''; DROP TABLE runs; --'")]
-    [InlineData("params.`optimizer'; DELETE FROM params; --` = 'x'")]
-    [InlineData("tags.stage = '' OR 1=1 --'")]
-    [InlineData("metrics.val_accuracy = 0 OR 1=1")]
-    [InlineData("metrics.val_accuracy > 0; UPDATE runs SET status = 'failed'")]
-    [InlineData("attributes.status = 'finished\" OR \"1\"=\"1'")]
+    [MemberData(nameof(Injections))]
     public void Injection_attempts_match_nothing_or_fail_and_change_nothing(string query)
     {
-        _tracker.Store.Dispose();
-        var database = Path.Combine(_folder.File("store"), "podium.db");
+        var before = Everything(_tracker.Store);
+
+        try
+        {
+            Assert.Empty(_tracker.Store.SearchRuns(RunQuery.Parse(query)));
+        }
+        catch (QueryException e)
+        {
+            Assert.StartsWith("query error at column", e.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(before, Everything(_tracker.Store));
+        Assert.Equal(5, _tracker.Store.CountRuns(RunQuery.All));
+    }
+
+    public static TheoryData<string> Injections() =>
+    [
+        "params.optimizer = 'adam''; DROP TABLE runs; --'",
+        "params.`optimizer'; DELETE FROM params; --` = 'x'",
+        "tags.stage = '' OR 1=1 --'",
+        "metrics.val_accuracy = 0 OR 1=1",
+        "metrics.val_accuracy > 0; UPDATE runs SET status = 'failed'",
+        "attributes.status = 'finished\" OR \"1\"=\"1'",
+    ];
+
+    /// <summary>Every record of the store as text, to see that nothing changed.</summary>
+    private static string Everything(ITrackingStore store) =>
+        System.Text.Json.JsonSerializer.Serialize(store.SearchRuns(RunQuery.All), TrackingJson.Options);
+}
+
+public sealed class SqliteQuerySemanticsTests : QuerySemanticsTests<SqliteStoreFactory>
+{
+    [Theory]
+    [MemberData(nameof(Injections))]
+    public void Injection_attempts_leave_the_database_file_as_it_was(string query)
+    {
+        Tracker.Store.Dispose();
+        var database = Path.Combine(Folder.File("store"), "podium.db");
         var before = StoreDump.Of(database);
-        using var store = TrackingStores.Open(_folder.File("store"));
+        using var store = TrackingStores.Open(Folder.File("store"));
 
         try
         {
@@ -247,6 +290,7 @@ public sealed class QuerySemanticsTests : IDisposable
         }
 
         Assert.Equal(before, StoreDump.Of(database));
-        Assert.Equal(5, store.CountRuns(RunQuery.All));
     }
 }
+
+public sealed class PostgresQuerySemanticsTests : QuerySemanticsTests<PostgresStoreFactory>;

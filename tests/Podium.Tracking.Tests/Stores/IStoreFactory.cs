@@ -12,3 +12,23 @@ public sealed class SqliteStoreFactory : IStoreFactory
 {
     public ITrackingStore Create(TempFolder folder) => TrackingStores.Open(folder.File("store"));
 }
+
+/// <summary>A PostgreSQL store in a database of its own on the tests' server, dropped after the test.</summary>
+public sealed class PostgresStoreFactory : IStoreFactory, IDisposable
+{
+    private string? _database;
+
+    public ITrackingStore Create(TempFolder folder)
+    {
+        _database = PostgresServer.CreateDatabase();
+        return TrackingStores.Open(_database);
+    }
+
+    public void Dispose()
+    {
+        if (_database is not null)
+        {
+            PostgresServer.DropDatabase(_database);
+        }
+    }
+}

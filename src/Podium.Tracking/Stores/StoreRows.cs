@@ -1,0 +1,96 @@
+using System.Data.Common;
+using System.Text.Json;
+
+namespace Podium.Tracking.Stores;
+
+/// <summary>
+/// The SQL stores' tables read back into records: the column lists each query selects, and the row that comes back.
+/// SQLite and PostgreSQL keep the same tables and columns, so one reading serves both.
+/// </summary>
+internal static class StoreRows
+{
+    /// <summary>A run's attributes: pk first, then what <see cref="Info"/> reads. Needs runs r joined to experiments e.</summary>
+    public const string InfoColumns =
+        "r.pk, r.id, r.name, e.name, r.status, r.start_time, r.end_time, r.seed, r.parent_run_id, r.git_commit, r.git_dirty, r.command_line, r.env_os, r.env_cpu, r.env_runtime, r.env_podium, r.env_host, r.trashed_at";
+
+    /// <summary>A param row: run_pk, key, kind, text.</summary>
+    public const string ParamColumns = "run_pk, key, kind, text";
+
+    /// <summary>A metric summary: run_pk, key, last, last_step, min, min_step, max, max_step, count, from metric_summaries s joined to metric_keys k.</summary>
+    public const string SummaryColumns = "s.run_pk, k.key, s.last, s.last_step, s.min, s.min_step, s.max, s.max_step, s.count";
+
+    /// <summary>A dataset link: run_pk, role, augmentations, then the dataset, from run_datasets rd joined to datasets d.</summary>
+    public const string DatasetColumns = "rd.run_pk, rd.role, rd.augmentations, d.name, d.fingerprint, d.splits, d.class_names, d.source";
+
+    /// <summary>Dataset links in a fixed order: train, validation, test, then others by role and name.</summary>
+    public const string DatasetOrder = "rd.run_pk, CASE rd.role WHEN 'train' THEN 0 WHEN 'validation' THEN 1 WHEN 'test' THEN 2 ELSE 3 END, rd.role, d.name";
+
+    /// <summary>A model: run_pk, name, architecture, total, trainable, bytes, dot.</summary>
+    public const string ModelColumns = "run_pk, name, architecture, total_params, trainable_params, weight_bytes, dot";
+
+    public static RunInfo Info(DbDataReader r)
+    {
+        RunStatuses.TryParse(r.GetString(4), out var status);
+        return new RunInfo(
+            r.GetString(1), r.GetString(2), r.GetString(3), status, FromMs(r.GetInt64(5)),
+            r.IsDBNull(6) ? null : FromMs(r.GetInt64(6)),
+            r.IsDBNull(7) ? null : r.GetInt64(7),
+            r.IsDBNull(8) ? null : r.GetString(8),
+            new RunSource(r.IsDBNull(9) ? null : r.GetString(9), r.IsDBNull(10) ? null : r.GetInt64(10) != 0, r.GetString(11)),
+            new RunEnvironment(r.GetString(12), r.GetString(13), r.GetString(14), r.GetString(15), r.GetString(16)))
+        {
+            TrashedTime = r.IsDBNull(17) ? null : FromMs(r.GetInt64(17)),
+        };
+    }
+
+    public static ParamValue Param(DbDataReader r) => ParamValue.FromStored((ParamKind)r.GetInt64(2), r.GetString(3));
+
+    public static MetricSummary Summary(DbDataReader r) =>
+        new(r.GetString(1), Real(r, 2), r.GetInt64(3), Real(r, 4), r.GetInt64(5), Real(r, 6), r.GetInt64(7), r.GetInt64(8));
+
+    public static DatasetUse Dataset(DbDataReader r) => new(
+        new DatasetRecord(
+            r.GetString(3), r.GetString(4),
+            JsonSerializer.Deserialize<Dictionary<string, SplitShape>>(r.GetString(5))!,
+            JsonSerializer.Deserialize<List<string>>(r.GetString(6))!,
+            r.GetString(7)),
+        r.GetString(1),
+        r.IsDBNull(2) ? null : r.GetString(2));
+
+    public static ModelRecord Model(DbDataReader r) =>
+        new(r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetString(6));
+
+    /// <summary>A REAL column where NULL stands for NaN (both stores keep NaN as NULL, SQLite's own rule).</summary>
+    public static double Real(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? double.NaN : reader.GetDouble(ordinal);
+
+    /// <summary>NaN as NULL, for writing.</summary>
+    public static object DbReal(double value) => double.IsNaN(value) ? DBNull.Value : value;
+
+    public static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    /// <summary>Assembles records from what each table gave, in the order of the keys.</summary>
+    public sealed class Builder(IReadOnlyList<long> keys)
+    {
+        private readonly Dictionary<long, RunInfo> _infos = [];
+        private readonly Dictionary<long, Dictionary<string, ParamValue>> _params = keys.ToDictionary(k => k, _ => new Dictionary<string, ParamValue>(StringComparer.Ordinal));
+        private readonly Dictionary<long, Dictionary<string, MetricSummary>> _metrics = keys.ToDictionary(k => k, _ => new Dictionary<string, MetricSummary>(StringComparer.Ordinal));
+        private readonly Dictionary<long, Dictionary<string, string>> _tags = keys.ToDictionary(k => k, _ => new Dictionary<string, string>(StringComparer.Ordinal));
+        private readonly Dictionary<long, List<DatasetUse>> _datasets = keys.ToDictionary(k => k, _ => new List<DatasetUse>());
+        private readonly Dictionary<long, ModelRecord> _models = [];
+
+        public void AddInfo(DbDataReader r) => _infos[r.GetInt64(0)] = Info(r);
+
+        public void AddParam(DbDataReader r) => _params[r.GetInt64(0)][r.GetString(1)] = Param(r);
+
+        public void AddMetric(DbDataReader r) => _metrics[r.GetInt64(0)][r.GetString(1)] = Summary(r);
+
+        public void AddTag(DbDataReader r) => _tags[r.GetInt64(0)][r.GetString(1)] = r.GetString(2);
+
+        public void AddDataset(DbDataReader r) => _datasets[r.GetInt64(0)].Add(Dataset(r));
+
+        public void AddModel(DbDataReader r) => _models[r.GetInt64(0)] = Model(r);
+
+        public List<RunRecord> Build() =>
+            keys.Select(k => new RunRecord(_infos[k], _params[k], _metrics[k], _tags[k], _datasets[k], _models.GetValueOrDefault(k))).ToList();
+    }
+}

@@ -1,0 +1,3 @@
+namespace Podium.Tracking.Tests.Stores;
+
+public sealed class PostgresStoreContractTests : StoreContractTests<PostgresStoreFactory>;
