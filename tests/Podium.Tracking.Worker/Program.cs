@@ -4,8 +4,47 @@ using Podium.Tracking;
 // Modes:
 //   concurrent STORE WORKER RUNS POINTS   log POINTS points to each of RUNS runs, flushing often
 //   until-killed STORE FLUSH_EVERY        log points forever, printing "flushed N" after each flush
+//   open STORE                            open the store; print "opened LOCATION" or the one-line error
+//   write STORE WORKER                    3 runs × 2,000 points of metrics a, b, c (in an order of its own), flushes of 50
 var mode = args[0];
 var store = args[1];
+if (mode == "open")
+{
+    try
+    {
+        using var opened = TrackingStores.Open(store);
+        Console.WriteLine("opened " + opened.Location);
+        return 0;
+    }
+    catch (StoreException e)
+    {
+        Console.WriteLine(e.Message);
+        return 1;
+    }
+}
+
+if (mode == "write")
+{
+    var worker = int.Parse(args[2], CultureInfo.InvariantCulture);
+    string[][] orders = [["a", "b", "c"], ["c", "b", "a"], ["b", "c", "a"], ["a", "c", "b"]];
+    using var writer = Tracker.Open(store, new TrackerOptions { CaptureSource = false, FlushPoints = 150, FlushInterval = TimeSpan.FromDays(1) });
+    for (var r = 0; r < 3; r++)
+    {
+        using var run = writer.StartRun("writers", $"w{worker}-{r}");
+        for (var i = 0; i < 2000; i++)
+        {
+            foreach (var key in orders[worker % orders.Length])
+            {
+                run.LogMetric(key, i, step: i);
+            }
+        }
+
+        run.End(RunStatus.Finished);
+    }
+
+    return 0;
+}
+
 // until-killed flushes only when told, so the points it reports flushed are exactly those written.
 var options = mode == "until-killed"
     ? new TrackerOptions { CaptureSource = false, FlushPoints = int.MaxValue, FlushInterval = TimeSpan.FromDays(1) }

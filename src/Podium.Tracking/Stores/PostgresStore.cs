@@ -91,6 +91,8 @@ internal sealed partial class PostgresStore : ITrackingStore
                     return $"{store}: the server has too many connections; raise max_connections or stop some clients";
                 case NpgsqlException { Message: var message } when message.Contains("password", StringComparison.OrdinalIgnoreCase) && message.Contains("no password", StringComparison.OrdinalIgnoreCase):
                     return $"{store}: the server wants a password for user '{address.User}'; give it in the address, PGPASSWORD or ~/.pgpass";
+                case FileNotFoundException missing when address.Password is null:
+                    return $"{store}: the password file {missing.FileName ?? "PGPASSFILE names"} does not exist; fix PGPASSFILE, or give the password in the address or PGPASSWORD";
                 case SocketException socket when socket.SocketErrorCode == SocketError.ConnectionRefused:
                     return $"{store}: cannot reach a PostgreSQL server at {server} (connection refused); is it running, and on that port?";
                 case SocketException socket when socket.SocketErrorCode is SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData:
