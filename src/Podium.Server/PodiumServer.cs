@@ -129,6 +129,7 @@ public static class PodiumServer
         api.MapRunsApi(options.MaxArtifactBytes);
         api.MapLeaderboardApi();
         api.MapDatasetsApi();
+        api.MapSweepsApi();
         app.MapWebUi();
         app.MapFallback((HttpContext context) => Problem(context, StatusCodes.Status404NotFound, $"no such endpoint: {context.Request.Method} {context.Request.Path}"));
     }

@@ -6,7 +6,7 @@ namespace Podium.Tracking;
 /// Where runs are kept. Every store (SQLite, PostgreSQL, a remote server) passes the same
 /// contract tests; calls are coarse so that a remote store needs few round trips.
 /// </summary>
-public interface ITrackingStore : IDisposable
+public interface ITrackingStore : ITrialQueue, IDisposable
 {
     /// <summary>A description of the store for messages, e.g. the database path.</summary>
     string Location { get; }

@@ -23,6 +23,8 @@ public sealed class ServedPostgresStoreFactory : IStoreFactory, IDisposable
         return _served.Create(_database);
     }
 
+    public ITrackingStore OpenAgain() => _served.OpenAgain();
+
     public void Dispose()
     {
         _served.Dispose();
@@ -37,6 +39,7 @@ public sealed class ServedPostgresStoreFactory : IStoreFactory, IDisposable
 public sealed class ServedStoreFactory : IStoreFactory, IDisposable
 {
     private WebApplication? _server;
+    private string? _url;
 
     public ITrackingStore Create(TempFolder folder) => Create(folder.File("store"));
 
@@ -45,8 +48,10 @@ public sealed class ServedStoreFactory : IStoreFactory, IDisposable
     {
         var (server, url) = Serve(store);
         _server = server;
-        return TrackingStores.Open(url);
+        return TrackingStores.Open(_url = url);
     }
+
+    public ITrackingStore OpenAgain() => TrackingStores.Open(_url!);
 
     /// <summary>Creates a store at a location and serves it; returns the running server and its address.</summary>
     public static (WebApplication Server, string Url) Serve(string storePath, ServerOptions? options = null)
@@ -66,3 +71,6 @@ public sealed class ServedStoreFactory : IStoreFactory, IDisposable
         }
     }
 }
+
+/// <summary>The trial queue through podium serve, over SQLite.</summary>
+public sealed class HttpTrialQueueContractTests : TrialQueueContractTests<ServedStoreFactory>;

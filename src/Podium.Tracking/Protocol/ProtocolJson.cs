@@ -29,4 +29,10 @@ namespace Podium.Tracking.Protocol;
 [JsonSerializable(typeof(List<ArtifactInfo>))]
 [JsonSerializable(typeof(ArtifactInfo))]
 [JsonSerializable(typeof(RunKeys))]
+[JsonSerializable(typeof(EnqueueTrialsRequest))]
+[JsonSerializable(typeof(ClaimTrialRequest))]
+[JsonSerializable(typeof(TrialLeaseRequest))]
+[JsonSerializable(typeof(QueueResponse))]
+[JsonSerializable(typeof(TrialClaim))]
+[JsonSerializable(typeof(List<TrialState>))]
 internal sealed partial class ProtocolJson : JsonSerializerContext;

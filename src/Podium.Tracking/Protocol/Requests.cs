@@ -232,3 +232,26 @@ public sealed record ProblemResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ParamValue? Stored = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ParamValue? Refused = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ErrorId = null);
+
+/// <summary>Trials to add to a sweep's queue.</summary>
+/// <param name="Trials">The trials.</param>
+/// <param name="MaxAttempts">Claims allowed per trial before it is failed.</param>
+public sealed record EnqueueTrialsRequest(IReadOnlyList<QueuedTrial> Trials, int MaxAttempts);
+
+/// <summary>A worker asking for the next trial.</summary>
+/// <param name="Worker">Who asks: host and process.</param>
+/// <param name="Sweep">One sweep's run id, or null for any sweep.</param>
+/// <param name="LeaseMilliseconds">How long the lease lasts unless renewed.</param>
+public sealed record ClaimTrialRequest(string Worker, string? Sweep, long LeaseMilliseconds);
+
+/// <summary>A call about a claimed trial, proved by its lease's token.</summary>
+/// <param name="Token">The lease's token.</param>
+/// <param name="RunId">attach: the run the attempt writes to.</param>
+/// <param name="LeaseMilliseconds">renew: the lease's new length from now.</param>
+/// <param name="Status">complete: finished or failed.</param>
+/// <param name="Reason">complete: the error; release: why the trial is given back.</param>
+public sealed record TrialLeaseRequest(string Token, string? RunId = null, long? LeaseMilliseconds = null, RunStatus? Status = null, string? Reason = null);
+
+/// <summary>How many rows a queue call changed, or whether the lease was still the worker's (1 or 0).</summary>
+/// <param name="Count">The count.</param>
+public sealed record QueueResponse(int Count);

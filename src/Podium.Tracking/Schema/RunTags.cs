@@ -22,6 +22,9 @@ public static class RunTags
     /// <summary>On a trial: its index among the sweep's candidates (from 0).</summary>
     public const string SweepTrial = "podium.sweep.trial";
 
+    /// <summary>On a trial's run that was given up (its worker died, lost the store, or was stopped): why; the run is in the trash.</summary>
+    public const string SweepAbandoned = "podium.sweep.abandoned";
+
     /// <summary>On a trial: its halving round (0 for grid and random sweeps).</summary>
     public const string SweepRound = "podium.sweep.round";
 

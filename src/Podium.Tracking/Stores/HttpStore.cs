@@ -112,6 +112,34 @@ internal sealed class HttpStore : ITrackingStore
 
     public void PurgeRun(string runId) => Send(HttpMethod.Delete, "runs/" + Uri.EscapeDataString(runId), null);
 
+    public int EnqueueTrials(string sweepRunId, IReadOnlyList<QueuedTrial> trials, int maxAttempts) =>
+        Send<QueueResponse>(HttpMethod.Post, Sweep(sweepRunId, "trials"), Json(new EnqueueTrialsRequest(trials, maxAttempts))).Count;
+
+    public int RetryFailedTrials(string sweepRunId) => Send<QueueResponse>(HttpMethod.Post, Sweep(sweepRunId, "trials/retry"), null).Count;
+
+    public TrialClaim? ClaimTrial(string worker, string? sweepRunId, TimeSpan lease)
+    {
+        using var response = Call(HttpMethod.Post, "trials/claim", Json(new ClaimTrialRequest(worker, sweepRunId, (long)lease.TotalMilliseconds)));
+        return response.StatusCode == HttpStatusCode.NoContent ? null : Read<TrialClaim>(response);
+    }
+
+    public bool AttachRun(long trialId, string token, string runId) => Lease(trialId, "attach", new TrialLeaseRequest(token, RunId: runId));
+
+    public bool RenewLease(long trialId, string token, TimeSpan lease) =>
+        Lease(trialId, "renew", new TrialLeaseRequest(token, LeaseMilliseconds: (long)lease.TotalMilliseconds));
+
+    public bool CompleteTrial(long trialId, string token, RunStatus status, string? error) =>
+        Lease(trialId, "complete", new TrialLeaseRequest(token, Status: status, Reason: error));
+
+    public bool ReleaseTrial(long trialId, string token, string reason) => Lease(trialId, "release", new TrialLeaseRequest(token, Reason: reason));
+
+    public IReadOnlyList<TrialState> ListTrials(string sweepRunId) => Get<List<TrialState>>(Sweep(sweepRunId, "trials"));
+
+    private bool Lease(long trialId, string verb, TrialLeaseRequest request) =>
+        Send<QueueResponse>(HttpMethod.Post, $"trials/{trialId.ToString(System.Globalization.CultureInfo.InvariantCulture)}/{verb}", Json(request)).Count == 1;
+
+    private static string Sweep(string sweepRunId, string rest) => "sweeps/" + Uri.EscapeDataString(sweepRunId) + "/" + rest;
+
     public void Dispose() => _http.Dispose();
 
     private static string Run(string runId, string rest) => "runs/" + Uri.EscapeDataString(runId) + "/" + rest;

@@ -130,6 +130,30 @@ internal static class PostgresSchema
         );
         INSERT INTO podium_store(key, value) VALUES ('application', 'podium'), ('version', '0');
         """,
+
+        // 2: sweeps as a queue of trials that workers claim, with leases (ITrialQueue).
+        """
+        CREATE TABLE sweep_trials (
+            id bigserial PRIMARY KEY,
+            sweep_run_id text COLLATE "C" NOT NULL,
+            round bigint NOT NULL,
+            trial bigint NOT NULL,
+            name text COLLATE "C" NOT NULL,
+            spec text COLLATE "C" NOT NULL,
+            status text COLLATE "C" NOT NULL,
+            attempts bigint NOT NULL,
+            max_attempts bigint NOT NULL,
+            worker text COLLATE "C",
+            token text COLLATE "C",
+            lease_expires bigint,
+            run_id text COLLATE "C",
+            errors text COLLATE "C" NOT NULL,
+            enqueued_at bigint NOT NULL,
+            updated_at bigint NOT NULL,
+            UNIQUE (sweep_run_id, round, trial)
+        );
+        CREATE INDEX sweep_trials_by_status ON sweep_trials(status, id);
+        """,
     ];
 
     /// <summary>The version this build writes and reads.</summary>

@@ -125,6 +125,30 @@ internal static class SqliteSchema
 
         // 3: a trash. A deleted run keeps its rows, marked with when it was deleted, until it is purged.
         "ALTER TABLE runs ADD COLUMN trashed_at INTEGER;\n",
+
+        // 4: sweeps as a queue of trials that workers claim, with leases (ITrialQueue).
+        """
+        CREATE TABLE sweep_trials (
+            id INTEGER PRIMARY KEY,
+            sweep_run_id TEXT NOT NULL,
+            round INTEGER NOT NULL,
+            trial INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            spec TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            max_attempts INTEGER NOT NULL,
+            worker TEXT,
+            token TEXT,
+            lease_expires INTEGER,
+            run_id TEXT,
+            errors TEXT NOT NULL,
+            enqueued_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            UNIQUE (sweep_run_id, round, trial)
+        );
+        CREATE INDEX sweep_trials_by_status ON sweep_trials(status, id);
+        """,
     ];
 
     /// <summary>The version this build writes and reads.</summary>

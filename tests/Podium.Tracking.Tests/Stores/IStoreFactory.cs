@@ -6,11 +6,18 @@ namespace Podium.Tracking.Tests.Stores;
 public interface IStoreFactory
 {
     ITrackingStore Create(TempFolder folder);
+
+    /// <summary>The store made last, opened again: another connection, as another process would have.</summary>
+    ITrackingStore OpenAgain();
 }
 
 public sealed class SqliteStoreFactory : IStoreFactory
 {
-    public ITrackingStore Create(TempFolder folder) => TrackingStores.Open(folder.File("store"));
+    private string? _path;
+
+    public ITrackingStore Create(TempFolder folder) => TrackingStores.Open(_path = folder.File("store"));
+
+    public ITrackingStore OpenAgain() => TrackingStores.Open(_path!);
 }
 
 /// <summary>A PostgreSQL store in a database of its own on the tests' server, dropped after the test.</summary>
@@ -23,6 +30,8 @@ public sealed class PostgresStoreFactory : IStoreFactory, IDisposable
         _database = PostgresServer.CreateDatabase();
         return TrackingStores.Open(_database);
     }
+
+    public ITrackingStore OpenAgain() => TrackingStores.Open(_database!);
 
     public void Dispose()
     {
