@@ -24,7 +24,7 @@ internal static class PodiumCommand
     /// </summary>
     private static Option<string?> StoreOption() => new("--store")
     {
-        Description = "The store: a folder, a .db file or a podium serve address http://HOST:PORT (default: $PODIUM_TRACKING_URI, else ./.podium)",
+        Description = "The store: a folder, a .db file, a PostgreSQL database postgresql://USER@HOST:PORT/DB or a podium serve address http://HOST:PORT (default: $PODIUM_TRACKING_URI, else ./.podium)",
         Recursive = true,
     };
 
@@ -54,6 +54,7 @@ internal static class PodiumCommand
         root.Subcommands.Add(ExampleCommand.Create(output));
         root.Subcommands.Add(RunCommand.Create(output, error));
         root.Subcommands.Add(SweepCommand.Create(output, error));
+        root.Subcommands.Add(WorkerCommand.Create(output, error));
         root.Subcommands.Add(DemoCommand.Create(output, error));
         root.Subcommands.Add(CompareCommand.Create(output));
         root.Subcommands.Add(ReproduceCommand.Create(output, error));

@@ -18,6 +18,9 @@ public sealed class Leaderboard : IDisposable
     /// <summary>The tracker underneath, for anything the pipeline does not cover.</summary>
     public Tracker Tracker { get; }
 
+    /// <summary>A leaderboard over a tracker the caller keeps; disposing the leaderboard disposes the tracker.</summary>
+    public static Leaderboard Over(Tracker tracker) => new(tracker);
+
     /// <summary>Opens (creating if needed) a store: a folder, a .db file, or by default ./.podium or PODIUM_TRACKING_URI.</summary>
     public static Leaderboard Open(string? location = null, TrackerOptions? options = null) => new(Tracker.Open(location, options));
 

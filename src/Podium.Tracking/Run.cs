@@ -13,6 +13,7 @@ public sealed class Run : IDisposable
     private readonly RunBatch _pending = new();
     private readonly Dictionary<string, long> _nextStep = new(StringComparer.Ordinal);
     private long _lastFlush;
+    private bool _detached;
 
     internal Run(ITrackingStore store, RunInfo info, TrackerOptions options)
     {
@@ -129,12 +130,26 @@ public sealed class Run : IDisposable
         }
     }
 
-    /// <summary>Writes what is buffered; a run not yet ended is marked failed.</summary>
+    /// <summary>
+    /// Writes what is buffered and lets the run go on without this object: disposing it then leaves the run running,
+    /// for someone else to end (a sweep's run, which the worker that completes its last trial ends).
+    /// </summary>
+    public void Detach()
+    {
+        lock (_gate)
+        {
+            ThrowIfEnded();
+            FlushLocked();
+            _detached = true;
+        }
+    }
+
+    /// <summary>Writes what is buffered; a run not yet ended (nor detached) is marked failed.</summary>
     public void Dispose()
     {
         lock (_gate)
         {
-            if (IsEnded)
+            if (IsEnded || _detached)
             {
                 return;
             }

@@ -47,7 +47,8 @@ public sealed record TrialClaim(long Id, string SweepRunId, int Round, int Index
 /// <param name="LeaseExpires">When the running trial's lease runs out.</param>
 /// <param name="RunId">The run recording its current (or last) attempt.</param>
 /// <param name="Errors">What went wrong on earlier attempts, a line each.</param>
-public sealed record TrialState(long Id, int Round, int Index, string Name, TrialStatus Status, int Attempts, int MaxAttempts, string? Worker, DateTimeOffset? LeaseExpires, string? RunId, string Errors);
+/// <param name="Spec">The run spec, as JSON.</param>
+public sealed record TrialState(long Id, int Round, int Index, string Name, TrialStatus Status, int Attempts, int MaxAttempts, string? Worker, DateTimeOffset? LeaseExpires, string? RunId, string Errors, string Spec);
 
 /// <summary>
 /// A sweep's trials kept in the store as a queue: workers on any machine claim the next pending trial atomically, hold

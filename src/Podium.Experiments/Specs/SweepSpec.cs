@@ -28,7 +28,7 @@ public enum SweepMethod
 /// </summary>
 public sealed class SweepSpec
 {
-    private static readonly string[] SweepFields = ["name", "method", "metric", "parameters", "trials", "sampler_seed", "halving", "data"];
+    private static readonly string[] SweepFields = ["name", "method", "metric", "parameters", "trials", "sampler_seed", "halving", "retries", "data"];
 
     private SweepSpec(string name, DataSpec data, RunSpec fixedFields, SweepMethod method, string metric, bool maximize, IReadOnlyList<SweepParameter> parameters, int? trials, long samplerSeed, int factor, int minEpochs, string canonical)
     {
@@ -40,6 +40,13 @@ public sealed class SweepSpec
 
     /// <summary>The data every trial uses.</summary>
     public DataSpec Data { get; }
+
+    /// <summary>
+    /// How many times a trial is run again after its worker died or lost the store (its lease ran out) before it is
+    /// marked failed; 2 unless the spec's <c>retries</c> says otherwise. A trial whose training fails is not retried:
+    /// training is deterministic, so it would fail the same way.
+    /// </summary>
+    public int Retries { get; private init; } = 2;
 
     /// <summary>The fields every trial shares (and the sweep's name and experiment).</summary>
     public RunSpec Fixed { get; }
@@ -109,6 +116,7 @@ public sealed class SweepSpec
         var parameters = new List<SweepParameter>();
         int? trials = null;
         long samplerSeed = 0;
+        var retries = 2;
         (int Factor, int MinEpochs) halving = (3, 1);
         foreach (var (key, value) in fields)
         {
@@ -144,6 +152,9 @@ public sealed class SweepSpec
                 case "halving":
                     halving = ReadHalving(Mapping("halving", value));
                     break;
+                case "retries":
+                    retries = Whole("retries", value) is >= 0 and var r ? r : throw new SpecException("retries", $"must be 0 or more, got {value}");
+                    break;
                 default:
                     run = RunSpec.Fields.Contains(key) ? run.With(key, value) : throw Unknown(key, [.. SweepFields, .. RunSpec.Fields.Where(f => f != "name")]);
                     break;
@@ -172,8 +183,9 @@ public sealed class SweepSpec
             throw new SpecException("parameters." + drawn.Name, $"a {drawn.Distribution} distribution needs random trials; give 'trials' or use 'values'");
         }
 
-        var canonical = JsonSerializer.Serialize(fields.Where(p => p.Key != "trials").OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary());
-        var spec = new SweepSpec(name, data, run, method, metric.Name, metric.Maximize, parameters, trials, samplerSeed, halving.Factor, halving.MinEpochs, canonical);
+        // What a sweep is, not how it runs: the number of trials (a command-line override) and retries leave its key alone.
+        var canonical = JsonSerializer.Serialize(fields.Where(p => p.Key is not ("trials" or "retries")).OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary());
+        var spec = new SweepSpec(name, data, run, method, metric.Name, metric.Maximize, parameters, trials, samplerSeed, halving.Factor, halving.MinEpochs, canonical) { Retries = retries };
         foreach (var trial in spec.Candidates())
         {
             trial.Spec.Validate();

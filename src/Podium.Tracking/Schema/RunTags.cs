@@ -22,6 +22,9 @@ public static class RunTags
     /// <summary>On a trial: its index among the sweep's candidates (from 0).</summary>
     public const string SweepTrial = "podium.sweep.trial";
 
+    /// <summary>On a sweep's run: what its workers need to know of it, as JSON (metric, goal, halving rounds, attempts).</summary>
+    public const string SweepPlan = "podium.sweep.plan";
+
     /// <summary>On a trial's run that was given up (its worker died, lost the store, or was stopped): why; the run is in the trash.</summary>
     public const string SweepAbandoned = "podium.sweep.abandoned";
 

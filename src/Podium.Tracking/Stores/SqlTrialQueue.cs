@@ -101,7 +101,7 @@ internal sealed record SqlTrialQueue(string Now, string SkipLocked)
         foreach (var (id, runId, attempts, worker) in expired)
         {
             var reason = $"attempt {attempts} on {worker}: its lease ran out (the worker died or lost the store)";
-            Abandon(connection, transaction, runId, reason);
+            Abandon(connection, transaction, runId, RunStatus.Failed, reason);
             using var update = Command(connection, transaction,
                 $"""
                 UPDATE sweep_trials SET status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'pending' END,
@@ -113,8 +113,8 @@ internal sealed record SqlTrialQueue(string Now, string SkipLocked)
         }
     }
 
-    /// <summary>An attempt's run that will not be completed: failed, with the reason, and in the trash, so the trial has one run in use.</summary>
-    private void Abandon(DbConnection connection, DbTransaction transaction, string? runId, string reason)
+    /// <summary>An attempt's run that will not be completed: failed (or killed), with the reason, and in the trash, so the trial has one run in use.</summary>
+    private void Abandon(DbConnection connection, DbTransaction transaction, string? runId, RunStatus status, string reason)
     {
         if (runId is null)
         {
@@ -122,8 +122,8 @@ internal sealed record SqlTrialQueue(string Now, string SkipLocked)
         }
 
         using (var run = Command(connection, transaction,
-            $"UPDATE runs SET status = CASE WHEN status = 'running' THEN 'failed' ELSE status END, end_time = coalesce(end_time, {Now}), trashed_at = {Now} WHERE id = @run;",
-            ("run", runId)))
+            $"UPDATE runs SET status = CASE WHEN status = 'running' THEN @status ELSE status END, end_time = coalesce(end_time, {Now}), trashed_at = {Now} WHERE id = @run;",
+            ("status", status.ToText()), ("run", runId)))
         {
             run.ExecuteNonQuery();
         }
@@ -196,7 +196,7 @@ internal sealed record SqlTrialQueue(string Now, string SkipLocked)
             runId = reader.IsDBNull(0) ? null : reader.GetString(0);
         }
 
-        Abandon(connection, transaction, runId, reason);
+        Abandon(connection, transaction, runId, RunStatus.Killed, reason);
         using var update = Command(connection, transaction,
             $"UPDATE sweep_trials SET status = 'pending', attempts = attempts - 1, token = NULL, lease_expires = NULL, run_id = NULL, updated_at = {Now} WHERE id = @id;",
             ("id", trialId));
@@ -207,7 +207,7 @@ internal sealed record SqlTrialQueue(string Now, string SkipLocked)
     public List<TrialState> List(DbConnection connection, DbTransaction? transaction, string sweepRunId)
     {
         using var command = Command(connection, transaction,
-            "SELECT id, round, trial, name, status, attempts, max_attempts, worker, lease_expires, run_id, errors FROM sweep_trials WHERE sweep_run_id = @sweep ORDER BY round, trial;",
+            "SELECT id, round, trial, name, status, attempts, max_attempts, worker, lease_expires, run_id, errors, spec FROM sweep_trials WHERE sweep_run_id = @sweep ORDER BY round, trial;",
             ("sweep", sweepRunId));
         using var reader = command.ExecuteReader();
         var list = new List<TrialState>();
@@ -219,7 +219,8 @@ internal sealed record SqlTrialQueue(string Now, string SkipLocked)
                 reader.IsDBNull(7) ? null : reader.GetString(7),
                 reader.IsDBNull(8) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
                 reader.IsDBNull(9) ? null : reader.GetString(9),
-                reader.GetString(10)));
+                reader.GetString(10),
+                reader.GetString(11)));
         }
 
         return list;

@@ -6,6 +6,7 @@ export const RunTags = Object.freeze({
   sweep: "podium.sweep",
   sweepKey: "podium.sweep.key",
   sweepBest: "podium.sweep.best",
+  sweepPlan: "podium.sweep.plan",
   sweepAbandoned: "podium.sweep.abandoned",
   sweepTrial: "podium.sweep.trial",
   sweepRound: "podium.sweep.round",
