@@ -4,7 +4,8 @@ using Podium.Tracking;
 using Podium.Tracking.Leaderboards;
 
 // Podium's tracking benchmarks. Timings live here, never in tests.
-//   dotnet run -c Release --project bench/Podium.Bench -- ingest
+//   dotnet run -c Release --project bench/Podium.Bench -- ingest [--store DIR|postgresql://…]
+//   dotnet run -c Release --project bench/Podium.Bench -- queue --store DIR|postgresql://… [--trials 1000]   (a sweep queue's cost per trial)
 //   dotnet run -c Release --project bench/Podium.Bench -- gemm [--json FILE]
 //   dotnet run -c Release --project bench/Podium.Bench -- augment
 //   dotnet run -c Release --project bench/Podium.Bench -- zca
@@ -14,7 +15,7 @@ using Podium.Tracking.Leaderboards;
 //   dotnet run -c Release --project bench/Podium.Bench -- conv     (basic_cnn's convolutions alone: forward, kernel and input gradients)
 //   dotnet run -c Release --project bench/Podium.Bench -- profile [--rgb]   (per-layer forward and backward times of basic_cnn)
 //   dotnet run -c Release --project bench/Podium.Bench -- train [--seconds 20] [--parts train32,infer256,rgb32]
-//   dotnet run -c Release --project bench/Podium.Bench -- leaderboard [--runs 100000] [--store DIR]
+//   dotnet run -c Release --project bench/Podium.Bench -- leaderboard [--runs 100000] [--store DIR|postgresql://…]
 //   dotnet run -c Release --project bench/Podium.Bench -- web [--store DIR]   (podium serve: HTTP ingestion, pages in headless Chromium)
 //   dotnet run -c Release --project bench/Podium.Bench -- web-ingest          (only the ingestion: raw batches and the library's remote store)
 var mode = args.Length > 0 ? args[0] : "all";
@@ -23,7 +24,12 @@ var storeArgument = OptionText("--store");
 
 if (mode is "ingest" or "all")
 {
-    Ingest.Run();
+    Ingest.Run(storeArgument);
+}
+
+if (mode is "queue")
+{
+    QueueBench.Run(storeArgument ?? throw new ArgumentException("queue needs --store"), Option("--trials", 1000));
 }
 
 if (mode is "gemm" or "all")
@@ -95,10 +101,10 @@ int Option(string name, int fallback) =>
 string? OptionText(string name) =>
     Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 
-/// <summary>Metric points per second through the public API (Run.LogMetric, batched flushes) into a fresh SQLite store.</summary>
+/// <summary>Metric points per second through the public API (Run.LogMetric, batched flushes) into a fresh SQLite store, or into the PostgreSQL database given.</summary>
 internal static class Ingest
 {
-    public static void Run()
+    public static void Run(string? database)
     {
         const int Runs = 4, Keys = 10, StepsPerKey = 100_000;
         const long Points = (long)Runs * Keys * StepsPerKey;
@@ -108,7 +114,7 @@ internal static class Ingest
             var folder = Path.Combine(Path.GetTempPath(), "podium-bench-ingest-" + Guid.NewGuid().ToString("N"));
             try
             {
-                using var tracker = Tracker.Open(folder, new TrackerOptions { CaptureSource = false });
+                using var tracker = Tracker.Open(database ?? folder, new TrackerOptions { CaptureSource = false });
                 var keys = Enumerable.Range(0, Keys).Select(k => "metric_" + k).ToArray();
                 var clock = Stopwatch.StartNew();
                 for (var r = 0; r < Runs; r++)
@@ -129,7 +135,7 @@ internal static class Ingest
                 rates.Add(Points / clock.Elapsed.TotalSeconds);
                 if (repeat == 0)
                 {
-                    var check = tracker.Store.SearchRuns(Podium.Tracking.Query.RunQuery.All);
+                    var check = tracker.Store.SearchRuns(Podium.Tracking.Query.RunQuery.All with { Limit = Runs });
                     var stored = check.Sum(run => run.Metrics.Values.Sum(m => m.Count));
                     if (stored != Points)
                     {
@@ -139,12 +145,15 @@ internal static class Ingest
             }
             finally
             {
-                Directory.Delete(folder, recursive: true);
+                if (Directory.Exists(folder))
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
             }
         }
 
         rates.Sort();
-        Console.WriteLine($"ingest: {Points:N0} points ({Runs} runs x {Keys} metrics x {StepsPerKey:N0} steps) via Run.LogMetric into SQLite");
+        Console.WriteLine($"ingest: {Points:N0} points ({Runs} runs x {Keys} metrics x {StepsPerKey:N0} steps) via Run.LogMetric into {(database is null ? "SQLite" : "PostgreSQL")}");
         Console.WriteLine($"ingest: median {rates[rates.Count / 2]:N0} points/s (min {rates[0]:N0}, max {rates[^1]:N0}, 5 repeats)");
     }
 }
@@ -209,10 +218,12 @@ internal static class LeaderboardBench
 
     public static void Generate(Tracker tracker, int runs)
     {
-        var random = new Random(1);
         var clock = Stopwatch.StartNew();
-        for (var r = 0; r < runs; r++)
+        var made = 0;
+        // Runs in parallel, each with its own seeded randomness: PostgreSQL takes writes on several connections at once.
+        Parallel.For(0, runs, new ParallelOptions { MaxDegreeOfParallelism = 4 }, r =>
         {
+            var random = new Random(r);
             var batch = new RunBatch();
             var info = tracker.Store.CreateRun(new NewRun("bench", $"run-{r}", r, null, new RunSource(null, null, "bench"), RunEnvironment.Capture(), DateTimeOffset.UtcNow));
             batch.Params.Add(new("optimizer", Optimizers[random.Next(Optimizers.Length)]));
@@ -232,10 +243,10 @@ internal static class LeaderboardBench
 
             tracker.Store.LogBatch(info.Id, batch);
             tracker.Store.EndRun(info.Id, RunStatus.Finished, now);
-            if ((r + 1) % 10_000 == 0)
+            if (Interlocked.Increment(ref made) % 10_000 == 0)
             {
-                Console.WriteLine($"  generated {r + 1:N0} runs in {clock.Elapsed.TotalSeconds:F0} s");
+                Console.WriteLine($"  generated {made:N0} runs in {clock.Elapsed.TotalSeconds:F0} s");
             }
-        }
+        });
     }
 }

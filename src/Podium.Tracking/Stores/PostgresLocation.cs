@@ -120,6 +120,9 @@ internal sealed record PostgresLocation(string Host, int Port, string Database, 
             ApplicationName = "podium",
             IncludeErrorDetail = false,
             NoResetOnClose = true,
+            // A store runs the same few statements again and again: prepared once per connection, planned once.
+            MaxAutoPrepare = 64,
+            AutoPrepareMinUsages = 2,
         };
         if (Options.TryGetValue("sslmode", out var ssl))
         {

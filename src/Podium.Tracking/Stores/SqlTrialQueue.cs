@@ -55,28 +55,16 @@ internal sealed record SqlTrialQueue(string Now, string SkipLocked)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(worker);
         Expire(connection, transaction);
-        long id;
-        using (var pick = Command(connection, transaction,
-            $"SELECT id FROM sweep_trials WHERE status = 'pending' AND (@sweep IS NULL OR sweep_run_id = @sweep) ORDER BY id LIMIT 1{SkipLocked};",
-            ("sweep", sweepRunId)))
-        {
-            if (pick.ExecuteScalar() is not { } found)
-            {
-                return null;
-            }
-
-            id = Convert.ToInt64(found, CultureInfo.InvariantCulture);
-        }
-
         var token = Guid.NewGuid().ToString("N");
         using var claim = Command(connection, transaction,
             $"""
             UPDATE sweep_trials SET status = 'running', attempts = attempts + 1, worker = @worker, token = @token,
                 lease_expires = {Now} + @lease, run_id = NULL, updated_at = {Now}
-            WHERE id = @id AND status = 'pending'
+            WHERE status = 'pending' AND id = (
+                SELECT id FROM sweep_trials WHERE status = 'pending'{(sweepRunId is null ? "" : " AND sweep_run_id = @sweep")} ORDER BY id LIMIT 1{SkipLocked})
             RETURNING {Columns};
             """,
-            ("worker", worker), ("token", token), ("lease", (long)lease.TotalMilliseconds), ("id", id));
+            ("worker", worker), ("token", token), ("lease", (long)lease.TotalMilliseconds), ("sweep", sweepRunId ?? ""));
         using var reader = claim.ExecuteReader();
         return reader.Read()
             ? new TrialClaim(reader.GetInt64(0), reader.GetString(1), (int)reader.GetInt64(2), (int)reader.GetInt64(3), reader.GetString(4), reader.GetString(5),
@@ -134,7 +122,7 @@ internal sealed record SqlTrialQueue(string Now, string SkipLocked)
         tag.ExecuteNonQuery();
     }
 
-    public bool AttachRun(DbConnection connection, DbTransaction transaction, long trialId, string token, string runId)
+    public bool AttachRun(DbConnection connection, DbTransaction? transaction, long trialId, string token, string runId)
     {
         using var command = Command(connection, transaction,
             $"UPDATE sweep_trials SET run_id = @run, updated_at = {Now} WHERE id = @id AND token = @token AND status = 'running';",
@@ -142,7 +130,7 @@ internal sealed record SqlTrialQueue(string Now, string SkipLocked)
         return command.ExecuteNonQuery() == 1;
     }
 
-    public bool Renew(DbConnection connection, DbTransaction transaction, long trialId, string token, TimeSpan lease)
+    public bool Renew(DbConnection connection, DbTransaction? transaction, long trialId, string token, TimeSpan lease)
     {
         // A lease that ran out is still this worker's until another claim puts the trial back: nobody else has it.
         using var command = Command(connection, transaction,
@@ -151,12 +139,17 @@ internal sealed record SqlTrialQueue(string Now, string SkipLocked)
         return command.ExecuteNonQuery() == 1;
     }
 
-    public bool Complete(DbConnection connection, DbTransaction transaction, long trialId, string token, RunStatus status, string? error)
+    public bool Complete(DbConnection connection, DbTransaction? transaction, long trialId, string token, RunStatus status, string? error)
     {
         string? runId;
-        using (var check = Command(connection, transaction, $"SELECT run_id FROM sweep_trials WHERE id = @id AND token = @token AND status = 'running'{SkipLocked.Replace(" SKIP LOCKED", "", StringComparison.Ordinal)};",
-            ("id", trialId), ("token", token)))
-        using (var reader = check.ExecuteReader())
+        using (var trial = Command(connection, transaction,
+            $"""
+            UPDATE sweep_trials SET status = @status, token = NULL, lease_expires = NULL, errors = errors || @error, updated_at = {Now}
+            WHERE id = @id AND token = @token AND status = 'running'
+            RETURNING run_id;
+            """,
+            ("status", status == RunStatus.Finished ? "done" : "failed"), ("error", error is null ? "" : error + "\n"), ("id", trialId), ("token", token)))
+        using (var reader = trial.ExecuteReader())
         {
             if (!reader.Read())
             {
@@ -164,13 +157,6 @@ internal sealed record SqlTrialQueue(string Now, string SkipLocked)
             }
 
             runId = reader.IsDBNull(0) ? null : reader.GetString(0);
-        }
-
-        using (var trial = Command(connection, transaction,
-            $"UPDATE sweep_trials SET status = @status, token = NULL, lease_expires = NULL, errors = errors || @error, updated_at = {Now} WHERE id = @id;",
-            ("status", status == RunStatus.Finished ? "done" : "failed"), ("error", error is null ? "" : error + "\n"), ("id", trialId)))
-        {
-            trial.ExecuteNonQuery();
         }
 
         if (runId is not null)

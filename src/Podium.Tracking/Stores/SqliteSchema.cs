@@ -148,6 +148,7 @@ internal static class SqliteSchema
             UNIQUE (sweep_run_id, round, trial)
         );
         CREATE INDEX sweep_trials_by_status ON sweep_trials(status, id);
+        CREATE INDEX sweep_trials_by_sweep ON sweep_trials(sweep_run_id, status, id);
         """,
     ];
 
