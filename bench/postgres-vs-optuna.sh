@@ -6,7 +6,9 @@
 #     10,000 trials, beside Optuna 3.1's study.ask() + study.tell() on an RDBStorage in the same server, alternating the
 #     two sides, each in a database of its own, and the ratio.
 #
-#   bash bench/postgres-vs-optuna.sh [--runs 100000] [--trials "1000 10000"]
+#   bash bench/postgres-vs-optuna.sh [--runs 100000] [--trials "1000 10000"] [--rounds 2] [--skip-store]
+#
+# --rounds: how many times each side runs at each size, alternating; --skip-store: only the queue beside Optuna.
 #
 # Needs Debian's postgresql, python3-optuna and python3-psycopg2 (installed here when missing, as root).
 set -euo pipefail
@@ -14,11 +16,15 @@ cd "$(dirname "$0")/.."
 
 runs=100000
 trials="1000 10000"
+rounds=2
+store=yes
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
     --trials) trials=$2; shift 2 ;;
-    *) echo "usage: bash bench/postgres-vs-optuna.sh [--runs N] [--trials \"1000 10000\"]" >&2; exit 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    --skip-store) store=no; shift ;;
+    *) echo "usage: bash bench/postgres-vs-optuna.sh [--runs N] [--trials \"1000 10000\"] [--rounds 2] [--skip-store]" >&2; exit 2 ;;
   esac
 done
 
@@ -42,12 +48,14 @@ dotnet build bench/Podium.Bench -c Release --verbosity quiet >/dev/null
 bench() { dotnet bench/Podium.Bench/bin/Release/net10.0/Podium.Bench.dll "$@"; }
 echo "PostgreSQL $(PGPASSWORD=$password psql -At -h 127.0.0.1 -p "${base##*:}" -U podium postgres -c 'SHOW server_version;') on 127.0.0.1, $(nproc) cores"
 
-bench ingest --store "$(database ingest)"
-bench leaderboard --runs "$runs" --store "$(database board)"
+if [ "$store" = yes ]; then
+  bench ingest --store "$(database ingest)"
+  bench leaderboard --runs "$runs" --store "$(database board)"
+fi
 
 for n in $trials; do
   # Alternate the sides, twice each, so a drift in the machine's speed shows in both.
-  for round in 1 2; do
+  for round in $(seq 1 "$rounds"); do
     podium_line=$(bench queue --trials "$n" --store "$(database "podium_${n}_$round")")
     optuna_line=$(/usr/bin/python3 bench/optuna/ask_tell.py "$(database "optuna_${n}_$round")" "$n")
     echo "$podium_line"

@@ -93,7 +93,8 @@ public abstract class SweepAcrossWorkersTests : IDisposable
             var parent = Parent(store);
             var trials = store.ListTrials(parent.Info.Id);
             Assert.Equal(8, trials.Count);
-            Assert.All(trials, t => Assert.Equal(TrialStatus.Done, t.Status));
+            Assert.True(trials.All(t => t.Status == TrialStatus.Done), string.Join("\n", trials.Select(t => $"{t.Round}/{t.Index} {t.Status} {t.Attempts} {t.Worker} {t.Errors}"))
+                + "\n" + string.Join("\n---\n", workers.Select(w => w.Output)));
 
             // The killed trial ran again on another worker; its first run is in the trash, failed, saying why.
             var retried = Assert.Single(trials, t => t.Round == victimTrial.Round && t.Index == victimTrial.Index);
@@ -175,6 +176,82 @@ public sealed class SqliteSweepAcrossWorkersTests : SweepAcrossWorkersTests
     private int _count;
 
     protected override string NewStore() => Folder.File($"store-{_count++}");
+
+    [Fact]
+    public void Ctrl_C_on_a_worker_gives_its_trial_back_at_once()
+    {
+        File.WriteAllText(Folder.File("long.yaml"), """
+            name: long
+            data: {source: shapes, count: 240, size: 16, classes: 3}
+            model: basic_cnn
+            model_width: 0.25
+            padding: same
+            epochs: 200
+            method: grid
+            parameters:
+              learning_rate: [0.002, 0.005]
+            """);
+        var store = NewStore();
+        Assert.Equal(0, PodiumProcess.Run(Folder.Path, "sweep", "long.yaml", "--workers", "0", "--store", store).ExitCode);
+        using var worker = PodiumProcess.StartInBackground(Folder.Path, "worker", "--store", store, "--threads", "1");
+        TrialState running;
+        using (var tracker = TrackingStores.Open(store))
+        {
+            var parent = Assert.Single(tracker.SearchRuns(new RunQuery(new IsNullExpr(Field.Tag(RunTags.Sweep), Negated: true), [], null)));
+            var clock = Stopwatch.StartNew();
+            while (true)
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), "no trial got under way: " + worker.Output);
+                var trial = tracker.ListTrials(parent.Info.Id).FirstOrDefault(t => t.Status == TrialStatus.Running && t.RunId is not null);
+                if (trial is not null && tracker.GetRun(trial.RunId!)?.Metrics.GetValueOrDefault(RunMetrics.Loss) is { Count: >= 1 })
+                {
+                    running = trial;
+                    break;
+                }
+
+                Thread.Sleep(50);
+            }
+        }
+
+        worker.Interrupt();
+
+        Assert.Equal(130, worker.WaitForExit());
+        Assert.Contains($"trial {running.Index + 1}: {running.Name} stopped; given back to the queue", worker.Output, StringComparison.Ordinal);
+        using var after = TrackingStores.Open(store);
+        var back = Assert.Single(after.ListTrials(Assert.Single(after.SearchRuns(new RunQuery(new IsNullExpr(Field.Tag(RunTags.Sweep), Negated: true), [], null))).Info.Id), t => t.Id == running.Id);
+        Assert.Equal((TrialStatus.Pending, 0, null), (back.Status, back.Attempts, back.RunId));
+        var given = after.GetRun(running.RunId!)!;
+        Assert.Equal(RunStatus.Killed, given.Info.Status);
+        Assert.NotNull(given.Info.TrashedTime);
+        Assert.StartsWith("stopped (Ctrl+C or SIGTERM)", given.Tags[RunTags.SweepAbandoned], StringComparison.Ordinal);
+
+        // The queue as podium sweep status shows it: both trials waiting, nobody at work.
+        var (code, status, error) = PodiumProcess.Run(Folder.Path, "sweep", "status", "long", "--store", store);
+        Assert.True(code == 0, error);
+        Assert.Contains("2 trial(s): 2 pending, 0 running, 0 done, 0 failed", status, StringComparison.Ordinal);
+        Assert.DoesNotContain("working:", status, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>Workers that reach only podium serve, which stands in front of a PostgreSQL database.</summary>
+public sealed class ServedSweepAcrossWorkersTests : SweepAcrossWorkersTests
+{
+    private readonly Dictionary<string, (string Database, PodiumProcess.Background Server)> _servers = [];
+
+    protected override string NewStore()
+    {
+        var database = PostgresServer.CreateDatabase();
+        var server = PodiumProcess.Serve(Folder.Path, out var url, "--store", database, "--port", "0");
+        _servers[url] = (database, server);
+        return url;
+    }
+
+    protected override void DropStore(string store)
+    {
+        var (database, server) = _servers[store];
+        server.Dispose();
+        PostgresServer.DropDatabase(database);
+    }
 }
 
 /// <summary>Processes sharing a PostgreSQL database.</summary>

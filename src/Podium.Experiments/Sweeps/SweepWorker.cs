@@ -87,13 +87,21 @@ public static class SweepWorker
         return new WorkerOutcome(done, failed, lost);
     }
 
-    /// <summary>Whether a sweep (or any running sweep) still has trials pending or running: more may come to claim.</summary>
+    /// <summary>
+    /// Whether a sweep (or any running sweep) still has trials pending or running: more may come to claim. A round that
+    /// is complete is advanced first: the worker that completed its last trial may not have enqueued the next round yet,
+    /// and a worker that left in that moment would leave the round to others.
+    /// </summary>
     private static bool Busy(ITrackingStore store, string? sweep)
     {
         var sweeps = sweep is not null ? [sweep]
-            : store.SearchRuns(new RunQuery(RunQuery.And(new IsNullExpr(Field.Tag(RunTags.Sweep), Negated: true), Field.Attribute("status").Is(RunStatus.Running)), [], null))
+            : store.SearchRuns(new RunQuery(RunQuery.And(new IsNullExpr(Field.Tag(RunTags.SweepPlan), Negated: true), Field.Attribute("status").Is(RunStatus.Running)), [], null))
                 .Select(r => r.Info.Id).ToList();
-        return sweeps.Any(s => store.ListTrials(s).Any(t => t.Status is TrialStatus.Pending or TrialStatus.Running));
+        return sweeps.Any(s =>
+        {
+            Sweep.Advance(store, s);
+            return store.ListTrials(s).Any(t => t.Status is TrialStatus.Pending or TrialStatus.Running);
+        });
     }
 
     /// <summary>Trains one claimed trial; returns done, failed, or running when the lease was lost (another worker has it).</summary>

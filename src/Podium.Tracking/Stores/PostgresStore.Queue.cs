@@ -10,6 +10,7 @@ internal sealed partial class PostgresStore
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
         // One statement for the lot: a sweep of 10,000 trials is one round trip, not 10,000.
         using var connection = Open();
+        RunKey(connection, sweepRunId); // The sweep's run must exist.
         using var command = new NpgsqlCommand(
             $"""
             INSERT INTO sweep_trials(sweep_run_id, round, trial, name, spec, status, attempts, max_attempts, errors, enqueued_at, updated_at)

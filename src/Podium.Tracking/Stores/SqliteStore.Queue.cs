@@ -4,7 +4,11 @@ internal sealed partial class SqliteStore
 {
     /// <inheritdoc/>
     public int EnqueueTrials(string sweepRunId, IReadOnlyList<QueuedTrial> trials, int maxAttempts) =>
-        InQueue(true, (c, t) => SqlTrialQueue.Sqlite.Enqueue(c, t, sweepRunId, trials, maxAttempts));
+        InQueue(true, (c, t) =>
+        {
+            RunKey(sweepRunId, t); // The sweep's run must exist.
+            return SqlTrialQueue.Sqlite.Enqueue(c, t, sweepRunId, trials, maxAttempts);
+        });
 
     /// <inheritdoc/>
     public int RetryFailedTrials(string sweepRunId) => InQueue(true, (c, t) => SqlTrialQueue.Sqlite.RetryFailed(c, t, sweepRunId));

@@ -57,6 +57,28 @@ public sealed class PostgresStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_store_of_the_first_version_is_migrated_to_this_one_keeping_its_runs()
+    {
+        using (var store = TrackingStores.Open(_database))
+        {
+            using var run = Tracker.Over(store, new TrackerOptions { CaptureSource = false }).StartRun("e", "kept");
+            run.LogMetric("loss", 0.5);
+        }
+
+        // Back to version 1: before sweeps were queued.
+        PostgresServer.Execute(_database, "DROP TABLE sweep_trials; UPDATE podium_store SET value = '1' WHERE key = 'version';");
+
+        using var migrated = TrackingStores.Open(_database);
+        var kept = Assert.Single(migrated.SearchRuns(RunQuery.All));
+        Assert.Equal(("kept", 0.5), (kept.Info.Name, kept.Metrics["loss"].Last));
+        Assert.Equal(1, migrated.EnqueueTrials(kept.Info.Id, [new QueuedTrial(0, 0, "t", "{}")], 1));
+        using var version = new Npgsql.NpgsqlConnection(PostgresServer.Connection(_database));
+        version.Open();
+        using var read = new Npgsql.NpgsqlCommand("SELECT value FROM podium_store WHERE key = 'version';", version);
+        Assert.Equal(PostgresSchema.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), read.ExecuteScalar());
+    }
+
+    [Fact]
     public void A_database_of_another_program_is_refused_and_not_written()
     {
         PostgresServer.Execute(_database, "CREATE TABLE invoices (id int); INSERT INTO invoices VALUES (7);");

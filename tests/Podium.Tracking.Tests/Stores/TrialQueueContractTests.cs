@@ -150,6 +150,13 @@ public abstract class TrialQueueContractTests<TFactory> : IDisposable
     }
 
     [Fact]
+    public void Trials_of_a_sweep_run_that_does_not_exist_are_refused()
+    {
+        Assert.Throws<KeyNotFoundException>(() => Store.EnqueueTrials("0123456789abcdef0123456789abcdef", Trials(1), maxAttempts: 1));
+        Assert.Empty(Store.ListTrials("0123456789abcdef0123456789abcdef"));
+    }
+
+    [Fact]
     public void A_claim_for_one_sweep_leaves_other_sweeps_alone()
     {
         var other = Tracker.StartRun("sweeps", "other").Id;
