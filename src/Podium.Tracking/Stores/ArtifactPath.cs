@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 
 namespace Podium.Tracking.Stores;
@@ -89,5 +90,40 @@ internal static class ArtifactPath
         }
 
         return at;
+    }
+
+    /// <summary>
+    /// Writes an artifact's content to its file under a run's folder: beside the file first, then renamed over it, so a
+    /// reader never sees half a file. Returns its size and SHA-256.
+    /// </summary>
+    /// <exception cref="ArgumentException">The path leaves the run's folder, or goes through a link.</exception>
+    public static (long Size, string Sha256) WriteFile(string runFolder, string relative, Stream content)
+    {
+        if (!Path.GetFullPath(Path.Combine(runFolder, relative)).StartsWith(runFolder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"artifact path '{relative}' leaves the run's folder", nameof(relative));
+        }
+
+        var target = OnDisk(runFolder, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var temporary = target + "." + Guid.NewGuid().ToString("N") + ".partial";
+        long size;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using (var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+        {
+            var buffer = new byte[81920];
+            int read;
+            while ((read = content.Read(buffer)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+                output.Write(buffer, 0, read);
+            }
+
+            output.Flush(flushToDisk: true);
+            size = output.Length;
+        }
+
+        File.Move(temporary, target, overwrite: true);
+        return (size, Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
 }

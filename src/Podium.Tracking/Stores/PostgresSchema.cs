@@ -148,29 +148,7 @@ internal static class PostgresSchema
         """,
 
         // 2: sweeps as a queue of trials that workers claim, with leases (ITrialQueue).
-        """
-        CREATE TABLE sweep_trials (
-            id bigserial PRIMARY KEY,
-            sweep_run_id text COLLATE "C" NOT NULL,
-            round bigint NOT NULL,
-            trial bigint NOT NULL,
-            name text COLLATE "C" NOT NULL,
-            spec text COLLATE "C" NOT NULL,
-            status text COLLATE "C" NOT NULL,
-            attempts bigint NOT NULL,
-            max_attempts bigint NOT NULL,
-            worker text COLLATE "C",
-            token text COLLATE "C",
-            lease_expires bigint,
-            run_id text COLLATE "C",
-            errors text COLLATE "C" NOT NULL,
-            enqueued_at bigint NOT NULL,
-            updated_at bigint NOT NULL,
-            UNIQUE (sweep_run_id, round, trial)
-        );
-        CREATE INDEX sweep_trials_by_status ON sweep_trials(status, id);
-        CREATE INDEX sweep_trials_by_sweep ON sweep_trials(sweep_run_id, status, id);
-        """,
+        SqlTrialQueue.Schema("bigserial PRIMARY KEY", "text COLLATE \"C\"", "bigint"),
     ];
 
     /// <summary>The version this build writes and reads.</summary>

@@ -66,32 +66,7 @@ internal sealed partial class PostgresStore
     /// <summary>Writes the file under the artifact root (beside it, then renamed, as the SQLite store does), then its row.</summary>
     private ArtifactInfo LogArtifactFile(NpgsqlConnection connection, long run, string runId, string root, string relative, Stream content)
     {
-        var runFolder = Path.GetFullPath(Path.Combine(root, runId));
-        var target = ArtifactPath.OnDisk(runFolder, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        var temporary = target + "." + Guid.NewGuid().ToString("N") + ".partial";
-        long size;
-        string sha;
-        using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
-        {
-            using (var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-            {
-                var buffer = new byte[81920];
-                int read;
-                while ((read = content.Read(buffer)) > 0)
-                {
-                    hash.AppendData(buffer, 0, read);
-                    output.Write(buffer, 0, read);
-                }
-
-                output.Flush(flushToDisk: true);
-                size = output.Length;
-            }
-
-            sha = Convert.ToHexStringLower(hash.GetHashAndReset());
-        }
-
-        File.Move(temporary, target, overwrite: true);
+        var (size, sha) = ArtifactPath.WriteFile(Path.GetFullPath(Path.Combine(root, runId)), relative, content);
         using var transaction = connection.BeginTransaction();
         RecordArtifact(connection, run, relative, size, sha, inDatabase: false, transaction);
         using (var clear = new NpgsqlCommand("DELETE FROM artifact_chunks WHERE run_pk = @run AND path = @path;", connection, transaction))

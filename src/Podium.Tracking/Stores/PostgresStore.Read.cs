@@ -52,31 +52,8 @@ internal sealed partial class PostgresStore
     /// <inheritdoc/>
     public RunRecord? GetRun(string runIdOrPrefix)
     {
-        ArgumentNullException.ThrowIfNull(runIdOrPrefix);
-        var prefix = runIdOrPrefix.Trim().ToLowerInvariant();
-        if (prefix.Length == 0 || !prefix.All(Uri.IsHexDigit))
-        {
-            return null;
-        }
-
         using var connection = Open();
-        using var command = new NpgsqlCommand("SELECT pk, id FROM runs WHERE id LIKE @prefix || '%' ORDER BY id LIMIT 2;", connection);
-        command.Parameters.AddWithValue("prefix", prefix);
-        var found = new List<(long Pk, string Id)>();
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                found.Add((reader.GetInt64(0), reader.GetString(1)));
-            }
-        }
-
-        if (found.Count > 1 && found[0].Id != prefix)
-        {
-            throw new ArgumentException($"run id prefix '{runIdOrPrefix}' matches more than one run ({found[0].Id}, {found[1].Id}, …); give more characters");
-        }
-
-        return found.Count == 0 ? null : LoadRecords(connection, [found[0].Pk], null)[0];
+        return StoreRows.RunByPrefix(connection, runIdOrPrefix) is { } pk ? LoadRecords(connection, [pk], null)[0] : null;
     }
 
     /// <inheritdoc/>

@@ -16,29 +16,15 @@ internal sealed partial class PostgresStore
         using var transaction = connection.BeginTransaction();
         var experiment = Experiment(connection, run.Experiment, run.StartTime, transaction);
         using var command = new NpgsqlCommand(
-            """
-            INSERT INTO runs(id, name, experiment_id, status, start_time, seed, parent_run_id, git_commit, git_dirty,
-                             command_line, env_os, env_cpu, env_runtime, env_podium, env_host)
-            VALUES (@id, @name, @experiment, 'running', @start, @seed, @parent, @commit, @dirty, @cmd, @os, @cpu, @runtime, @podium, @host)
+            $"""
+            INSERT INTO runs({StoreRows.NewRunColumns})
+            VALUES (@id, @name, @experiment, 'running', {StoreRows.NewRunValues})
             RETURNING pk;
             """,
             connection,
             transaction);
-        var p = command.Parameters;
-        p.AddWithValue("id", id);
-        p.AddWithValue("name", name);
-        p.AddWithValue("experiment", experiment);
-        p.AddWithValue("start", run.StartTime.ToUnixTimeMilliseconds());
-        p.AddWithValue("seed", NpgsqlDbType.Bigint, (object?)run.Seed ?? DBNull.Value);
-        p.AddWithValue("parent", NpgsqlDbType.Text, (object?)run.ParentRunId ?? DBNull.Value);
-        p.AddWithValue("commit", NpgsqlDbType.Text, (object?)run.Source.GitCommit ?? DBNull.Value);
-        p.AddWithValue("dirty", NpgsqlDbType.Bigint, run.Source.GitDirty is { } dirty ? dirty ? 1L : 0L : DBNull.Value);
-        p.AddWithValue("cmd", run.Source.CommandLine);
-        p.AddWithValue("os", run.Environment.Os);
-        p.AddWithValue("cpu", run.Environment.Cpu);
-        p.AddWithValue("runtime", run.Environment.Runtime);
-        p.AddWithValue("podium", run.Environment.PodiumVersion);
-        p.AddWithValue("host", run.Environment.Host);
+        command.Parameters.AddWithValue("experiment", experiment);
+        StoreRows.AddNewRun(command, id, name, run);
         var pk = (long)command.ExecuteScalar()!;
         transaction.Commit();
         _runKeys[id] = pk;

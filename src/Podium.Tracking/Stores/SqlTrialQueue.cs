@@ -19,6 +19,35 @@ internal sealed record SqlTrialQueue(string Now, string SkipLocked)
 
     private const string Columns = "id, sweep_run_id, round, trial, name, spec, attempts, token, lease_expires";
 
+    /// <summary>The queue's table, in each store's words for a key, text and a whole number.</summary>
+    public static string Schema(string key, string text, string whole) => $"""
+        CREATE TABLE sweep_trials (
+            id {key},
+            sweep_run_id {text} NOT NULL,
+            round {whole} NOT NULL,
+            trial {whole} NOT NULL,
+            name {text} NOT NULL,
+            spec {text} NOT NULL,
+            status {text} NOT NULL,
+            attempts {whole} NOT NULL,
+            max_attempts {whole} NOT NULL,
+            worker {text},
+            token {text},
+            lease_expires {whole},
+            run_id {text},
+            errors {text} NOT NULL,
+            enqueued_at {whole} NOT NULL,
+            updated_at {whole} NOT NULL,
+            UNIQUE (sweep_run_id, round, trial)
+        );
+        CREATE INDEX sweep_trials_by_sweep ON sweep_trials(sweep_run_id, round, trial);
+        -- Only the pending and the running trials: a claim finds the first pending one, and the running ones whose
+        -- lease ran out, without stepping over the thousands already done (whatever the planner's statistics say).
+        CREATE INDEX sweep_trials_pending ON sweep_trials(id) WHERE status = 'pending';
+        CREATE INDEX sweep_trials_pending_by_sweep ON sweep_trials(sweep_run_id, id) WHERE status = 'pending';
+        CREATE INDEX sweep_trials_leases ON sweep_trials(lease_expires) WHERE status = 'running';
+        """;
+
     public int Enqueue(DbConnection connection, DbTransaction transaction, string sweepRunId, IReadOnlyList<QueuedTrial> trials, int maxAttempts)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);

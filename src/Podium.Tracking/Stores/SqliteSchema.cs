@@ -127,29 +127,7 @@ internal static class SqliteSchema
         "ALTER TABLE runs ADD COLUMN trashed_at INTEGER;\n",
 
         // 4: sweeps as a queue of trials that workers claim, with leases (ITrialQueue).
-        """
-        CREATE TABLE sweep_trials (
-            id INTEGER PRIMARY KEY,
-            sweep_run_id TEXT NOT NULL,
-            round INTEGER NOT NULL,
-            trial INTEGER NOT NULL,
-            name TEXT NOT NULL,
-            spec TEXT NOT NULL,
-            status TEXT NOT NULL,
-            attempts INTEGER NOT NULL,
-            max_attempts INTEGER NOT NULL,
-            worker TEXT,
-            token TEXT,
-            lease_expires INTEGER,
-            run_id TEXT,
-            errors TEXT NOT NULL,
-            enqueued_at INTEGER NOT NULL,
-            updated_at INTEGER NOT NULL,
-            UNIQUE (sweep_run_id, round, trial)
-        );
-        CREATE INDEX sweep_trials_by_status ON sweep_trials(status, id);
-        CREATE INDEX sweep_trials_by_sweep ON sweep_trials(sweep_run_id, status, id);
-        """,
+        SqlTrialQueue.Schema("INTEGER PRIMARY KEY", "TEXT", "INTEGER"),
     ];
 
     /// <summary>The version this build writes and reads.</summary>

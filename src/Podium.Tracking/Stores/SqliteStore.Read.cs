@@ -55,32 +55,9 @@ internal sealed partial class SqliteStore
     /// <inheritdoc/>
     public RunRecord? GetRun(string runIdOrPrefix)
     {
-        ArgumentNullException.ThrowIfNull(runIdOrPrefix);
-        var prefix = runIdOrPrefix.Trim().ToLowerInvariant();
-        if (prefix.Length == 0 || !prefix.All(Uri.IsHexDigit))
-        {
-            return null;
-        }
-
         lock (_gate)
         {
-            using var command = Command("SELECT pk, id FROM runs WHERE id LIKE @prefix || '%' ORDER BY id LIMIT 2;");
-            command.Parameters.AddWithValue("@prefix", prefix);
-            var found = new List<(long Pk, string Id)>();
-            using (var reader = command.ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    found.Add((reader.GetInt64(0), reader.GetString(1)));
-                }
-            }
-
-            if (found.Count > 1 && found[0].Id != prefix)
-            {
-                throw new ArgumentException($"run id prefix '{runIdOrPrefix}' matches more than one run ({found[0].Id}, {found[1].Id}, …); give more characters");
-            }
-
-            return found.Count == 0 ? null : LoadRecords(_connection, [found[0].Pk], null)[0];
+            return StoreRows.RunByPrefix(_connection, runIdOrPrefix) is { } pk ? LoadRecords(_connection, [pk], null)[0] : null;
         }
     }
 

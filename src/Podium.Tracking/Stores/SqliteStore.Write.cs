@@ -25,29 +25,14 @@ internal sealed partial class SqliteStore
             }
 
             using var command = Command(
-                """
-                INSERT INTO runs(id, name, experiment_id, status, start_time, seed, parent_run_id, git_commit, git_dirty,
-                                 command_line, env_os, env_cpu, env_runtime, env_podium, env_host)
-                VALUES (@id, @name, (SELECT id FROM experiments WHERE name = @experiment), 'running', @start, @seed, @parent,
-                        @commit, @dirty, @cmd, @os, @cpu, @runtime, @podium, @host)
+                $"""
+                INSERT INTO runs({StoreRows.NewRunColumns})
+                VALUES (@id, @name, (SELECT id FROM experiments WHERE name = @experiment), 'running', {StoreRows.NewRunValues})
                 RETURNING pk;
                 """,
                 transaction);
-            var p = command.Parameters;
-            p.AddWithValue("@id", id);
-            p.AddWithValue("@name", name);
-            p.AddWithValue("@experiment", run.Experiment);
-            p.AddWithValue("@start", run.StartTime.ToUnixTimeMilliseconds());
-            p.AddWithValue("@seed", (object?)run.Seed ?? DBNull.Value);
-            p.AddWithValue("@parent", (object?)run.ParentRunId ?? DBNull.Value);
-            p.AddWithValue("@commit", (object?)run.Source.GitCommit ?? DBNull.Value);
-            p.AddWithValue("@dirty", run.Source.GitDirty is { } dirty ? dirty ? 1 : 0 : DBNull.Value);
-            p.AddWithValue("@cmd", run.Source.CommandLine);
-            p.AddWithValue("@os", run.Environment.Os);
-            p.AddWithValue("@cpu", run.Environment.Cpu);
-            p.AddWithValue("@runtime", run.Environment.Runtime);
-            p.AddWithValue("@podium", run.Environment.PodiumVersion);
-            p.AddWithValue("@host", run.Environment.Host);
+            command.Parameters.AddWithValue("@experiment", run.Experiment);
+            StoreRows.AddNewRun(command, id, name, run);
             var pk = (long)command.ExecuteScalar()!;
             transaction.Commit();
             _runKeys[id] = pk;
@@ -498,40 +483,7 @@ internal sealed partial class SqliteStore
             run = RunKey(runId);
         }
 
-        var runFolder = Path.GetFullPath(Path.Combine(ArtifactRoot, runId));
-        var target = Path.GetFullPath(Path.Combine(runFolder, relative));
-        if (!target.StartsWith(runFolder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"artifact path '{path}' leaves the run's folder", nameof(path));
-        }
-
-        target = ArtifactPath.OnDisk(runFolder, relative);
-
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        // Write beside the target and rename, so a reader never sees half a file.
-        var temporary = target + "." + Guid.NewGuid().ToString("N") + ".partial";
-        long size;
-        string sha;
-        using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
-        {
-            using (var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-            {
-                var buffer = new byte[81920];
-                int read;
-                while ((read = content.Read(buffer)) > 0)
-                {
-                    hash.AppendData(buffer, 0, read);
-                    output.Write(buffer, 0, read);
-                }
-
-                output.Flush(flushToDisk: true);
-                size = output.Length;
-            }
-
-            sha = Convert.ToHexStringLower(hash.GetHashAndReset());
-        }
-
-        File.Move(temporary, target, overwrite: true);
+        var (size, sha) = ArtifactPath.WriteFile(Path.GetFullPath(Path.Combine(ArtifactRoot, runId)), relative, content);
         lock (_gate)
         {
             using var command = Command(

@@ -28,6 +28,73 @@ internal static class StoreRows
     /// <summary>A model: run_pk, name, architecture, total, trainable, bytes, dot.</summary>
     public const string ModelColumns = "run_pk, name, architecture, total_params, trainable_params, weight_bytes, dot";
 
+    /// <summary>The columns of a new run, as both stores insert it: VALUES (@id, @name, EXPERIMENT, 'running', <see cref="NewRunValues"/>).</summary>
+    public const string NewRunColumns = "id, name, experiment_id, status, start_time, seed, parent_run_id, git_commit, git_dirty, command_line, env_os, env_cpu, env_runtime, env_podium, env_host";
+
+    /// <summary>The parameters after the experiment, in <see cref="NewRunColumns"/>' order.</summary>
+    public const string NewRunValues = "@start, @seed, @parent, @commit, @dirty, @cmd, @os, @cpu, @runtime, @podium, @host";
+
+    /// <summary>Adds a new run's parameters (@id, @name and <see cref="NewRunValues"/>) to an INSERT.</summary>
+    public static void AddNewRun(DbCommand command, string id, string name, NewRun run)
+    {
+        Add("@id", id, System.Data.DbType.String);
+        Add("@name", name, System.Data.DbType.String);
+        Add("@start", run.StartTime.ToUnixTimeMilliseconds(), System.Data.DbType.Int64);
+        Add("@seed", run.Seed, System.Data.DbType.Int64);
+        Add("@parent", run.ParentRunId, System.Data.DbType.String);
+        Add("@commit", run.Source.GitCommit, System.Data.DbType.String);
+        Add("@dirty", run.Source.GitDirty is { } dirty ? dirty ? 1L : 0L : null, System.Data.DbType.Int64);
+        Add("@cmd", run.Source.CommandLine, System.Data.DbType.String);
+        Add("@os", run.Environment.Os, System.Data.DbType.String);
+        Add("@cpu", run.Environment.Cpu, System.Data.DbType.String);
+        Add("@runtime", run.Environment.Runtime, System.Data.DbType.String);
+        Add("@podium", run.Environment.PodiumVersion, System.Data.DbType.String);
+        Add("@host", run.Environment.Host, System.Data.DbType.String);
+
+        void Add(string name, object? value, System.Data.DbType type)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.DbType = type;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+    }
+
+    /// <summary>The key of the run whose id is, or uniquely starts with, the text; null when none matches or it is not hex.</summary>
+    /// <exception cref="ArgumentException">The prefix matches more than one run.</exception>
+    public static long? RunByPrefix(DbConnection connection, string runIdOrPrefix)
+    {
+        ArgumentNullException.ThrowIfNull(runIdOrPrefix);
+        var prefix = runIdOrPrefix.Trim().ToLowerInvariant();
+        if (prefix.Length == 0 || !prefix.All(Uri.IsHexDigit))
+        {
+            return null;
+        }
+
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT pk, id FROM runs WHERE id LIKE @prefix || '%' ORDER BY id LIMIT 2;";
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@prefix";
+        parameter.Value = prefix;
+        command.Parameters.Add(parameter);
+        var found = new List<(long Pk, string Id)>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                found.Add((reader.GetInt64(0), reader.GetString(1)));
+            }
+        }
+
+        if (found.Count > 1 && found[0].Id != prefix)
+        {
+            throw new ArgumentException($"run id prefix '{runIdOrPrefix}' matches more than one run ({found[0].Id}, {found[1].Id}, …); give more characters");
+        }
+
+        return found.Count == 0 ? null : found[0].Pk;
+    }
+
     public static RunInfo Info(DbDataReader r)
     {
         RunStatuses.TryParse(r.GetString(4), out var status);
