@@ -356,17 +356,7 @@ internal sealed partial class PostgresStore
             }
 
             using (var command = new NpgsqlCommand(
-                """
-                DELETE FROM params WHERE run_pk = @pk;
-                DELETE FROM tags WHERE run_pk = @pk;
-                DELETE FROM metric_summaries WHERE run_pk = @pk;
-                DELETE FROM metric_chunks WHERE run_pk = @pk;
-                DELETE FROM run_datasets WHERE run_pk = @pk;
-                DELETE FROM models WHERE run_pk = @pk;
-                DELETE FROM artifact_chunks WHERE run_pk = @pk;
-                DELETE FROM artifacts WHERE run_pk = @pk;
-                DELETE FROM runs WHERE pk = @pk;
-                """,
+                "DELETE FROM artifact_chunks WHERE run_pk = @pk;\n" + StoreRows.PurgeRun,
                 connection,
                 transaction))
             {

@@ -375,16 +375,7 @@ internal sealed partial class SqliteStore
             }
 
             using (var command = Command(
-                """
-                DELETE FROM params WHERE run_pk = @pk;
-                DELETE FROM tags WHERE run_pk = @pk;
-                DELETE FROM metric_summaries WHERE run_pk = @pk;
-                DELETE FROM metric_chunks WHERE run_pk = @pk;
-                DELETE FROM run_datasets WHERE run_pk = @pk;
-                DELETE FROM models WHERE run_pk = @pk;
-                DELETE FROM artifacts WHERE run_pk = @pk;
-                DELETE FROM runs WHERE pk = @pk;
-                """,
+                StoreRows.PurgeRun,
                 transaction))
             {
                 command.Parameters.AddWithValue("@pk", pk);

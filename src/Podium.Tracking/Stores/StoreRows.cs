@@ -28,6 +28,18 @@ internal static class StoreRows
     /// <summary>A model: run_pk, name, architecture, total, trainable, bytes, dot.</summary>
     public const string ModelColumns = "run_pk, name, architecture, total_params, trainable_params, weight_bytes, dot";
 
+    /// <summary>Deletes everything a run (key @pk) recorded in the tables both stores share, the run's row last.</summary>
+    public const string PurgeRun = """
+        DELETE FROM params WHERE run_pk = @pk;
+        DELETE FROM tags WHERE run_pk = @pk;
+        DELETE FROM metric_summaries WHERE run_pk = @pk;
+        DELETE FROM metric_chunks WHERE run_pk = @pk;
+        DELETE FROM run_datasets WHERE run_pk = @pk;
+        DELETE FROM models WHERE run_pk = @pk;
+        DELETE FROM artifacts WHERE run_pk = @pk;
+        DELETE FROM runs WHERE pk = @pk;
+        """;
+
     /// <summary>The columns of a new run, as both stores insert it: VALUES (@id, @name, EXPERIMENT, 'running', <see cref="NewRunValues"/>).</summary>
     public const string NewRunColumns = "id, name, experiment_id, status, start_time, seed, parent_run_id, git_commit, git_dirty, command_line, env_os, env_cpu, env_runtime, env_podium, env_host";
 
