@@ -103,7 +103,8 @@ public static class Sweep
         store.EnqueueTrials(parent.Id, candidates.Select(trial =>
         {
             var run = trial.Spec with { Epochs = rounds[0], Experiment = spec.Fixed.Experiment };
-            return new QueuedTrial(0, trial.Index, run.DisplayName + TrialSuffix(trial.Index, 0, rounds.Count), new RunFile(spec.Data, run with { Name = run.DisplayName + TrialSuffix(trial.Index, 0, rounds.Count) }).ToJson());
+            var name = run.DisplayName + TrialSuffix(trial.Index, 0, rounds.Count);
+            return new QueuedTrial(0, trial.Index, name, new RunFile(spec.Data, run with { Name = name }).ToJson());
         }).ToList(), plan.MaxAttempts);
         store.RetryFailedTrials(parent.Id);
         Advance(store, parent.Id);

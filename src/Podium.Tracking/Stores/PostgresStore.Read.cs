@@ -6,9 +6,6 @@ namespace Podium.Tracking.Stores;
 
 internal sealed partial class PostgresStore
 {
-    /// <summary>More runs than this load in parallel pieces, each on its own pooled connection.</summary>
-    private const int ParallelFrom = 1000;
-
     /// <inheritdoc/>
     public IReadOnlyList<Experiment> ListExperiments()
     {
@@ -82,20 +79,14 @@ internal sealed partial class PostgresStore
         using (var connection = Open())
         {
             keys = ReadKeys(connection, sql, parameters);
-            if (keys.Count <= ParallelFrom)
+            if (keys.Count <= StoreRows.ParallelFrom)
             {
                 return LoadRecords(connection, keys, query.Only);
             }
         }
 
-        var pieces = keys.Chunk(Math.Max(500, keys.Count / (2 * Environment.ProcessorCount) + 1)).ToArray();
-        var loaded = new List<RunRecord>[pieces.Length];
-        Parallel.For(0, pieces.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
-        {
-            using var connection = Open();
-            loaded[i] = LoadRecords(connection, pieces[i], query.Only);
-        });
-        return loaded.SelectMany(piece => piece).ToList();
+        // Many runs load in pieces, each on a pooled connection of its own.
+        return StoreRows.InPieces(keys, Open, (connection, piece) => LoadRecords(connection, piece, query.Only));
     }
 
     /// <inheritdoc/>

@@ -89,7 +89,7 @@ internal sealed partial class PostgresStore : ITrackingStore
                     return $"{store}: user '{address.User}' may not do this ({privilege.MessageText}); grant it, or use another user";
                 case PostgresException { SqlState: "53300" }:
                     return $"{store}: the server has too many connections; raise max_connections or stop some clients";
-                case NpgsqlException { Message: var message } when message.Contains("password", StringComparison.OrdinalIgnoreCase) && message.Contains("no password", StringComparison.OrdinalIgnoreCase):
+                case NpgsqlException { Message: var message } when message.Contains("no password", StringComparison.OrdinalIgnoreCase):
                     return $"{store}: the server wants a password for user '{address.User}'; give it in the address, PGPASSWORD or ~/.pgpass";
                 case FileNotFoundException missing when address.Password is null:
                     return $"{store}: the password file {missing.FileName ?? "PGPASSFILE names"} does not exist; fix PGPASSFILE, or give the password in the address or PGPASSWORD";

@@ -132,21 +132,10 @@ internal sealed partial class SqliteStore
                 }
             }
 
-            if (keys.Count <= ParallelFrom)
-            {
-                return LoadRecords(_connection, keys, query.Only);
-            }
-
-            // Many runs load in pieces on read-only connections in parallel: a 10,000-run leaderboard reads
-            // some 400,000 param and metric rows, and the work is in stepping through them.
-            var pieces = keys.Chunk(Math.Max(500, keys.Count / (2 * Environment.ProcessorCount) + 1)).ToArray();
-            var loaded = new List<RunRecord>[pieces.Length];
-            Parallel.For(0, pieces.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
-            {
-                using var reader = OpenReader();
-                loaded[i] = LoadRecords(reader, pieces[i], query.Only);
-            });
-            return loaded.SelectMany(piece => piece).ToList();
+            // Many runs load in pieces on read-only connections in parallel.
+            return keys.Count <= StoreRows.ParallelFrom
+                ? LoadRecords(_connection, keys, query.Only)
+                : StoreRows.InPieces(keys, OpenReader, (reader, piece) => LoadRecords(reader, piece, query.Only));
         }
     }
 
@@ -165,9 +154,6 @@ internal sealed partial class SqliteStore
             return (long)command.ExecuteScalar()!;
         }
     }
-
-    /// <summary>More runs than this load in parallel pieces.</summary>
-    private const int ParallelFrom = 1000;
 
     /// <summary>A second, read-only connection to the database, for reading in parallel with the store's own.</summary>
     private SqliteConnection OpenReader()

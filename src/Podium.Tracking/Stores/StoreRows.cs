@@ -147,6 +147,26 @@ internal static class StoreRows
 
     public static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
+    /// <summary>More runs than this load in parallel pieces, each on a connection of its own.</summary>
+    public const int ParallelFrom = 1000;
+
+    /// <summary>
+    /// Loads many runs' records in pieces in parallel, each on a connection <paramref name="open"/> gives: a 10,000-run
+    /// leaderboard reads some 400,000 param and metric rows, and the work is in stepping through them.
+    /// </summary>
+    public static List<RunRecord> InPieces<TConnection>(IReadOnlyList<long> keys, Func<TConnection> open, Func<TConnection, long[], List<RunRecord>> load)
+        where TConnection : IDisposable
+    {
+        var pieces = keys.Chunk(Math.Max(500, keys.Count / (2 * Environment.ProcessorCount) + 1)).ToArray();
+        var loaded = new List<RunRecord>[pieces.Length];
+        Parallel.For(0, pieces.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        {
+            using var connection = open();
+            loaded[i] = load(connection, pieces[i]);
+        });
+        return loaded.SelectMany(piece => piece).ToList();
+    }
+
     /// <summary>Assembles records from what each table gave, in the order of the keys.</summary>
     public sealed class Builder(IReadOnlyList<long> keys)
     {
