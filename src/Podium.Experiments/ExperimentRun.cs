@@ -187,6 +187,11 @@ public sealed class ExperimentRun : IDisposable
             Text(RunArtifacts.LearningCurvesChart, LearningCurveChart.Render(history, $"{Spec.DisplayName}: learning curves"));
             Text(RunArtifacts.ConfusionMatrixChart, ConfusionMatrixChart.Render(report.Confusion, $"{Spec.DisplayName}: confusion matrix (validation)"));
             Text(RunArtifacts.RocCurvesChart, RocChart.Render(report, $"{Spec.DisplayName}: ROC curves (validation)"));
+            if (_data.Validation.Images.Shape[1] is 1 or 3)
+            {
+                Records.Gallery.LogPredictions(Run, "validation", _data.Validation.Images, _data.Validation.Labels, report.Predictions, probabilities.Data, names);
+                Records.Gallery.LogSamples(Run, "train", _data.Train.Images, _data.Train.Labels, _data.Train.ClassNames);
+            }
 
             // A test split is seen once, here, after every choice was made on validation: test_* metrics and charts.
             if (_data.Test is { } test)

@@ -98,6 +98,13 @@ public static class Sweep
 
         var plan = new SweepPlan(spec.Key, spec.Metric, spec.Maximize, rounds, spec.Factor, spec.Retries + 1);
         parent.SetTag(RunTags.SweepPlan, plan.ToJson());
+        parent.SetTag(RunTags.SweepScales, JsonSerializer.Serialize(spec.Parameters.ToDictionary(p => p.Name, p => p.Distribution switch
+        {
+            "log_uniform" or "log_uniform_values" => "log",
+            "int_uniform" => "int",
+            "uniform" => "linear",
+            _ => "values",
+        })));
         parent.SetTag(RunTags.SweepTrials, candidates.Count.ToString(CultureInfo.InvariantCulture));
         parent.Flush();
         store.EnqueueTrials(parent.Id, candidates.Select(trial =>

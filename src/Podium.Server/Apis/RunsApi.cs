@@ -14,6 +14,14 @@ internal static class RunsApi
     public static void MapRunsApi(this RouteGroupBuilder api, long maxArtifactBytes)
     {
         api.MapGet("/experiments", (ITrackingStore store) => store.ListExperiments());
+        // The UI's experiment list: each experiment with how many runs it holds (the trash left out), and how many run now.
+        api.MapGet("/experiments/overview", (ITrackingStore store) => store.ListExperiments()
+            .Select(e => new ExperimentOverview(e.Name, e.CreatedAt,
+                store.CountRuns(RunQuery.All with { Experiment = e.Name }),
+                store.CountRuns(new RunQuery(Field.Attribute("status").Is("running"), [], null, e.Name))))
+            .Where(e => e.Runs > 0)
+            .OrderBy(e => e.Name, StringComparer.Ordinal)
+            .ToList());
         api.MapGet("/runs", (ITrackingStore store, string? filter, string? order_by, int? limit, int? offset) =>
         {
             var query = RunQuery.Parse(filter);
@@ -48,6 +56,29 @@ internal static class RunsApi
                 : full == true ? [] : throw new KeyNotFoundException($"run {id} has no metric '{key}'");
             var points = full == true ? series : Downsampling.MinMax(series, Math.Clamp(max_points ?? 2000, 4, 100_000));
             return new MetricHistoryResponse(key, series.Count, points);
+        });
+        // Several runs' series in one answer, for charts across runs: each run's series of each key it logged,
+        // downsampled like a single series, as steps and values.
+        api.MapGet("/metrics", (ITrackingStore store, string? runs, string? keys, int? max_points) =>
+        {
+            var ids = (runs ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var names = (keys ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (ids.Length is 0 or > 200 || names.Length is 0 or > 100)
+            {
+                throw new ArgumentException("give runs=ID,ID,… (1 to 200) and keys=KEY,KEY,… (1 to 100)");
+            }
+
+            var most = Math.Clamp(max_points ?? 1000, 4, 100_000);
+            var found = ids.Select(id => Find(store, id)).ToList();
+            var series = found.SelectMany(run => names.Where(run.Metrics.ContainsKey).Select(key => (run, key))).AsParallel().AsOrdered()
+                .Select(pair =>
+                {
+                    var whole = store.GetMetricHistory(pair.run.Info.Id, pair.key);
+                    var points = Downsampling.MinMax(whole, most);
+                    return new SeriesResponse(pair.run.Info.Id, pair.key, whole.Count, points.Select(p => p.Step).ToArray(), points.Select(p => p.Value).ToArray());
+                })
+                .ToList();
+            return new { series };
         });
         api.MapGet("/runs/{id}/artifacts", (ITrackingStore store, string id) => store.ListArtifacts(Find(store, id).Info.Id));
         api.MapGet("/runs/{id}/artifacts/{**path}", (ITrackingStore store, string id, string path) =>
@@ -141,6 +172,12 @@ internal static class RunsApi
     /// <exception cref="KeyNotFoundException">No run matches (answered 404).</exception>
     public static RunRecord Find(ITrackingStore store, string id) =>
         store.GetRun(id) ?? throw new KeyNotFoundException($"no run '{id}'");
+
+    /// <summary>One run's series of one metric, downsampled: steps and values side by side.</summary>
+    public sealed record SeriesResponse(string RunId, string Key, int Total, long[] Steps, double[] Values);
+
+    /// <summary>An experiment as the UI lists it.</summary>
+    public sealed record ExperimentOverview(string Name, DateTimeOffset CreatedAt, long Runs, long Running);
 
     /// <summary>An endpoint's own bound on its request body (artifact uploads take more than other calls).</summary>
     private sealed record BodyLimit(long? MaxRequestBodySize) : IRequestSizeLimitMetadata;

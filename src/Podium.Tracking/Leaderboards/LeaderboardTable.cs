@@ -49,7 +49,7 @@ public sealed class LeaderboardTable
 
     private readonly Lazy<long> _matching;
 
-    private LeaderboardTable(string query, string asked, IReadOnlyList<LeaderboardColumn> columns, IReadOnlyList<RunRecord> runs, int offset, Func<long> matching)
+    private LeaderboardTable(string query, string asked, IReadOnlyList<LeaderboardColumn> columns, IReadOnlyList<RunRecord> runs, int offset, Func<long> matching, IReadOnlyDictionary<string, int>? ranks = null)
     {
         Offset = offset;
         Query = query;
@@ -57,7 +57,7 @@ public sealed class LeaderboardTable
         Columns = columns;
         Runs = runs;
         _matching = new Lazy<long>(matching);
-        Rows = runs.Select((run, i) => columns.Select(c => c.Read(run, offset + i + 1)).ToArray()).ToList();
+        Rows = runs.Select((run, i) => columns.Select(c => c.Read(run, ranks is not null && ranks.TryGetValue(run.Info.Id, out var rank) ? rank : offset + i + 1)).ToArray()).ToList();
     }
 
     /// <summary>The query the table answers, in one line.</summary>
@@ -92,6 +92,10 @@ public sealed class LeaderboardTable
     /// <paramref name="scope"/>, a filter too, narrows the runs whatever <paramref name="filter"/> says (e.g. the best-of-sweep view).
     /// <paramref name="offset"/> skips that many ranked runs, so a long table is read a page at a time.
     /// </remarks>
+    /// <remarks>
+    /// <paramref name="orderBy"/> sorts the view; the rank stays the place in the filter's own order (its ORDER BY, or
+    /// the default ranking), so after an ascending sort the worst run shows its rank, not 1.
+    /// </remarks>
     public static LeaderboardTable Build(ITrackingStore store, string? filter, string? orderBy, IReadOnlyList<string>? columns, int? limit, string? experiment, Expr? scope = null, int offset = 0)
     {
         if (limit is <= 0)
@@ -109,7 +113,18 @@ public sealed class LeaderboardTable
             Offset = offset != 0 ? offset : query.Offset,
             Experiment = experiment,
         };
-        return Build(store, asked with { Filter = RunQuery.And(scope, query.Filter) }, columns, asked.ToString());
+        var scoped = asked with { Filter = RunQuery.And(scope, query.Filter) };
+        var ranking = query.OrderBy.Count > 0 ? query.OrderBy : [DefaultOrder];
+        IReadOnlyDictionary<string, int>? ranks = null;
+        if (!string.IsNullOrWhiteSpace(orderBy) && !scoped.OrderBy.SequenceEqual(ranking))
+        {
+            // Every match's place in the ranking order: ids only, so it stays cheap on a long table.
+            ranks = store.SearchRuns(scoped with { OrderBy = ranking, Limit = null, Offset = 0, Only = RunProjection.None })
+                .Select((run, i) => (run.Info.Id, Rank: i + 1))
+                .ToDictionary(x => x.Id, x => x.Rank, StringComparer.Ordinal);
+        }
+
+        return Build(store, scoped, columns, asked.ToString(), ranks);
     }
 
     /// <summary>
@@ -119,10 +134,10 @@ public sealed class LeaderboardTable
     /// </summary>
     /// <exception cref="QueryException">A column name is not valid.</exception>
     public static LeaderboardTable Build(ITrackingStore store, RunQuery query, IReadOnlyList<string>? columns = null) =>
-        Build(store, query, columns, asked: null);
+        Build(store, query, columns, asked: null, ranks: null);
 
     /// <summary>Builds the table; <paramref name="asked"/> is the query as the user asked it (null: the whole query).</summary>
-    private static LeaderboardTable Build(ITrackingStore store, RunQuery query, IReadOnlyList<string>? columns, string? asked)
+    private static LeaderboardTable Build(ITrackingStore store, RunQuery query, IReadOnlyList<string>? columns, string? asked, IReadOnlyDictionary<string, int>? ranks)
     {
         var resolved = (columns is { Count: > 0 } ? columns : LeaderboardColumn.DefaultNames).Select(LeaderboardColumn.Resolve).ToList();
         query = query with
@@ -137,7 +152,7 @@ public sealed class LeaderboardTable
             ? () => counted.Offset + runs.Count
             : () => store.CountRuns(counted);
         // The whole query as the query language writes it: what ran, scope included.
-        return new LeaderboardTable(query.ToString(), asked ?? query.ToString(), resolved, runs, query.Offset, matching);
+        return new LeaderboardTable(query.ToString(), asked ?? query.ToString(), resolved, runs, query.Offset, matching, ranks);
     }
 
     /// <summary>Writes the table in a format: csv, json, md (Markdown) or html.</summary>

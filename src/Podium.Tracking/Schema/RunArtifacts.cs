@@ -36,6 +36,12 @@ public static class RunArtifacts
     /// <summary>One-vs-rest ROC curves on the validation data, SVG.</summary>
     public const string RocCurvesChart = "charts/roc_curves.svg";
 
+    /// <summary>The validation split's most confident mistakes and a few correct examples per class, as JSON naming PNGs beside it.</summary>
+    public const string Gallery = "gallery/gallery.json";
+
+    /// <summary>A few training images per class, as JSON naming PNGs beside it (what the dataset page shows).</summary>
+    public const string Samples = "data/samples.json";
+
     /// <summary>The evaluation of the test split, when the data has one (JSON, as <see cref="Evaluation"/>).</summary>
     public const string TestEvaluation = "evaluation_test.json";
 

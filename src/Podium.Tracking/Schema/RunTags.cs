@@ -25,6 +25,9 @@ public static class RunTags
     /// <summary>On a sweep's run: what its workers need to know of it, as JSON (metric, goal, halving rounds, attempts).</summary>
     public const string SweepPlan = "podium.sweep.plan";
 
+    /// <summary>On a sweep's run: each swept param's scale as JSON ({"learning_rate": "log", "optimizer": "values"}): log, linear, int or values.</summary>
+    public const string SweepScales = "podium.sweep.scales";
+
     /// <summary>On a trial's run that was given up (its worker died, lost the store, or was stopped): why; the run is in the trash.</summary>
     public const string SweepAbandoned = "podium.sweep.abandoned";
 

@@ -15,16 +15,28 @@ export async function blob(path) {
   return (await call(path)).blob();
 }
 
-async function call(path, retried = false) {
+/** POST /api/... with a JSON body; answers the parsed JSON. */
+export async function post(path, body) {
+  return (await call(path, false, { method: "POST", body: JSON.stringify(body) })).json();
+}
+
+/** A write: POST, PATCH or DELETE with a JSON body; answers nothing (or throws the problem's detail). */
+export async function send(method, path, body) {
+  await call(path, false, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+async function call(path, retried = false, init = {}) {
   const token = sessionStorage.getItem(tokenKey);
-  const response = await fetch("/api/" + path, { headers: token ? { Authorization: "Bearer " + token } : {} });
+  const headers = token ? { Authorization: "Bearer " + token } : {};
+  if (init.body !== undefined) headers["Content-Type"] = "application/json";
+  const response = await fetch("/api/" + path, { ...init, headers });
   if (response.status === 401 && !retried) {
     // Asked for at once beside another request, which has had the token typed in meanwhile: ask once only.
-    if (sessionStorage.getItem(tokenKey) !== token) return call(path, true);
+    if (sessionStorage.getItem(tokenKey) !== token) return call(path, true, init);
     const given = window.prompt("This Podium server needs its token:");
     if (given) {
       sessionStorage.setItem(tokenKey, given);
-      return call(path, true);
+      return call(path, true, init);
     }
   }
 
@@ -65,8 +77,10 @@ export function query(parameters) {
   return text ? "?" + text : "";
 }
 
-/** A metric's history as chart series, downsampled by the server to at most 1,000 points (min and max per bucket). */
-export async function history(runId, key, name = key) {
-  const data = await get(`runs/${encodeURIComponent(runId)}/metrics/${path(key)}?max_points=1000`);
-  return { name, x: data.points.map((p) => p.step), y: data.points.map((p) => p.value), total: data.total };
+/** A metric's history as a chart series, downsampled by the server to at most `points` (min and max per bucket). */
+export async function history(runId, key, name = key, points = 1000) {
+  const data = await get(`runs/${encodeURIComponent(runId)}/metrics/${path(key)}?max_points=${points}`);
+  const x = new Array(data.points.length), y = new Array(data.points.length);
+  data.points.forEach((p, i) => { x[i] = p.step; y[i] = p.value; });
+  return { name, key, x, y, total: data.total };
 }

@@ -4,7 +4,7 @@ import { RunMetrics } from "./schema.js";
 
 /** An element: attributes (event handlers as functions only), then children (strings become text). */
 export function el(tag, attributes = {}, ...children) {
-  const node = tag === "svg" || tag === "path" ? document.createElementNS("http://www.w3.org/2000/svg", tag) : document.createElement(tag);
+  const node = tag === "svg" || tag === "path" || tag === "circle" ? document.createElementNS("http://www.w3.org/2000/svg", tag) : document.createElement(tag);
   for (const [name, value] of Object.entries(attributes ?? {})) {
     if (value === undefined || value === null || value === false) continue;
     if (name.startsWith("on") && typeof value === "function") node.addEventListener(name.slice(2), value);
@@ -59,6 +59,14 @@ export function number(value) {
   if (size >= 1e4) return value.toFixed(0);
   return String(Number(value.toPrecision(4)));
 }
+
+/** Natural order: "layer_2" before "layer_10". */
+export function natural(a, b) {
+  return String(a).localeCompare(String(b), undefined, { numeric: true, sensitivity: "base" });
+}
+
+/** A short run id, as the CLI shows it. */
+export const shortId = (id) => String(id ?? "").slice(0, 8);
 
 /** Seconds as 12.3s, 4m 05s or 1h 02m. */
 export function duration(seconds) {
