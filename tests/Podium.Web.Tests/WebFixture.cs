@@ -8,6 +8,13 @@ using Xunit;
 
 namespace Podium.Web.Tests;
 
+/// <summary>The browser tests share one fixture (its training is the slow part) and run one at a time.</summary>
+[CollectionDefinition(Name)]
+public sealed class WebCollection : ICollectionFixture<WebFixture>
+{
+    public const string Name = "web";
+}
+
 /// <summary>
 /// One store for the browser tests: two runs trained for real on tiny data (so every card of the run page has
 /// something to show), and one run whose name, param and tag are markup meant to run. A real server on a free
@@ -22,8 +29,10 @@ public sealed class WebFixture : IAsyncLifetime
 
     private readonly TempFolder _folder = new();
     private readonly TempFolder _manyFolder = new();
+    private readonly TempFolder _emptyFolder = new();
     private WebApplication? _server;
     private WebApplication? _manyServer;
+    private WebApplication? _emptyServer;
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = null!;
@@ -35,6 +44,15 @@ public sealed class WebFixture : IAsyncLifetime
     public string SgdRun { get; private set; } = "";
 
     public string MarkupRun { get; private set; } = "";
+
+    /// <summary>The sweep's run: a random search of 6 trials over a log-uniform learning rate and an optimizer.</summary>
+    public string SweepRun { get; private set; } = "";
+
+    /// <summary>The sweep's trials, as trained.</summary>
+    public IReadOnlyList<string> SweepTrials { get; private set; } = [];
+
+    /// <summary>A server over an empty store.</summary>
+    public string EmptyUrl { get; private set; } = "";
 
     /// <summary>A second server, over a store of <see cref="Many"/>' runs: more than one page of the leaderboard.</summary>
     public string ManyUrl { get; private set; } = "";
@@ -66,7 +84,42 @@ public sealed class WebFixture : IAsyncLifetime
             }
 
             run.LogMetric("val_accuracy", 0.5, 1);
+            // Keys the run page must order naturally (layer_2 before layer_10) and group by prefix.
+            foreach (var layer in new[] { 10, 2, 1 })
+            {
+                run.LogMetric($"custom/layer_{layer}", layer, 1);
+            }
+
             MarkupRun = run.Id;
+        }
+
+        using (var tracker = Tracker.Open(_folder.Path, new TrackerOptions { CaptureSource = false }))
+        {
+            var spec = Podium.Experiments.Specs.SweepSpec.Parse("""
+                name: tiny-random
+                experiment: sweeps
+                data: {source: shapes, count: 96, size: 16, classes: 3, validation_split: 0.25}
+                model: basic_cnn
+                padding: same
+                batch_size: 16
+                epochs: 2
+                fit_mode: nostop
+                seed: 5
+                method: random
+                trials: 6
+                sampler_seed: 0
+                metric: {name: val_accuracy, goal: maximize}
+                parameters:
+                  learning_rate: {distribution: log_uniform_values, min: 0.0001, max: 0.01}
+                  optimizer: [adam, sgd]
+                """);
+            SweepRun = Podium.Experiments.Sweeps.Sweep.Enqueue(tracker, spec);
+        }
+
+        using (var store = TrackingStores.Open(_folder.Path))
+        {
+            Podium.Experiments.Sweeps.SweepWorker.Run(store, new Podium.Experiments.Sweeps.WorkerOptions { Sweep = SweepRun, Poll = TimeSpan.FromMilliseconds(50) });
+            SweepTrials = store.ListTrials(SweepRun).Select(t => t.RunId!).ToList();
         }
 
         _server = Podium.Server.PodiumServer.Create(new Podium.Server.ServerOptions { Store = _folder.Path, Port = 0 });
@@ -76,6 +129,9 @@ public sealed class WebFixture : IAsyncLifetime
         _manyServer = Podium.Server.PodiumServer.Create(new Podium.Server.ServerOptions { Store = _manyFolder.Path, Port = 0 });
         await _manyServer.StartAsync();
         ManyUrl = _manyServer.Urls.Single();
+        _emptyServer = Podium.Server.PodiumServer.Create(new Podium.Server.ServerOptions { Store = _emptyFolder.Path, Port = 0, CreateStore = true });
+        await _emptyServer.StartAsync();
+        EmptyUrl = _emptyServer.Urls.Single();
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -88,6 +144,9 @@ public sealed class WebFixture : IAsyncLifetime
         Directory.CreateDirectory(Screenshots);
     }
 
+    /// <summary>The experiments of the many runs: run i is in experiment i mod 3.</summary>
+    public static readonly string[] Experiments = ["many-a", "many-b", "many-c"];
+
     /// <summary>Runs with params and metrics only, logged straight to the store; accuracies are distinct.</summary>
     private static List<(string, string, double)> Generate(string store, int count)
     {
@@ -99,7 +158,7 @@ public sealed class WebFixture : IAsyncLifetime
             var name = $"many-{i:D3}";
             var optimizer = optimizers[i * 7 % 3];
             var accuracy = (i * 263 % count + 0.5) / count; // a permutation of the ranks
-            var info = tracker.Store.CreateRun(new NewRun("many", name, i, null, new RunSource(null, null, "test"), RunEnvironment.Capture(), DateTimeOffset.UtcNow));
+            var info = tracker.Store.CreateRun(new NewRun(Experiments[i % 3], name, i, null, new RunSource(null, null, "test"), RunEnvironment.Capture(), DateTimeOffset.UtcNow));
             var batch = new RunBatch();
             batch.Params.Add(new("optimizer", optimizer));
             batch.Metrics.Add(new("val_accuracy", new MetricPoint(0, accuracy, DateTimeOffset.UtcNow)));
@@ -130,10 +189,14 @@ public sealed class WebFixture : IAsyncLifetime
         return run.Run.Id;
     }
 
-    /// <summary>A fresh page (its own context) at the UI, with a console error collector.</summary>
-    public async Task<(IPage Page, List<string> Errors)> Open(string route = "", string? url = null)
+    /// <summary>A fresh page (its own context) at the UI, with a console error collector; light unless told dark.</summary>
+    public async Task<(IPage Page, List<string> Errors)> Open(string route = "", string? url = null, bool dark = false, int width = 1440, int height = 900)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            ColorScheme = dark ? ColorScheme.Dark : ColorScheme.Light,
+        });
         var page = await context.NewPageAsync();
         var errors = new List<string>();
         page.Console += (_, message) =>
@@ -156,7 +219,7 @@ public sealed class WebFixture : IAsyncLifetime
         }
 
         _playwright?.Dispose();
-        foreach (var server in new[] { _server, _manyServer })
+        foreach (var server in new[] { _server, _manyServer, _emptyServer })
         {
             if (server is not null)
             {
@@ -167,5 +230,6 @@ public sealed class WebFixture : IAsyncLifetime
 
         _folder.Dispose();
         _manyFolder.Dispose();
+        _emptyFolder.Dispose();
     }
 }

@@ -121,12 +121,13 @@ export async function leaderboardPage(view, params, alive) {
   // Tabulator asks for a page when it starts, pages, sorts or filters; each answer goes in the address.
   async function request(params) {
     const page = params.page ?? 1;
-    const refined = refinement(params.sort ?? [], params.filter ?? []);
     let data = pending;
     pending = null;
+    let refined = null;
     if (!data) {
       try {
         fill(problem);
+        refined = refinement(params.sort ?? [], params.filter ?? []);
         data = await get(address(state, { limit: pageSize, offset: (page - 1) * pageSize }, refined));
       } catch (error) {
         fill(problem, el("p", { class: "error", id: "query-error" }, error.message));

@@ -145,8 +145,8 @@ function header(run, artifacts, changed) {
   const seconds = info.end_time ? (Date.parse(info.end_time) - Date.parse(info.start_time)) / 1000 : null;
   const trashed = Boolean(info.trashed_time);
   const id = encodeURIComponent(info.id);
-  const act = (work) => async () => {
-    try { await work(); await changed(); } catch (error) { alert(error.message); }
+  const act = (work) => async (...args) => {
+    try { await work(...args); await changed(); } catch (error) { alert(error.message); }
   };
   const pinned = baseline() === info.id;
   const name = el("h1", { id: "run-name" }, info.name, " ", el("span", { class: "badge " + info.status }, info.status), trashed ? el("span", { class: "badge trashed" }, "in the trash") : null);
