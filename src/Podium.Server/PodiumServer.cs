@@ -71,6 +71,8 @@ public static class PodiumServer
 
         var store = TrackingStores.Open(location, create: options.CreateStore);
         builder.Services.AddSingleton(store);
+        // Downsampled series for charts (RunsApi): up to two million points kept.
+        builder.Services.AddMemoryCache(memory => memory.SizeLimit = 2_000_000);
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(store.Dispose);
         app.Use(Problems);

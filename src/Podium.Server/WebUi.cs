@@ -18,8 +18,11 @@ namespace Podium.Server;
 /// libraries with their content hash (<c>/ui/plotly.min.js?v=…</c>), and those are cached for a year: a new build
 /// has a new hash, so a browser never runs a stale copy.
 /// </remarks>
-internal static class WebUi
+internal static partial class WebUi
 {
+    [System.Text.RegularExpressions.GeneratedRegex(@"(\bfrom\s+"")(\./[a-z]+\.js)""")]
+    private static partial System.Text.RegularExpressions.Regex ImportPath();
+
     private const string Prefix = "web/";
 
     private static readonly Assembly Self = typeof(WebUi).Assembly;
@@ -35,8 +38,27 @@ internal static class WebUi
     private const string Policy = "default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
         + "img-src 'self' data: blob:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
+    // One hash over every built-in file: our modules import each other with it (./dom.js?v=…), so they too are cached
+    // for good and a new build is fetched anew.
+    private static readonly Lazy<string> Build = new(() =>
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var name in Files.Keys.Order(StringComparer.Ordinal))
+        {
+            using var stream = Self.GetManifestResourceStream(Prefix + name)!;
+            hash.AppendData(Encoding.UTF8.GetBytes(name));
+            var buffer = new byte[1 << 16];
+            for (int read; (read = stream.Read(buffer)) > 0;)
+            {
+                hash.AppendData(buffer, 0, read);
+            }
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
+    });
+
     /// <summary>Whether the front-end libraries were built in (npm was available at build time).</summary>
-    public static bool Built => Files.ContainsKey("tabulator.min.js") && Files.ContainsKey("plotly.min.js") && Files.ContainsKey("viz-global.js");
+    public static bool Built => Files.ContainsKey("plotly.min.js") && Files.ContainsKey("viz-global.js");
 
     /// <summary>Whether a request is for the UI's own files, which hold no data and are served without the token.</summary>
     public static bool IsUiFile(PathString path) => path == "/" || path.StartsWithSegments("/ui");
@@ -63,7 +85,8 @@ internal static class WebUi
         headers.ETag = file.ETag;
         // A hashed address never changes its content; any other is checked with the server on each use (and
         // answered 304 while the same).
-        headers.CacheControl = context.Request.Query["v"] == file.Hash ? "public, max-age=31536000, immutable" : "no-cache";
+        var version = context.Request.Query["v"];
+        headers.CacheControl = version == file.Hash || version == Build.Value ? "public, max-age=31536000, immutable" : "no-cache";
         if (context.Request.Headers.IfNoneMatch.Any(tag => tag is not null && tag.Split(',').Any(t => t.Trim() == file.ETag)))
         {
             return Results.StatusCode(StatusCodes.Status304NotModified);
@@ -129,6 +152,13 @@ internal static class WebUi
                     text = text.Replace("{{" + other + "}}", Versioned(other), StringComparison.Ordinal);
                 }
 
+                text = text.Replace("{{build}}", Build.Value, StringComparison.Ordinal);
+                bytes = Encoding.UTF8.GetBytes(text);
+            }
+            else if (name.EndsWith(".js", StringComparison.Ordinal) && !name.Contains(".min.", StringComparison.Ordinal) && name != "viz-global.js")
+            {
+                // Our modules: each import names the build (from "./dom.js?v=build").
+                var text = ImportPath().Replace(Encoding.UTF8.GetString(bytes), match => $"{match.Groups[1].Value}{match.Groups[2].Value}?v={Build.Value}\"");
                 bytes = Encoding.UTF8.GetBytes(text);
             }
 

@@ -69,10 +69,10 @@ public sealed class PackagingTests : IDisposable
         {
             using var client = new HttpClient { BaseAddress = new Uri(url) };
             var page = await client.GetAsync("/");
-            var table = await client.GetAsync("/ui/tabulator.min.js");
+            var library = await client.GetAsync("/ui/plotly.min.js");
             Assert.True(page.IsSuccessStatusCode, $"GET / answered {page.StatusCode}");
             Assert.Contains("<html", await page.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
-            Assert.True(table.IsSuccessStatusCode, $"GET /ui/tabulator.min.js answered {table.StatusCode}");
+            Assert.True(library.IsSuccessStatusCode, $"GET /ui/plotly.min.js answered {library.StatusCode}");
         }
 
         // When a new console project references Podium.Tracking from the packed folder and logs a run

@@ -10,15 +10,15 @@ namespace Podium.Web.Tests;
 [Collection(WebCollection.Name)]
 public sealed partial class BrowserTests(WebFixture web)
 {
-    internal const string Rows = "#leaderboard .tabulator-row";
+    internal const string Rows = "#leaderboard tbody tr[data-id]";
 
     internal static async Task Shot(IPage page, string name) =>
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(WebFixture.Screenshots, name), FullPage = true });
 
     internal static async Task<IReadOnlyList<string>> Column(IPage page, string field) =>
-        await page.Locator($"{Rows} .tabulator-cell[tabulator-field='{field}']").AllInnerTextsAsync();
+        await page.Locator($"{Rows} td[data-field='{field}']").AllInnerTextsAsync();
 
-    private static ILocator FirstRun(IPage page) => page.Locator($"{Rows} .tabulator-cell[tabulator-field='run']").First;
+    private static ILocator FirstRun(IPage page) => page.Locator($"{Rows} td[data-field='run']").First;
 
     internal static async Task WaitForRows(IPage page, int count) =>
         await Assertions.Expect(page.Locator(Rows)).ToHaveCountAsync(count);
@@ -42,8 +42,8 @@ public sealed partial class BrowserTests(WebFixture web)
         await page.PressAsync("#filter", "Enter");
         await WaitForRows(page, RunsInMainStore);
         var ranked = (await Column(page, "run")).Zip(await Column(page, "rank")).ToDictionary(p => p.First, p => p.Second);
-        await page.ClickAsync(".tabulator-col[tabulator-field='val_accuracy'] .tabulator-col-title");
-        await page.ClickAsync(".tabulator-col[tabulator-field='val_accuracy'] .tabulator-col-title");
+        await page.ClickAsync("#leaderboard thead th[data-field='val_accuracy'] button.title");
+        await page.ClickAsync("#leaderboard thead th[data-field='val_accuracy'] button.title");
         await Assertions.Expect(page.Locator("#status")).ToContainTextAsync("ORDER BY metrics.val_accuracy ASC");
         var ascending = (await Column(page, "val_accuracy")).Where(v => v.Length > 0).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(ascending.Order(), ascending);
@@ -75,11 +75,11 @@ public sealed partial class BrowserTests(WebFixture web)
         var matching = inExperiment.Where(r => r.Optimizer != "rmsprop").OrderBy(r => r.Accuracy).ToList();
         await Assertions.Expect(page.Locator("#status")).ToContainTextAsync($"of {matching.Count} runs");
         var filtered = page.Url;
-        await page.ClickAsync(".tabulator-col[tabulator-field='val_accuracy'] .tabulator-col-title");
-        await page.ClickAsync(".tabulator-col[tabulator-field='val_accuracy'] .tabulator-col-title");
+        await page.ClickAsync("#leaderboard thead th[data-field='val_accuracy'] button.title");
+        await page.ClickAsync("#leaderboard thead th[data-field='val_accuracy'] button.title");
         await Assertions.Expect(page.Locator("#status")).ToContainTextAsync("ORDER BY metrics.val_accuracy ASC");
         await Assertions.Expect(FirstRun(page)).ToHaveTextAsync(matching[0].Name);
-        await page.ClickAsync(".tabulator-page[data-page='next']");
+        await page.ClickAsync("#pager button[data-page='next']");
         await Assertions.Expect(page.Locator("#status")).ToContainTextAsync($"51–{Math.Min(100, matching.Count)} of {matching.Count}");
         await page.Locator($"{Rows}").Nth(2).Locator("input[type=checkbox]").CheckAsync();
         await Assertions.Expect(page.Locator("#chosen")).ToHaveTextAsync("1 selected");
@@ -122,7 +122,7 @@ public sealed partial class BrowserTests(WebFixture web)
         var (page, errors) = await web.Open("#/?experiment=web");
         await WaitForRows(page, 3);
 
-        var optimizer = page.Locator(".tabulator-col[tabulator-field='optimizer'] input");
+        var optimizer = page.Locator("#leaderboard thead th[data-field='optimizer'] input");
         await optimizer.PressSequentiallyAsync("adam");
         await WaitForRows(page, 1);
         await optimizer.PressAsync("Control+A");
@@ -144,20 +144,20 @@ public sealed partial class BrowserTests(WebFixture web)
         var (page, errors) = await web.Open(url: web.ManyUrl);
         await Assertions.Expect(page.Locator("#status")).ToContainTextAsync($"1–50 of {many.Count} runs");
         await Assertions.Expect(FirstRun(page)).ToHaveTextAsync(many.MaxBy(r => r.Accuracy).Name);
-        await page.ClickAsync(".tabulator-page[data-page='last']");
-        await Assertions.Expect(page.Locator($"{Rows} .tabulator-cell[tabulator-field='rank']", new() { HasTextString = $"{many.Count}" })).ToHaveCountAsync(1);
+        await page.ClickAsync("#pager button[data-page='last']");
+        await Assertions.Expect(page.Locator($"{Rows} td[data-field='rank']", new() { HasTextString = $"{many.Count}" })).ToHaveCountAsync(1);
 
-        await page.Locator(".tabulator-col[tabulator-field='optimizer'] input").PressSequentiallyAsync("sgd");
+        await page.Locator("#leaderboard thead th[data-field='optimizer'] input").PressSequentiallyAsync("sgd");
         var sgd = many.Where(r => r.Optimizer == "sgd").ToList();
         await Assertions.Expect(page.Locator("#status")).ToContainTextAsync($"of {sgd.Count} runs");
         Assert.Contains("params.optimizer ILIKE '%sgd%'", await page.InnerTextAsync("#status"));
-        await page.Locator(".tabulator-col[tabulator-field='val_accuracy'] input").PressSequentiallyAsync("> 0.9");
+        await page.Locator("#leaderboard thead th[data-field='val_accuracy'] input").PressSequentiallyAsync("> 0.9");
         var best = sgd.Where(r => r.Accuracy > 0.9).OrderByDescending(r => r.Accuracy).ToList();
         await Assertions.Expect(page.Locator("#status")).ToContainTextAsync($"1–{best.Count} of {best.Count} runs");
         Assert.Equal(best.Select(r => r.Name), await Column(page, "run"));
 
-        await page.Locator(".tabulator-col[tabulator-field='val_accuracy'] input").FillAsync("high");
-        await page.Locator(".tabulator-col[tabulator-field='val_accuracy'] input").PressAsync("Enter");
+        await page.Locator("#leaderboard thead th[data-field='val_accuracy'] input").FillAsync("high");
+        await page.Locator("#leaderboard thead th[data-field='val_accuracy'] input").PressAsync("Enter");
         await Assertions.Expect(page.Locator("#query-error")).ToContainTextAsync("val_accuracy filter takes a number");
         Assert.Equal(best.Count, await page.Locator(Rows).CountAsync());
         Assert.Empty(errors);
@@ -193,15 +193,15 @@ public sealed partial class BrowserTests(WebFixture web)
         try
         {
             var (page, errors) = await web.Open(url: server.Urls.Single());
-            var accuracy = page.Locator($"{Rows} .tabulator-cell[tabulator-field='val_accuracy']");
+            var accuracy = page.Locator($"{Rows} td[data-field='val_accuracy']");
             await Assertions.Expect(accuracy).ToHaveTextAsync("0.25");
-            await Assertions.Expect(page.Locator($"{Rows} .tabulator-cell[tabulator-field='status']")).ToHaveTextAsync("running");
+            await Assertions.Expect(page.Locator($"{Rows} td[data-field='status']")).ToHaveTextAsync("running");
 
             run.LogMetric("val_accuracy", 0.75, 2);
             run.Flush();
             await Assertions.Expect(accuracy).ToHaveTextAsync("0.75", new() { Timeout = 15_000 });
             run.End();
-            await Assertions.Expect(page.Locator($"{Rows} .tabulator-cell[tabulator-field='status']")).ToHaveTextAsync("finished", new() { Timeout = 15_000 });
+            await Assertions.Expect(page.Locator($"{Rows} td[data-field='status']")).ToHaveTextAsync("finished", new() { Timeout = 15_000 });
             Assert.Empty(errors);
         }
         finally
@@ -227,7 +227,7 @@ public sealed partial class BrowserTests(WebFixture web)
     {
         var (page, errors) = await web.Open($"#/runs/{web.AdamRun}");
         await page.WaitForSelectorAsync("body[data-ready='runs']");
-        await page.WaitForSelectorAsync("[data-metric='accuracy'] .js-plotly-plot");
+        await page.WaitForSelectorAsync("[data-metric='accuracy'] svg.plot");
         await page.WaitForSelectorAsync("text=Confusion matrix (validation)");
         var text = await page.InnerTextAsync("main");
 
@@ -248,16 +248,20 @@ public sealed partial class BrowserTests(WebFixture web)
         Assert.Contains("evaluation.json", await page.InnerTextAsync("#artifacts"));
 
         // Epoch-logged curves are drawn against epochs; a constant learning rate on an axis that shows its value.
-        var layout = await Layout(page, "learning_rate");
-        Assert.Equal("epoch", layout.GetProperty("xaxis").GetProperty("title").GetProperty("text").GetString());
-        var ticks = layout.GetProperty("yaxis").GetProperty("ticktext").EnumerateArray().Select(t => t.GetString()).ToList();
-        Assert.Contains("0.001", ticks);
-        Assert.Contains(await page.Locator("[data-metric='learning_rate'] .ytick text").AllTextContentsAsync(), t => t == "0.001");
+        var rate = page.Locator("[data-metric='learning_rate'] .linechart");
+        await Assertions.Expect(rate).ToHaveAttributeAsync("data-x-title", "epoch");
+        Assert.Equal("epoch", await rate.Locator(".x-title").TextContentAsync());
+        var ticks = await rate.Locator(".ytick").AllTextContentsAsync();
+        Assert.Equal(3, ticks.Count);
+        Assert.Equal("0.001", ticks[1]); // the value itself, in the middle, not "0"
 
         // The gradient norms' 5 layers keep their legend outside the plot area.
         var norms = page.Locator("[data-metric='gradient norm (L2) per layer']");
-        var plot = (await norms.Locator(".nsewdrag").First.BoundingBoxAsync())!;
+        await norms.ScrollIntoViewIfNeededAsync();
+        await norms.Locator("svg.plot").WaitForAsync();
+        var plot = (await norms.Locator(".plot-area").First.BoundingBoxAsync())!;
         var legend = (await norms.Locator(".legend").First.BoundingBoxAsync())!;
+        Assert.Equal(5, await norms.Locator(".legend div").CountAsync());
         Assert.True(legend.X >= plot.X + plot.Width, $"the legend (x {legend.X}) starts right of the plot (ending at {plot.X + plot.Width})");
         Assert.Empty(errors);
     }
@@ -266,15 +270,19 @@ public sealed partial class BrowserTests(WebFixture web)
     public async Task The_run_page_groups_metrics_by_prefix_in_natural_order_and_names_a_step_axis_step()
     {
         var (page, errors) = await web.Open($"#/runs/{web.MarkupRun}");
-        await page.WaitForSelectorAsync("[data-metric='loss'] .js-plotly-plot");
+        await page.WaitForSelectorAsync("[data-metric='loss'] svg.plot");
         var custom = page.Locator("#metrics details.group", new() { HasTextString = "custom/" });
         Assert.Equal(["layer_1", "layer_2", "layer_10"], await custom.Locator("tbody th").AllInnerTextsAsync());
-        var layout = await Layout(page, "loss");
-        Assert.Equal("step", layout.GetProperty("xaxis").GetProperty("title").GetProperty("text").GetString());
+        var loss = page.Locator("[data-metric='loss'] .linechart");
+        await Assertions.Expect(loss).ToHaveAttributeAsync("data-x-title", "step");
 
-        // Log scale and smoothing redraw the curves.
+        // Log scale and smoothing redraw the curves: the log axis has powers of ten; smoothing adds a faint raw line.
         await page.CheckAsync("#log-scale");
-        await Assertions.Expect(page.Locator("[data-metric='loss'] .js-plotly-plot")).ToHaveJSPropertyAsync("layout.yaxis.type", "log");
+        await Assertions.Expect(loss).ToHaveAttributeAsync("data-y-scale", "log");
+        Assert.Contains("0.01", await loss.Locator(".ytick").AllTextContentsAsync());
+        Assert.Equal(1, await loss.Locator("path.series").CountAsync());
+        await page.EvalOnSelectorAsync("#smoothing", "e => { e.value = '0.6'; e.dispatchEvent(new Event('change')); }");
+        await Assertions.Expect(loss.Locator("path.series")).ToHaveCountAsync(2);
         Assert.Empty(errors);
     }
 
@@ -309,7 +317,7 @@ public sealed partial class BrowserTests(WebFixture web)
         var chosen = new List<string>();
         foreach (var row in (await page.Locator(Rows).AllAsync()).Take(7))
         {
-            var id = await row.Locator(".tabulator-cell[tabulator-field='run_id']").InnerTextAsync();
+            var id = await row.Locator("td[data-field='run_id']").InnerTextAsync();
             if (web.SweepTrials.Any(t => t.StartsWith(id, StringComparison.Ordinal)) && chosen.Count < 4)
             {
                 await row.Locator("input[type=checkbox]").CheckAsync();
@@ -318,16 +326,17 @@ public sealed partial class BrowserTests(WebFixture web)
         }
 
         await page.ClickAsync("#chart-selected");
-        await page.WaitForSelectorAsync("[data-metric='val_accuracy'] .js-plotly-plot");
-        var names = await page.EvaluateAsync<string[]>("() => document.querySelector(\"[data-metric='val_accuracy'] .js-plotly-plot\").data.map(t => t.name)");
+        await page.WaitForSelectorAsync("[data-metric='val_accuracy'] svg.plot");
+        var names = await page.Locator("[data-metric='val_accuracy'] path.series[data-name]").EvaluateAllAsync<string[]>("paths => paths.map(p => p.dataset.name)");
         Assert.Equal(4, names.Length);
         Assert.All(chosen, id => Assert.Contains(names, n => n.EndsWith(id, StringComparison.Ordinal)));
 
         // Grouped by optimizer: a mean line per group, and a band where a group has more than one run.
         await page.SelectOptionAsync("#group-by", "params.optimizer");
-        await page.WaitForFunctionAsync("() => document.querySelector(\"[data-metric='val_accuracy'] .js-plotly-plot\").data.some(t => /mean of/.test(t.name || ''))");
-        var traces = await page.EvaluateAsync<JsonElement>("() => document.querySelector(\"[data-metric='val_accuracy'] .js-plotly-plot\").data.map(t => ({ name: t.name || '', fill: t.fill || '' }))");
-        var means = traces.EnumerateArray().Count(t => t.GetProperty("name").GetString()!.Contains("mean of", StringComparison.Ordinal));
+        await Assertions.Expect(page.Locator("[data-metric='val_accuracy'] path.series[data-name*='mean of']").First).ToBeAttachedAsync();
+        var means = await page.Locator("[data-metric='val_accuracy'] path.series[data-name*='mean of']").CountAsync();
+        var bands = await page.Locator("[data-metric='val_accuracy'] path.band").CountAsync();
+        Assert.InRange(bands, 1, means); // 4 runs in at most 2 groups: at least one group has two
         Assert.InRange(means, 1, 2);
         Assert.Contains("group=params.optimizer", Uri.UnescapeDataString(page.Url));
         Assert.Empty(errors);
@@ -424,7 +433,7 @@ public sealed partial class BrowserTests(WebFixture web)
 
         var (runPage, runErrors) = await web.Open($"#/runs/{web.MarkupRun}");
         await runPage.WaitForSelectorAsync("body[data-ready='runs']");
-        await runPage.WaitForSelectorAsync("[data-metric='loss'] .js-plotly-plot");
+        await runPage.WaitForSelectorAsync("[data-metric='loss'] svg.plot");
         await runPage.ClickAsync("#all-tags > summary");
         var text = await runPage.InnerTextAsync("main");
 
@@ -440,9 +449,6 @@ public sealed partial class BrowserTests(WebFixture web)
         Assert.Matches(Drawn(), await runPage.InnerTextAsync("[data-metric='loss']"));
         Assert.Empty(errors.Concat(runErrors));
     }
-
-    internal static async Task<JsonElement> Layout(IPage page, string metric) =>
-        await page.EvaluateAsync<JsonElement>($"() => {{ const l = document.querySelector(\"[data-metric='{metric}'] .js-plotly-plot\").layout; return {{ xaxis: l.xaxis, yaxis: l.yaxis }}; }}");
 
     [GeneratedRegex(@"[\d,]+ of 100,000 points drawn")]
     private static partial Regex Drawn();

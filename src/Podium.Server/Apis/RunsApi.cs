@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Caching.Memory;
 using Podium.Tracking;
 using Podium.Tracking.Protocol;
 using Podium.Tracking.Query;
@@ -48,18 +49,24 @@ internal static class RunsApi
                 : throw new ArgumentException($"more than {SearchRequest.MostRuns:N0} runs match; add a LIMIT or narrow the filter");
         });
         api.MapPost("/runs/count", (ITrackingStore store, SearchRequest request) => new CountResponse(store.CountRuns(request.ToQuery())));
-        api.MapGet("/runs/{id}/metrics/{**key}", (ITrackingStore store, string id, string key, int? max_points, bool? full) =>
+        api.MapGet("/runs/{id}/metrics/{**key}", (ITrackingStore store, IMemoryCache cache, string id, string key, int? max_points, bool? full) =>
         {
             var run = Find(store, id);
-            // The whole series is what a store answers: empty for a metric never logged. A chart asks for a metric it saw.
-            var series = run.Metrics.ContainsKey(key) ? store.GetMetricHistory(run.Info.Id, key)
-                : full == true ? [] : throw new KeyNotFoundException($"run {id} has no metric '{key}'");
-            var points = full == true ? series : Downsampling.MinMax(series, Math.Clamp(max_points ?? 2000, 4, 100_000));
-            return new MetricHistoryResponse(key, series.Count, points);
+            if (full == true)
+            {
+                // The whole series is what a store answers: empty for a metric never logged.
+                var whole = run.Metrics.ContainsKey(key) ? store.GetMetricHistory(run.Info.Id, key) : [];
+                return new MetricHistoryResponse(key, whole.Count, whole);
+            }
+
+            // A chart asks for a metric it saw.
+            var (total, points) = run.Metrics.ContainsKey(key) ? Drawn(store, cache, run, key, Math.Clamp(max_points ?? 2000, 4, 100_000))
+                : throw new KeyNotFoundException($"run {id} has no metric '{key}'");
+            return new MetricHistoryResponse(key, total, points);
         });
         // Several runs' series in one answer, for charts across runs: each run's series of each key it logged,
         // downsampled like a single series, as steps and values.
-        api.MapGet("/metrics", (ITrackingStore store, string? runs, string? keys, int? max_points) =>
+        api.MapGet("/metrics", (ITrackingStore store, IMemoryCache cache, string? runs, string? keys, int? max_points) =>
         {
             var ids = (runs ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var names = (keys ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -73,9 +80,8 @@ internal static class RunsApi
             var series = found.SelectMany(run => names.Where(run.Metrics.ContainsKey).Select(key => (run, key))).AsParallel().AsOrdered()
                 .Select(pair =>
                 {
-                    var whole = store.GetMetricHistory(pair.run.Info.Id, pair.key);
-                    var points = Downsampling.MinMax(whole, most);
-                    return new SeriesResponse(pair.run.Info.Id, pair.key, whole.Count, points.Select(p => p.Step).ToArray(), points.Select(p => p.Value).ToArray());
+                    var (total, points) = Drawn(store, cache, pair.run, pair.key, most);
+                    return new SeriesResponse(pair.run.Info.Id, pair.key, total, points.Select(p => p.Step).ToArray(), points.Select(p => p.Value).ToArray());
                 })
                 .ToList();
             return new { series };
@@ -165,6 +171,23 @@ internal static class RunsApi
         {
             store.PurgeRun(Find(store, id).Info.Id);
             return Results.NoContent();
+        });
+    }
+
+    /// <summary>
+    /// A series downsampled for drawing, kept in memory: the key names the run, the metric, how many points it holds
+    /// and its last step (from the run's summary), so a point logged since is a new key and never a stale answer.
+    /// </summary>
+    private static (int Total, IReadOnlyList<MetricPoint> Points) Drawn(ITrackingStore store, IMemoryCache cache, RunRecord run, string key, int most)
+    {
+        var summary = run.Metrics[key];
+        return cache.GetOrCreate((run.Info.Id, key, summary.Count, summary.LastStep, most), entry =>
+        {
+            var whole = store.GetMetricHistory(run.Info.Id, key);
+            var points = Downsampling.MinMax(whole, most);
+            entry.Size = points.Count;
+            entry.SlidingExpiration = TimeSpan.FromMinutes(30);
+            return (whole.Count, points);
         });
     }
 

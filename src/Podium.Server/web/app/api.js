@@ -84,3 +84,9 @@ export async function history(runId, key, name = key, points = 1000) {
   data.points.forEach((p, i) => { x[i] = p.step; y[i] = p.value; });
   return { name, key, x, y, total: data.total };
 }
+
+/** Several metrics of one run in one request (steps and values only): key → series, as history() answers. */
+export async function histories(runId, keys, points = 1000) {
+  const answer = await get("metrics" + query({ runs: runId, keys: keys.join(","), max_points: points }));
+  return new Map(answer.series.map((s) => [s.key, { name: s.key, key: s.key, x: s.steps, y: s.values, total: s.total }]));
+}

@@ -1,6 +1,7 @@
 // Plotly charts. Names and labels from runs go through plotText, since Plotly reads a little markup in them.
 // Colours follow the page's theme (light or dark, as the system says); legends sit outside the plot, never on it.
 import { el, plotText, number, natural } from "./dom.js";
+import { lineChart } from "./linechart.js";
 
 const loading = new Map();
 
@@ -21,8 +22,8 @@ export function library(src) {
 // The libraries' addresses carry their content hash (the page names them), so browsers cache them for good.
 const asset = (name, fallback) => document.querySelector(`meta[name='${name}']`)?.content || fallback;
 
-/** Plotly, loaded; call before drawing any chart. */
-export const plotly = () => library(asset("podium-plotly", "/ui/plotly.min.js"));
+/** Plotly (parallel coordinates and bars; line charts are drawn without it), loaded when a page first needs it. */
+export const plotlyFull = () => library(asset("podium-plotly", "/ui/plotly.min.js"));
 
 /** Graphviz (viz.js), loaded. */
 export const graphviz = () => library(asset("podium-viz", "/ui/viz-global.js")).then(() => Viz.instance());
@@ -72,99 +73,46 @@ export function smooth(values, weight) {
 }
 
 /**
- * The y axis for a set of values. A constant series gets a range around its value (Plotly's own would put 0.001 on
- * a −0.5…1 axis labelled 0); ticks use significant digits, with an exponent for small values.
+ * Lines: series = [{ name, x, y, color?, dash? }], bands = [{ x, low, high, color }] drawn under them.
+ * `smoothing` (0…1) draws the smoothed line over a faint raw one. Drawn as SVG by linechart.js, without Plotly.
  */
-export function valueAxis(values, { log = false, title = "" } = {}) {
-  const finite = values.filter((v) => Number.isFinite(v) && (!log || v > 0));
-  const axis = { title: { text: plotText(title) }, type: log ? "log" : "linear", tickformat: log ? undefined : "~g", exponentformat: "e", hoverformat: ".4~g" };
-  if (finite.length > 0 && !log) {
-    let low = Infinity, high = -Infinity;
-    for (const v of finite) { if (v < low) low = v; if (v > high) high = v; }
-    if (low === high) {
-      const pad = low === 0 ? 1 : Math.abs(low) * 0.5;
-      axis.range = [low - pad, high + pad];
-      axis.tickvals = [low - pad, low, high + pad];
-      axis.ticktext = axis.tickvals.map(number);
-    }
-  }
-  return axis;
-}
-
-/**
- * Lines: series = [{ name, x, y, color?, dash?, group? }], bands = [{ x, low, high, color }] drawn under them.
- * Long series are drawn as WebGL traces; `smoothing` (0…1) draws the smoothed line over a faint raw one.
- */
-export function lines(title, series, { xTitle = "step", yTitle = "", logY = false, smoothing = 0, bands = [], showLegend = true, height } = {}) {
-  const node = el("div", { class: "chart", style: height ? `height: ${height}px` : null });
-  draw(node, title, series, { xTitle, yTitle, logY, smoothing, bands, showLegend });
+export function lines(title, series, options = {}) {
+  const node = el("div", { class: "chart", style: options.height ? `height: ${options.height}px` : null });
+  requestAnimationFrame(() => draw(node, title, series, options));
   return node;
 }
 
 /** Draws (or redraws in place) a lines chart into its node. */
-export function draw(node, title, series, { xTitle = "step", yTitle = "", logY = false, smoothing = 0, bands = [], showLegend = true } = {}) {
-  const total = series.reduce((n, s) => n + s.x.length, 0);
-  const type = total > 4000 ? "scattergl" : "scatter";
-  const traces = [];
-  for (const band of bands) {
-    traces.push({ type, mode: "lines", x: band.x, y: band.high, line: { width: 0, color: band.color }, hoverinfo: "skip", showlegend: false });
-    traces.push({ type, mode: "lines", x: band.x, y: band.low, line: { width: 0, color: band.color }, fill: "tonexty", fillcolor: fade(band.color, 0.2), hoverinfo: "skip", showlegend: false });
-  }
-  series.forEach((s, i) => {
-    const color = s.color ?? palette[i % palette.length];
-    const markers = s.x.length <= 60 && !smoothing;
-    if (smoothing > 0) {
-      traces.push({ type, mode: "lines", name: plotText(s.name), x: s.x, y: s.y, line: { color: fade(color, 0.25), width: 1 }, hoverinfo: "skip", showlegend: false, legendgroup: String(i) });
-    }
-    traces.push({
-      type, mode: markers ? "lines+markers" : "lines", name: plotText(s.name), x: s.x, y: smooth(s.y, smoothing),
-      line: { color, width: 1.8, dash: s.dash }, marker: { size: 5 }, legendgroup: String(i),
-    });
+export function draw(node, title, series, { xTitle = "step", yTitle = "", logY = false, smoothing = 0, bands = [], showLegend = true, xRange = null, yRange = null } = {}) {
+  const lines = [];
+  series.forEach((line, i) => {
+    const color = line.color ?? palette[i % palette.length];
+    if (smoothing > 0) lines.push({ ...line, color, faint: true });
+    lines.push({ ...line, color, y: smooth(line.y, smoothing) });
   });
-  const base = baseLayout(title);
-  const wholeSteps = series.every((s) => s.x.every(Number.isInteger)) && Math.max(0, ...series.map((s) => s.x.length)) <= 20;
-  const layout = {
-    ...base, showlegend: showLegend && series.length > 1,
-    xaxis: { ...base.xaxis, title: { text: plotText(xTitle) }, ...(wholeSteps ? { dtick: 1 } : {}), tickformat: "~g" },
-    yaxis: { ...base.yaxis, ...valueAxis(series.flatMap((s) => s.y), { log: logY, title: yTitle }) },
-  };
-  Plotly.react(node, traces, layout, config);
+  lineChart(node, { title, series: lines, bands, xTitle, yTitle, logY, showLegend, xRange, yRange });
 }
 
-/** A colour (#rrggbb) at an opacity. */
-export function fade(color, alpha) {
-  const hex = /^#([0-9a-f]{6})$/i.exec(color ?? "");
-  if (!hex) return color;
-  const n = parseInt(hex[1], 16);
-  return `rgba(${n >> 16},${(n >> 8) & 255},${n & 255},${alpha})`;
-}
-
-/** A confusion matrix as a heatmap, true classes down, predicted across, counts in the cells. */
+/** A confusion matrix as a table of counts, true classes down, predicted across, each cell shaded by its count. */
 export function confusion(classes, counts, split = "validation") {
-  const node = el("div", { class: "chart", style: "height: 420px" });
-  const names = classes.map(plotText);
-  const base = baseLayout(`Confusion matrix (${split})`);
-  Plotly.newPlot(node, [{
-    type: "heatmap", x: names, y: names, z: counts, colorscale: "Blues", reversescale: !theme().dark,
-    text: counts.map((row) => row.map(String)), texttemplate: "%{text}", hovertemplate: "true %{y}<br>predicted %{x}<br>%{z}<extra></extra>",
-  }], {
-    ...base,
-    xaxis: { ...base.xaxis, title: { text: "predicted" }, side: "bottom", type: "category" },
-    yaxis: { ...base.yaxis, title: { text: "true" }, autorange: "reversed", type: "category" },
-  }, config);
-  return node;
+  const most = Math.max(1, ...counts.flat());
+  return el("div", { class: "confusion", dataset: { split } },
+    el("h3", {}, `Confusion matrix (${split})`),
+    el("div", { class: "scroll" }, el("table", {},
+      el("thead", {}, el("tr", {}, el("th", { class: "corner" }, "true ↓ · predicted →"), classes.map((c) => el("th", { scope: "col" }, c)))),
+      el("tbody", {}, counts.map((row, i) => el("tr", {}, el("th", { scope: "row" }, classes[i]),
+        row.map((n, j) => {
+          const share = n / most;
+          return el("td", { class: (i === j ? "diagonal " : "") + (share > 0.55 ? "strong" : ""), style: `--share: ${share.toFixed(3)}`, title: `true ${classes[i]}, predicted ${classes[j]}: ${n}` }, String(n));
+        })))))));
 }
 
 /** ROC curves: curves = [{ label, auc, fpr, tpr }], with the chance diagonal. */
 export function roc(curves, split = "validation") {
-  const node = el("div", { class: "chart", style: "height: 420px" });
-  const traces = curves.map((c, i) => ({ type: "scatter", mode: "lines", name: plotText(`${c.label} (AUC ${Number.isFinite(c.auc) ? c.auc.toFixed(3) : "n/a"})`), x: c.fpr, y: c.tpr, line: { color: palette[i % palette.length] } }));
-  traces.push({ type: "scatter", mode: "lines", name: "chance", x: [0, 1], y: [0, 1], line: { dash: "dot", color: "#999" } });
-  const base = baseLayout(`ROC curves (${split})`);
-  Plotly.newPlot(node, traces, {
-    ...base,
-    xaxis: { ...base.xaxis, title: { text: "false positive rate" }, range: [0, 1] }, yaxis: { ...base.yaxis, title: { text: "true positive rate" }, range: [0, 1.02] },
-  }, config);
+  const node = el("div", { class: "chart", style: "height: 380px" });
+  const series = curves.map((c, i) => ({ name: `${c.label} (AUC ${Number.isFinite(c.auc) ? c.auc.toFixed(3) : "n/a"})`, x: c.fpr, y: c.tpr, color: palette[i % palette.length] }));
+  series.push({ name: "chance", x: [0, 1], y: [0, 1], color: "#999999", dash: "dot" });
+  requestAnimationFrame(() => draw(node, `ROC curves (${split})`, series, { xTitle: "false positive rate", yTitle: "true positive rate", xRange: [0, 1], yRange: [0, 1.02] }));
   return node;
 }
 
@@ -215,22 +163,6 @@ export function bars(title, items, { xTitle = "", range } = {}) {
   }], {
     ...base, margin: { ...base.margin, l: 20 },
     xaxis: { ...base.xaxis, title: { text: xTitle }, range, tickformat: "~g" }, yaxis: { ...base.yaxis, autorange: "reversed", automargin: true },
-  }, config);
-  return node;
-}
-
-/** A scatter of points: x, y, text (hover) and the index of one to highlight. */
-export function scatter(title, points, { xTitle = "", yTitle = "", logX = false, highlight = -1 } = {}) {
-  const node = el("div", { class: "chart" });
-  const base = baseLayout(title);
-  Plotly.newPlot(node, [{
-    type: "scatter", mode: "markers", x: points.map((p) => p.x), y: points.map((p) => p.y), text: points.map((p) => plotText(p.text)),
-    marker: { size: points.map((_, i) => (i === highlight ? 14 : 8)), color: points.map((_, i) => (i === highlight ? palette[3] : palette[0])), line: { width: 0 } },
-    hovertemplate: "%{text}<br>%{x}<br>%{y}<extra></extra>",
-  }], {
-    ...base, showlegend: false,
-    xaxis: { ...base.xaxis, title: { text: plotText(xTitle) }, type: logX ? "log" : "linear", exponentformat: "e" },
-    yaxis: { ...base.yaxis, title: { text: plotText(yTitle) }, tickformat: "~g" },
   }, config);
   return node;
 }

@@ -2,7 +2,7 @@
 // only the rows that differ unless asked, and each number's difference from a baseline run.
 import { el, fill, show, paramValue, isNorm, natural, shortId, number } from "./dom.js";
 import { get, query } from "./api.js";
-import { parallel, plotly } from "./charts.js";
+import { parallel, plotlyFull } from "./charts.js";
 import { RunMetrics } from "./schema.js";
 import { record } from "./url.js";
 import { baseline as pinned } from "./baseline.js";
@@ -64,7 +64,7 @@ export async function comparePage(view, params, alive) {
   pick.addEventListener("change", drawTable);
   drawTable();
 
-  await plotly();
+  await plotlyFull();
   if (!alive()) return;
   const card = parallelCard(runs, paramKeys);
   if (card) view.append(card);

@@ -61,8 +61,9 @@ export function number(value) {
 }
 
 /** Natural order: "layer_2" before "layer_10". */
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
 export function natural(a, b) {
-  return String(a).localeCompare(String(b), undefined, { numeric: true, sensitivity: "base" });
+  return collator.compare(String(a), String(b));
 }
 
 /** A short run id, as the CLI shows it. */

@@ -42,15 +42,18 @@ export async function leaderboardPage(view, params, alive) {
   const selected = new Set(state.selected);
   const save_ = (replace = false) => record([], paramsOf({ ...state, selected: [...selected] }), { replace });
 
-  const experiments = get("experiments/overview");
-  experiments.catch(() => {});
   if (Object.keys(state.filters).length && !knownFields) {
     knownFields = (await get("leaderboard" + query({ limit: 1, columns: state.columns?.join(",") }))).fields ?? {};
   }
 
-  // The first page is asked for at once, beside the experiments, not after them.
+  // The first page is asked for at once, before the sidebar's lists.
   const opening = get(address(state, { limit: pageSize, offset: (state.page - 1) * pageSize }, refinementOf(state, knownFields ?? {})));
   opening.catch(() => {});
+  const experiments = get("experiments/overview");
+  experiments.catch(() => {});
+  const inExperiment = state.experiment ? ` AND attributes.experiment = '${state.experiment.replaceAll("'", "''")}'` : "";
+  const sweeps = get("runs" + query({ filter: `tags.podium.sweep IS NOT NULL${inExperiment} ORDER BY attributes.start_time DESC`, limit: 20 }));
+  sweeps.catch(() => {});
 
   const filter = el("input", { type: "search", id: "filter", value: state.filter, spellcheck: "false", "aria-label": "filter runs",
     placeholder: "metrics.val_accuracy > 0.8 AND params.optimizer = 'adam' ORDER BY metrics.f1_macro DESC" });
@@ -77,7 +80,9 @@ export async function leaderboardPage(view, params, alive) {
   filter.addEventListener("keydown", (event) => { if (event.key === "Enter") apply(); });
   best.addEventListener("change", () => apply());
 
-  experiments.then((list) => { if (alive()) drawExperiments(sidebar, list, state); }).catch((error) => fill(sidebar, el("p", { class: "error" }, error.message)));
+  Promise.all([experiments, sweeps.catch(() => ({ runs: [] }))])
+    .then(([list, found]) => { if (alive()) drawExperiments(sidebar, list, found.runs, state); })
+    .catch((error) => fill(sidebar, el("p", { class: "error" }, error.message)));
 
   function apply() {
     state.filter = filter.value.trim();
@@ -99,18 +104,25 @@ export async function leaderboardPage(view, params, alive) {
   compareButton.addEventListener("click", () => go(["compare"], { runs: [...selected] }));
   clear.addEventListener("click", () => {
     selected.clear();
-    table?.getRows().forEach((row) => row.reformat());
+    for (const box of holder.querySelectorAll("tbody input[type=checkbox]")) box.checked = false;
     showSelection();
     save_(true);
   });
 
-  let table = null;
   let fields = {};
   let numeric = {};
-  let last = null;
-  let shownColumns = "";
-  let pending = null;
+  let columns = [];   // the columns shown
+  let last = null;    // the last page answered
   let loads = 0;
+  let timer = null;
+  const inputs = {};  // column → its filter box
+  const table = el("table", { class: "board-table" });
+  const head = el("thead");
+  const body = el("tbody");
+  const pager = el("div", { class: "pager", id: "pager" });
+  table.append(head, body);
+  fill(holder, el("div", { class: "board-scroll" }, table));
+  holder.after(pager);
 
   function report(data) {
     last = data;
@@ -118,96 +130,122 @@ export async function leaderboardPage(view, params, alive) {
     fill(status, data.matching === 0 ? `0 runs · ${data.query}` : `${from}–${to} of ${data.matching} runs · ${data.query}`);
   }
 
-  // Tabulator asks for a page when it starts, pages, sorts or filters; each answer goes in the address.
-  async function request(params) {
-    const page = params.page ?? 1;
-    let data = pending;
-    pending = null;
-    let refined = null;
-    if (!data) {
-      try {
-        fill(problem);
-        refined = refinement(params.sort ?? [], params.filter ?? []);
-        data = await get(address(state, { limit: pageSize, offset: (page - 1) * pageSize }, refined));
-      } catch (error) {
-        fill(problem, el("p", { class: "error", id: "query-error" }, error.message));
-        return { last_page: Math.max(1, Math.ceil((last?.matching ?? 0) / pageSize)), data: table ? table.getData() : [] };
-      }
-      state.order = refined.order_by;
-      state.filters = Object.fromEntries((params.filter ?? []).filter((f) => String(f.value ?? "").trim()).map((f) => [f.field, String(f.value)]));
-      state.page = page;
-      save_();
-    }
-
-    report(data);
-    requestAnimationFrame(() => performance.mark("podium:first-rows"));
-    holder.dataset.loaded = String(data.offset + data.rows.length);
-    return { last_page: Math.max(1, Math.ceil(data.matching / pageSize)), data: data.rows };
-  }
-
-  function refinement(sorters, filters) {
-    const orderBy = sorters.filter((s) => fields[s.field]).map((s) => `${fields[s.field]} ${s.dir === "desc" ? "DESC" : "ASC"}`).join(", ");
-    const where = filters.map((f) => clause(fields, f.field, f.value, numeric[f.field])).filter(Boolean).join(" AND ");
-    return { order_by: orderBy, where };
-  }
-
-  async function load(opened = null) {
+  // The page the state names: fetched, then drawn; a refused filter or order says why and keeps the rows.
+  async function load(opened = null, { record: recorded = false } = {}) {
     const mine = ++loads;
     fill(problem);
     let data;
     try {
-      data = await (opened ?? get(address(state, { limit: pageSize }, refinementOf(state, knownFields ?? fields))));
+      data = await (opened ?? get(address(state, { limit: pageSize, offset: (state.page - 1) * pageSize }, refinementOf(state, { ...(knownFields ?? {}), ...fields }))));
     } catch (error) {
       fill(problem, el("p", { class: "error", id: "query-error" }, error.message));
-      if (!table) fill(status);
       return;
     }
 
     if (!alive() || mine !== loads) return;
+    if (recorded) save_();
     fields = data.fields ?? {};
     knownFields = { ...(knownFields ?? {}), ...fields };
+    report(data);
     if (data.matching === 0 && !state.filter && !state.experiment && !Object.keys(state.filters).length && data.offset === 0) {
       fill(holder, empty());
       fill(status);
+      fill(pager);
       return;
     }
 
-    const shown = state.columns ?? data.columns;
-    numeric = Object.fromEntries(data.columns.map((name) => [name, data.rows.some((row) => typeof row[name] === "number") || (fields[name] ?? "").startsWith("metrics.")]));
-    drawColumnMenu(data.columns);
-    const names = JSON.stringify([data.columns, shown, numeric]);
-    const columns = () => {
-      const measure = widths(holder, data.rows);
-      return [
-        { title: "", field: "__select", formatter: (cell) => selectBox(cell.getRow().getData().run_id), headerSort: false, width: 36, frozen: true, hozAlign: "center" },
-        ...data.columns.map((name) => column(name, numeric[name], shown.includes(name), measure(name), Boolean(fields[name]), state, fields)),
-      ];
-    };
-
-    pending = data;
-    if (!table) {
-      table = new Tabulator(holder, {
-        columns: columns(), layout: "fitDataStretch", index: "run_id", height: "min(70vh, 1560px)",
-        nestedFieldSeparator: false, renderVertical: "virtual",
-        placeholder: "No runs match. Clear the filter, or pick another experiment.",
-        ajaxURL: "leaderboard", ajaxRequestFunc: (url, config, params) => request(params),
-        pagination: true, paginationMode: "remote", paginationSize: pageSize, paginationInitialPage: state.page,
-        paginationCounter: (size, current, page, total, pages) => `page ${page} of ${pages}`,
-        sortMode: "remote", filterMode: "remote", headerFilterLiveFilterDelay: 400,
-        initialSort: sortersOf(state.order, fields), initialHeaderFilter: Object.entries(state.filters).map(([field, value]) => ({ field, value })),
-        dataLoaderLoading: "Loading…",
-      });
-      table.on("rowClick", (event, row) => {
-        if (event.target.closest("a, input, summary, details")) return;
-        focusRow(table.getRows("active").indexOf(row));
-      });
-    } else {
-      if (names !== shownColumns) table.setColumns(columns());
-      table.setData();
+    const shown = state.columns ? data.columns.filter((c) => state.columns.includes(c)) : data.columns;
+    for (const name of data.columns) {
+      if (!(name in numeric) || data.rows.some((row) => row[name] !== null && row[name] !== undefined)) {
+        numeric[name] = data.rows.some((row) => typeof row[name] === "number") || (fields[name] ?? "").startsWith("metrics.");
+      }
     }
-
-    shownColumns = names;
+    drawColumnMenu(data.columns);
+    if (JSON.stringify(shown) !== JSON.stringify(columns)) {
+      columns = shown;
+      drawHead();
+    }
+    drawSortMarks();
+    drawRows(data.rows);
+    drawPager(data);
+    performance.mark("podium:first-rows");
+    holder.dataset.loaded = String(data.offset + data.rows.length);
     live();
+  }
+
+  // The header: a title that sorts (on the server) and a filter box per column the query language can reach.
+  function drawHead() {
+    const titles = el("tr", {}, el("th", { class: "select sticky" }, ""),
+      columns.map((name) => {
+        const sortable = Boolean(fields[name]);
+        return el("th", { dataset: { field: name }, class: [numeric[name] ? "num" : "", name === "rank" ? "rank sticky" : "", name === "run" ? "run sticky" : ""].join(" ").trim() || null, "aria-sort": "none" },
+          sortable ? el("button", { class: "title", title: "sort by " + name, onclick: () => sortBy(name) }, name, el("span", { class: "mark" })) : el("span", { class: "title" }, name));
+      }));
+    const filters = el("tr", { class: "filters" }, el("th", { class: "select sticky" }, ""),
+      columns.map((name) => {
+        if (!fields[name]) return el("th", { class: name === "rank" ? "rank sticky" : name === "run" ? "run sticky" : null });
+        const box = el("input", { type: "text", value: state.filters[name] ?? "", placeholder: numeric[name] ? "> 0.8" : "filter", "aria-label": "filter " + name, size: 6 });
+        inputs[name] = box;
+        box.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(() => filterBy(), 400); });
+        box.addEventListener("keydown", (event) => { if (event.key === "Enter") { clearTimeout(timer); filterBy(); } });
+        return el("th", { dataset: { field: name }, class: name === "run" ? "run sticky" : null }, box);
+      }));
+    fill(head, titles, filters);
+  }
+
+  function drawSortMarks() {
+    const sorts = sortersOf(state.order, fields);
+    for (const th of head.querySelectorAll("tr:first-child th[data-field]")) {
+      const sort = sorts.find((s) => s.column === th.dataset.field);
+      th.setAttribute("aria-sort", sort ? (sort.dir === "desc" ? "descending" : "ascending") : "none");
+      const mark = th.querySelector(".mark");
+      if (mark) mark.textContent = sort ? (sort.dir === "desc" ? " ▼" : " ▲") : "";
+    }
+  }
+
+  function drawRows(rows) {
+    focused = -1;
+    fill(body, rows.length === 0 ? el("tr", {}, el("td", { colspan: columns.length + 1, class: "placeholder" }, "No runs match. Clear the filter, or pick another experiment.")) :
+      rows.map((row) => el("tr", { dataset: { id: row.run_id } },
+        el("td", { class: "select sticky" }, selectBox(row.run_id)),
+        columns.map((name) => el("td", { dataset: { field: name }, class: [numeric[name] ? "num" : "", name === "rank" ? "rank sticky" : "", name === "run" ? "run sticky" : ""].join(" ").trim() || null },
+          format(name, row[name], row))))));
+  }
+
+  function drawPager(data) {
+    const pages = Math.max(1, Math.ceil(data.matching / pageSize));
+    const button = (label, page, name) => el("button", { dataset: { page: name }, disabled: page < 1 || page > pages || page === state.page, onclick: () => goTo(page) }, label);
+    fill(pager, button("First", 1, "first"), button("‹ Prev", state.page - 1, "prev"),
+      el("span", { class: "status" }, `page ${state.page} of ${pages}`),
+      button("Next ›", state.page + 1, "next"), button("Last", pages, "last"));
+  }
+
+  function goTo(page) {
+    state.page = page;
+    load(null, { record: true });
+  }
+
+  // A click on a title: numbers sort best first (descending), text A to Z; a second click reverses; a third clears.
+  function sortBy(name) {
+    const current = sortersOf(state.order, fields).find((s) => s.column === name);
+    const first = numeric[name] ? "desc" : "asc";
+    const dir = !current ? first : current.dir === first ? (first === "desc" ? "asc" : "desc") : null;
+    state.order = dir ? `${fields[name]} ${dir.toUpperCase()}` : "";
+    state.page = 1;
+    load(null, { record: true });
+  }
+
+  function filterBy() {
+    const next = Object.fromEntries(Object.entries(inputs).map(([name, box]) => [name, box.value.trim()]).filter(([, text]) => text));
+    try {
+      refinementOf({ ...state, filters: next }, fields);
+    } catch (error) {
+      fill(problem, el("p", { class: "error", id: "query-error" }, error.message));
+      return;
+    }
+    state.filters = next;
+    state.page = 1;
+    load(null, { record: true });
   }
 
   function selectBox(id) {
@@ -223,27 +261,28 @@ export async function leaderboardPage(view, params, alive) {
   // Keyboard: ↑/↓ (or k/j) move between rows, Enter opens the run, x or Space selects it.
   let focused = -1;
   function focusRow(index) {
-    const rows = table?.getRows("active") ?? [];
+    const rows = [...body.querySelectorAll("tr[data-id]")];
     if (rows.length === 0) return;
     focused = Math.max(0, Math.min(rows.length - 1, index));
-    for (const row of rows) row.getElement().classList.remove("focused");
-    const row = rows[focused];
-    row.getElement().classList.add("focused");
-    table.scrollToRow(row, "nearest", false);
-    holder.dataset.focused = row.getData().run_id;
+    for (const row of rows) row.classList.remove("focused");
+    rows[focused].classList.add("focused");
+    rows[focused].scrollIntoView({ block: "nearest" });
+    holder.dataset.focused = rows[focused].dataset.id;
   }
+  body.addEventListener("click", (event) => {
+    const row = event.target.closest("tr[data-id]");
+    if (row && !event.target.closest("a, input, button")) focusRow([...body.querySelectorAll("tr[data-id]")].indexOf(row));
+  });
   holder.addEventListener("keydown", (event) => {
-    if (event.target.closest("input, textarea, select") && event.target !== holder) return;
-    const rows = table?.getRows("active") ?? [];
+    if (event.target.closest("input, textarea, select")) return;
+    const rows = [...body.querySelectorAll("tr[data-id]")];
     if (event.key === "ArrowDown" || event.key === "j") { focusRow(focused + 1); event.preventDefault(); }
     else if (event.key === "ArrowUp" || event.key === "k") { focusRow(focused - 1); event.preventDefault(); }
-    else if (event.key === "Enter" && rows[focused]) go(["runs", rows[focused].getData().run_id]);
+    else if (event.key === "Enter" && rows[focused]) go(["runs", rows[focused].dataset.id]);
     else if ((event.key === "x" || event.key === " ") && rows[focused]) {
-      const id = rows[focused].getData().run_id;
-      if (selected.has(id)) selected.delete(id); else selected.add(id);
-      rows[focused].reformat();
-      showSelection();
-      save_(true);
+      const box = rows[focused].querySelector("input[type=checkbox]");
+      box.checked = !box.checked;
+      box.dispatchEvent(new Event("change"));
       event.preventDefault();
     }
   });
@@ -253,11 +292,15 @@ export async function leaderboardPage(view, params, alive) {
     clearInterval(refresh);
     refresh = setInterval(async () => {
       if (!alive()) { clearInterval(refresh); return; }
-      if (!table || !last || !table.getData().some((row) => row.status === "running")) return;
+      if (!last || !last.rows.some((row) => row.status === "running")) return;
       try {
         const again = await get(address(state, { limit: pageSize, offset: last.offset }, refinementOf(state, fields)));
-        table.updateData(again.rows.filter((row) => table.getRow(row.run_id)));
-        fill(status, `${last.offset + 1}–${last.offset + again.rows.length} of ${again.matching} runs · ${again.query} · live`);
+        if (!alive()) return;
+        last = again;
+        const keep = focused;
+        drawRows(again.rows);
+        if (keep >= 0) focusRow(keep);
+        fill(status, `${again.offset + 1}–${again.offset + again.rows.length} of ${again.matching} runs · ${again.query} · live`);
       } catch {
         // keep the last rows on a failed refresh
       }
@@ -322,7 +365,7 @@ function refinementOf(state, fields) {
   return { order_by: state.order, where };
 }
 
-// Tabulator's initial sorters from an order_by ("metrics.val_accuracy ASC").
+// The sorts from an order_by ("metrics.val_accuracy ASC").
 function sortersOf(order, fields) {
   if (!order) return [];
   const byField = Object.fromEntries(Object.entries(fields).map(([column, field]) => [field, column]));
@@ -340,7 +383,7 @@ function clause(fields, name, text, isNumeric) {
   return `${field} ILIKE '%${String(text).trim().replaceAll("'", "''")}%'`;
 }
 
-function drawExperiments(sidebar, list, state) {
+function drawExperiments(sidebar, list, sweeps, state) {
   const total = list.reduce((n, e) => n + e.runs, 0);
   const entry = (name, label, count, running) => el("li", {},
     el("a", { href: "#/" + (name ? "?experiment=" + encodeURIComponent(name) : ""), class: state.experiment === name ? "active" : null, "data-experiment": name },
@@ -348,7 +391,12 @@ function drawExperiments(sidebar, list, state) {
       running ? el("span", { class: "live", title: `${running} running` }, "●") : null,
       el("span", { class: "count" }, String(count))));
   fill(sidebar, el("h2", {}, "Experiments"),
-    el("ul", {}, entry("", "All runs", total, list.reduce((n, e) => n + e.running, 0)), list.map((e) => entry(e.name, e.name, e.runs, e.running))));
+    el("ul", {}, entry("", "All runs", total, list.reduce((n, e) => n + e.running, 0)), list.map((e) => entry(e.name, e.name, e.runs, e.running))),
+    sweeps.length ? [el("h2", { class: "second" }, "Sweeps"),
+      el("ul", { id: "sweeps" }, sweeps.map((r) => el("li", {}, el("a", { href: "#/sweeps/" + encodeURIComponent(r.info.id), title: `${r.info.name} (${r.info.experiment})` },
+        el("span", { class: "name" }, r.info.name),
+        r.info.status === "running" ? el("span", { class: "live", title: "running" }, "●") : null,
+        el("span", { class: "count" }, shortId(r.info.id))))))] : null);
 }
 
 function empty() {
@@ -357,31 +405,6 @@ function empty() {
     el("p", {}, "Podium ranks the runs you train. To see it with runs in it, train a few in a terminal:"),
     el("pre", {}, "podium demo            # trains a small sweep on Fashion-MNIST\npodium run SPEC.yaml   # trains the model a spec describes"),
     el("p", {}, "They appear here as they train; this page updates by itself."));
-}
-
-// A column sorts and filters on the server when it has a query field.
-function column(name, numeric, visible, width, queryable) {
-  return {
-    title: name, field: name, visible, width,
-    titleFormatter: () => document.createTextNode(name),
-    headerSort: queryable, headerSortStartingDir: numeric ? "desc" : "asc",
-    hozAlign: numeric ? "right" : "left",
-    headerFilter: queryable ? "input" : false, headerFilterPlaceholder: numeric ? "> 0.8" : "filter",
-    formatter: (cell) => format(name, cell.getValue(), cell.getRow().getData()),
-    tooltip: name === "rank" ? "place in the ranking, whatever the sort" : undefined,
-    variableHeight: name === "precision" || name === "recall",
-  };
-}
-
-// Each column's width in pixels: its widest text among the header and the sampled rows, in the table's font.
-function widths(holder, sample) {
-  const context = document.createElement("canvas").getContext("2d");
-  context.font = getComputedStyle(holder).font;
-  return (name) => {
-    let widest = context.measureText(name).width + 28;
-    for (const row of sample) widest = Math.max(widest, context.measureText(displayed(name, row[name])).width);
-    return Math.round(Math.min(300, Math.max(56, widest + (name === "status" ? 30 : 18))));
-  };
 }
 
 function displayed(name, value) {
@@ -403,9 +426,26 @@ function format(name, value, row) {
   if (name === "run_id" && value) return el("a", { href: "#/runs/" + encodeURIComponent(value), class: "mono" }, displayed(name, value));
   if (name === "status" && value) return el("span", { class: "badge " + value }, value);
   if (perClass(value)) {
-    // Collapsed to a mean; opened, one class per line.
-    return el("details", { class: "per-class" }, el("summary", {}, summary(value)),
-      el("table", {}, Object.entries(value).map(([c, v]) => el("tr", {}, el("td", {}, c), el("td", { class: "num" }, number(v))))));
+    // Collapsed to a mean; a click opens one class per line beside the cell (the row keeps its height).
+    return el("button", { class: "per-class", title: "per class", onclick: (event) => perClassPopup(event.currentTarget, name, value) }, summary(value), " ▸");
   }
   return document.createTextNode(displayed(name, value));
+}
+
+function perClassPopup(anchor, name, value) {
+  const open = document.getElementById("per-class-popup");
+  open?.remove();
+  if (open?.dataset.anchor === anchor.dataset.anchor && anchor.dataset.anchor) return;
+  anchor.dataset.anchor = String(Math.random());
+  const box = anchor.getBoundingClientRect();
+  const popup = el("div", { id: "per-class-popup", class: "popup", dataset: { anchor: anchor.dataset.anchor }, style: `left: ${Math.round(box.left)}px; top: ${Math.round(box.bottom + 2)}px` },
+    el("div", { class: "status" }, name + " per class"),
+    el("table", {}, Object.entries(value).map(([c, v]) => el("tr", {}, el("td", {}, c), el("td", { class: "num" }, number(v))))));
+  document.body.append(popup);
+  const close = (event) => {
+    if (popup.contains(event.target) || event.target === anchor) return;
+    popup.remove();
+    document.removeEventListener("pointerdown", close, true);
+  };
+  document.addEventListener("pointerdown", close, true);
 }

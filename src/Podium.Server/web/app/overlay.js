@@ -3,7 +3,7 @@
 // runs, the grouping and the band.
 import { el, fill, paramValue, isNorm, natural, shortId, plotText } from "./dom.js";
 import { get, query } from "./api.js";
-import { draw, plotly, palette } from "./charts.js";
+import { draw, palette } from "./charts.js";
 import { chartControls, xName } from "./run.js";
 import { record } from "./url.js";
 
@@ -13,7 +13,7 @@ export async function chartsPage(view, params, alive) {
     fill(view, el("h1", {}, "Charts"), el("p", {}, "Select runs on the ", el("a", { href: "#/" }, "leaderboard"), " and press Chart selected."));
     return;
   }
-  const [runs] = await Promise.all([Promise.all(ids.map((id) => get("runs/" + encodeURIComponent(id)))), plotly()]);
+  const runs = await Promise.all(ids.map((id) => get("runs/" + encodeURIComponent(id))));
   if (!alive()) return;
   const state = { group: params.get("group") ?? "", band: params.get("band") === "std" ? "std" : "minmax" };
   const keys = [...new Set(runs.flatMap((r) => Object.keys(r.metrics).filter((k) => r.metrics[k].count > 1 && !isNorm(k))))].sort(natural);
@@ -78,6 +78,7 @@ export async function chartsPage(view, params, alive) {
     fill(status, `${keys.length} metrics · ${lines(runs, keys)} series drawn`);
   }
   redraw();
+  requestAnimationFrame(() => performance.mark("podium:charts-drawn"));
   group.addEventListener("change", redraw);
   band.addEventListener("change", redraw);
 }

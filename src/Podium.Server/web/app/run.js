@@ -2,8 +2,8 @@
 // that fold. Renamed, described, tagged, moved, deleted and restored here; the page follows changes made elsewhere
 // (a training process, another tab) by asking the server again every few seconds.
 import { el, fill, show, duration, keyValues, link, paramValue, path, isNorm, natural, shortId, number } from "./dom.js";
-import { get, blob, save, send, history } from "./api.js";
-import { draw, confusion, roc, plotly, graphviz } from "./charts.js";
+import { get, blob, save, send, history, histories } from "./api.js";
+import { draw, confusion, roc, graphviz } from "./charts.js";
 import { RunArtifacts, RunMetrics, RunTags } from "./schema.js";
 import { markdown } from "./markdown.js";
 import { preview } from "./preview.js";
@@ -13,9 +13,16 @@ let timer = null;
 
 export async function runPage(view, id, alive) {
   clearInterval(timer);
-  const [run] = await Promise.all([get("runs/" + encodeURIComponent(id)), plotly()]);
+  // Everything at once: the run, then its artifacts and every curve together.
+  const run = await get("runs/" + encodeURIComponent(id));
   const runId = run.info.id;
-  const artifacts = await get(`runs/${encodeURIComponent(runId)}/artifacts`);
+  const listing = get(`runs/${encodeURIComponent(runId)}/artifacts`);
+  // The first screen's curves in one request; the rest as they come near the screen.
+  const first = curveGroups(run).slice(0, 6).flatMap((g) => g.keys);
+  const batch = first.length ? histories(runId, first) : Promise.resolve(new Map());
+  batch.catch(() => {});
+  const prefetched = new Map(first.map((k) => [k, batch.then((found) => found.get(k) ?? history(runId, k))]));
+  const artifacts = await listing;
   if (!alive()) return;
 
   const head = el("div", { class: "run-head" });
@@ -32,32 +39,62 @@ export async function runPage(view, id, alive) {
   let current = run;
   const drawHead = () => {
     fill(head, header(current, artifacts, refreshNow));
-    fill(about, description(current, refreshNow), tagEditor(current, refreshNow));
+    const { holder, button } = description(current, refreshNow);
+    fill(about, holder, el("div", { class: "tag-row" }, tagEditor(current, refreshNow), button));
   };
   drawHead();
 
-  // Curves: one chart per metric and its val_ twin, then the norms per layer.
+  // Curves: one chart per metric and its val_ twin, then the norms per layer. A chart is drawn when it comes
+  // near the screen, so a run of many metrics shows its first charts at once.
   const charts = new Map();
+  const watcher = new IntersectionObserver((seen) => {
+    for (const entry of seen) {
+      if (!entry.isIntersecting) continue;
+      watcher.unobserve(entry.target);
+      const chart = [...charts.values()].find((c) => c.holder === entry.target);
+      if (chart?.stale) drawChart(chart, current);
+    }
+  }, { rootMargin: "300px" });
+
+  async function drawChart(chart, data) {
+    chart.stale = false;
+    const group = chart.group;
+    const series = (await Promise.all(group.keys.map((k) => {
+      const early = prefetched.get(k);
+      prefetched.delete(k); // a later redraw reads the curve afresh
+      return early ?? history(runId, k);
+    }))).map((s, i) => ({ ...s, name: group.label(group.keys[i]) }));
+    if (!alive()) return;
+    draw(chart.node, group.title, series, { xTitle: xName(data, series), yTitle: group.yTitle ?? group.title, logY: group.log ?? controls.log(), smoothing: controls.smoothing(), showLegend: controls.legend() });
+    const total = series.reduce((n, s) => n + s.total, 0), drawn = series.reduce((n, s) => n + s.x.length, 0);
+    fill(chart.note, drawn < total ? `${drawn.toLocaleString()} of ${total.toLocaleString()} points drawn (each bucket's lowest and highest kept)` : "");
+    chart.holder.dataset.drawn = "true";
+  }
+
+  const near = (node) => node.getBoundingClientRect().top < innerHeight + 300;
+
   async function redraw(data = current) {
     const groups = curveGroups(data);
+    const now = [];
     for (const group of groups) {
-      let entry = charts.get(group.title);
-      if (!entry) {
-        entry = { node: el("div", { class: "chart" }), note: el("div", { class: "status" }) };
-        charts.set(group.title, entry);
-        curves.append(el("div", { dataset: { metric: group.title }, class: group.wide ? "wide" : null }, entry.node, entry.note));
+      let chart = charts.get(group.title);
+      if (!chart) {
+        chart = { node: el("div", { class: "chart" }), note: el("div", { class: "status" }) };
+        chart.holder = el("div", { dataset: { metric: group.title }, class: group.wide ? "wide" : null }, chart.node, chart.note);
+        charts.set(group.title, chart);
+        curves.append(chart.holder);
       }
-      const series = await Promise.all(group.keys.map((k) => history(runId, k, group.label(k))));
-      if (!alive()) return;
-      const x = xName(data, series);
-      draw(entry.node, group.title, series, { xTitle: x, yTitle: group.yTitle ?? group.title, logY: group.log ?? controls.log(), smoothing: controls.smoothing(), showLegend: controls.legend() });
-      const total = series.reduce((n, s) => n + s.total, 0), drawn = series.reduce((n, s) => n + s.x.length, 0);
-      fill(entry.note, drawn < total ? `${drawn.toLocaleString()} of ${total.toLocaleString()} points drawn (each bucket's lowest and highest kept)` : "");
+      chart.group = group;
+      chart.stale = true;
+      if (near(chart.holder)) now.push(drawChart(chart, data));
+      else watcher.observe(chart.holder);
     }
+    await Promise.all(now);
     if (groups.length === 0 && charts.size === 0) fill(curves, el("p", { class: "status" }, "No metric has more than one point yet."));
   }
 
   await guarded(curves, () => redraw());
+  requestAnimationFrame(() => performance.mark("podium:run-drawn"));
   const reports = [[RunArtifacts.evaluation, "validation"], [RunArtifacts.testEvaluation, "test"]].filter(([p]) => artifacts.some((a) => a.path === p));
   for (const [file, split] of reports) {
     await guarded(evaluation, async () => {
@@ -186,14 +223,16 @@ function inline(after, value, saved, label) {
   input.select();
 }
 
+// The description, in Markdown; with none, only a button beside the tags, so the charts stay near the top.
 function description(run, changed) {
   const text = run.tags[RunTags.note] ?? "";
   const id = encodeURIComponent(run.info.id);
-  const body = el("div", { class: "markdown", id: "description" }, text ? markdown(text) : el("p", { class: "status" }, "No description."));
+  const body = text ? el("div", { class: "markdown", id: "description" }, markdown(text)) : null;
+  const holder = el("div", { class: "description-holder" });
   const edit = el("button", { class: "quiet", id: "edit-description", onclick: () => {
     const area = el("textarea", { rows: 6, "aria-label": "description (Markdown)" }, text);
-    const form = el("form", { class: "edit-description" }, area,
-      el("div", {}, el("button", { class: "primary", type: "submit" }, "Save"), " ", el("button", { type: "button", onclick: () => form.replaceWith(body) }, "Cancel"), " ",
+    const form = el("form", { class: "edit-description card" }, area,
+      el("div", {}, el("button", { class: "primary", type: "submit" }, "Save"), " ", el("button", { type: "button", onclick: () => fill(holder, shown()) }, "Cancel"), " ",
         el("span", { class: "status" }, "Markdown: **bold**, _italic_, `code`, [links](https://…), lists and headings.")));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
@@ -203,10 +242,12 @@ function description(run, changed) {
         await changed();
       } catch (error) { alert(error.message); }
     });
-    body.replaceWith(form);
+    fill(holder, form);
     area.focus();
   } }, text ? "Edit description" : "Add a description");
-  return el("section", { class: "card description" }, el("div", { class: "card-head" }, el("h2", {}, "Description"), edit), body);
+  const shown = () => (body ? el("section", { class: "card description" }, el("div", { class: "card-head" }, el("h2", {}, "Description"), edit), body) : []);
+  fill(holder, shown());
+  return { holder, button: body ? null : edit };
 }
 
 function tagEditor(run, changed) {

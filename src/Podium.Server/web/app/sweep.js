@@ -3,12 +3,12 @@
 // its correlation with the metric, and its share of a random forest's fit of the metric (as W&B's panel shows).
 import { el, fill, show, paramValue, natural, shortId, number, duration } from "./dom.js";
 import { get, query } from "./api.js";
-import { axisOf, bars, plotly, theme } from "./charts.js";
+import { axisOf, bars, plotlyFull, theme } from "./charts.js";
 import { RunTags, RunMetrics } from "./schema.js";
 import { logLike } from "./compare.js";
 
 export async function sweepPage(view, id, alive) {
-  const [sweep] = await Promise.all([get("runs/" + encodeURIComponent(id)), plotly()]);
+  const [sweep] = await Promise.all([get("runs/" + encodeURIComponent(id)), plotlyFull()]);
   const sweepId = sweep.info.id;
   const [children, queue] = await Promise.all([
     get("runs" + query({ filter: `attributes.parent_run_id = '${sweepId}'`, limit: 10000 })),
