@@ -271,8 +271,11 @@ public sealed partial class BrowserTests(WebFixture web)
     {
         var (page, errors) = await web.Open($"#/runs/{web.MarkupRun}");
         await page.WaitForSelectorAsync("[data-metric='loss'] svg.plot");
-        var custom = page.Locator("#metrics details.group", new() { HasTextString = "custom/" });
-        Assert.Equal(["layer_1", "layer_2", "layer_10"], await custom.Locator("tbody th").AllInnerTextsAsync());
+        var custom = page.Locator("#metrics tbody.group[data-group='custom/']");
+        await custom.Locator("tr.member").First.WaitForAsync();
+        Assert.Equal(["layer_1", "layer_2", "layer_10"], await custom.Locator("tr.member th").AllInnerTextsAsync());
+        await custom.Locator("button.fold").ClickAsync();
+        await Assertions.Expect(custom.Locator("tr.member").First).ToBeHiddenAsync();
         var loss = page.Locator("[data-metric='loss'] .linechart");
         await Assertions.Expect(loss).ToHaveAttributeAsync("data-x-title", "step");
 

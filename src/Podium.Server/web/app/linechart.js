@@ -28,7 +28,7 @@ export function niceTicks(low, high, count = 5) {
 export function logTicks(low, high) {
   const ticks = [];
   const from = Math.floor(Math.log10(low)), to = Math.ceil(Math.log10(high));
-  const steps = to - from <= 2 ? [1, 2, 5] : [1];
+  const steps = to - from <= 1 ? [1, 2, 3, 5, 7] : to - from <= 2 ? [1, 2, 5] : [1];
   for (let e = from; e <= to; e++) for (const m of steps) {
     const v = m * Math.pow(10, e);
     if (v >= low * 0.999 && v <= high * 1.001) ticks.push(Number(v.toPrecision(12)));
@@ -86,14 +86,16 @@ function render(node, spec) {
   let xLow = Infinity, xHigh = -Infinity;
   for (const line of [...series, ...bands]) for (const v of line.x) { if (v < xLow) xLow = v; if (v > xHigh) xHigh = v; }
   if (xLow === Infinity) { xLow = 0; xHigh = 1; }
-  if (spec.xRange) [xLow, xHigh] = spec.xRange;
   if (xLow === xHigh) { xLow -= 1; xHigh += 1; }
+  const dataLow = xLow, dataHigh = xHigh;
+  if (spec.xRange) [xLow, xHigh] = spec.xRange;
+  else { const pad = (xHigh - xLow) * 0.02; xLow -= pad; xHigh += pad; } // the first and last points whole, not cut by the edge
   const inRange = [];
   for (const line of series) line.x.forEach((v, i) => { if (v >= xLow && v <= xHigh) inRange.push(line.y[i]); });
   for (const band of bands) band.x.forEach((v, i) => { if (v >= xLow && v <= xHigh) inRange.push(band.low[i], band.high[i]); });
   const y = spec.yRange ? { low: spec.yRange[0], high: spec.yRange[1], ticks: logY ? logTicks(...spec.yRange) : niceTicks(...spec.yRange) } : yAxis(inRange, logY);
-  const integerX = series.every((line) => line.x.every(Number.isInteger)) && xHigh - xLow <= 20;
-  const xTicks = integerX ? niceTicks(xLow, xHigh, Math.max(1, Math.round(xHigh - xLow))).filter(Number.isInteger) : niceTicks(xLow, xHigh, Math.max(2, Math.floor(width / 90)));
+  const integerX = series.every((line) => line.x.every(Number.isInteger)) && dataHigh - dataLow <= 20;
+  const xTicks = integerX ? niceTicks(dataLow, dataHigh, Math.max(1, Math.round(dataHigh - dataLow))).filter(Number.isInteger) : niceTicks(xLow, xHigh, Math.max(2, Math.floor(width / 90)));
 
   const labels = y.ticks.map(number);
   const left = 18 + 7 * Math.max(...labels.map((l) => l.length)) + (yTitle ? 16 : 0);

@@ -302,7 +302,8 @@ function sections(run, artifacts) {
   ];
 }
 
-// Metrics grouped by the prefix before '/', each group in natural order; per-layer norms in their own folded group.
+// Metrics grouped by the prefix before '/', each group in natural order under a row that folds it; per-layer
+// norms start folded. One table, so the columns line up across groups.
 function metricsTable(metrics) {
   const groups = new Map();
   for (const key of Object.keys(metrics).sort(natural)) {
@@ -311,17 +312,27 @@ function metricsTable(metrics) {
     if (!groups.has(group)) groups.set(group, []);
     groups.get(group).push(key);
   }
-  const row = (k, label) => {
+  const row = (k, label, hidden) => {
     const m = metrics[k];
-    return el("tr", {}, el("th", {}, label), el("td", { class: "num" }, show(m.last)), el("td", { class: "num" }, show(m.min)), el("td", { class: "num" }, show(m.max)), el("td", { class: "num" }, show(m.count)));
+    return el("tr", { class: "member", hidden }, el("th", {}, label), el("td", { class: "num" }, show(m.last)), el("td", { class: "num" }, show(m.min)),
+      el("td", { class: "num" }, show(m.max)), el("td", { class: "num" }, show(m.count)));
   };
-  const headRow = el("thead", {}, el("tr", {}, el("th", {}, "metric"), el("th", {}, "last"), el("th", {}, "min"), el("th", {}, "max"), el("th", {}, "points")));
-  const plain = groups.get("") ?? [];
-  return el("div", {},
-    el("table", { class: "plain", id: "metrics-table" }, headRow, el("tbody", {}, plain.map((k) => row(k, k)))),
-    [...groups].filter(([g]) => g).map(([group, keys]) => el("details", { class: "group", open: !isNorm(group) },
-      el("summary", {}, `${group} (${keys.length})`),
-      el("table", { class: "plain" }, el("tbody", {}, keys.map((k) => row(k, k.slice(group.length))))))));
+  // Metrics without a prefix first, then each group.
+  const bodies = [...groups].sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : natural(a, b))).map(([group, keys]) => {
+    if (!group) return el("tbody", {}, keys.map((k) => row(k, k, false)));
+    const folded = isNorm(group);
+    const body = el("tbody", { class: "group", dataset: { group } });
+    const toggle = el("button", { class: "fold", "aria-expanded": String(!folded), onclick: () => {
+      const open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", String(open));
+      for (const tr of body.querySelectorAll("tr.member")) tr.hidden = !open;
+    } }, `${group} (${keys.length})`);
+    body.append(el("tr", { class: "group-head" }, el("th", { colspan: 5 }, toggle)), ...keys.map((k) => row(k, k.slice(group.length), folded)));
+    return body;
+  });
+  return el("table", { class: "plain metrics", id: "metrics-table" },
+    el("thead", {}, el("tr", {}, el("th", {}, "metric"), el("th", { class: "num" }, "last"), el("th", { class: "num" }, "min"), el("th", { class: "num" }, "max"), el("th", { class: "num" }, "points"))),
+    bodies);
 }
 
 function dataCard(use) {
