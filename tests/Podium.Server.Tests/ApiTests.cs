@@ -106,6 +106,52 @@ public sealed class ApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_sorted_view_keeps_each_runs_rank_in_the_ranking_order()
+    {
+        var client = await Start();
+
+        var body = await Json(await client.GetAsync("/api/leaderboard?columns=rank,run,val_accuracy&order_by=" + Uri.EscapeDataString("metrics.val_accuracy ASC")));
+
+        var rows = body.GetProperty("rows").EnumerateArray().Select(r => (r.GetProperty("run").GetString(), r.GetProperty("rank").GetInt64())).ToList();
+        Assert.Equal([("sgd-run", 2L), ("<script>alert(1)</script>", 1L)], rows);
+    }
+
+    [Fact]
+    public async Task The_experiment_overview_counts_runs_and_the_series_of_several_runs_come_in_one_answer()
+    {
+        var client = await Start();
+        var overview = await Json(await client.GetAsync("/api/experiments/overview"));
+        var art = Assert.Single(overview.EnumerateArray());
+        Assert.Equal(("art", 2L, 0L), (art.GetProperty("name").GetString(), art.GetProperty("runs").GetInt64(), art.GetProperty("running").GetInt64()));
+
+        // The same points as the single-series answer, as steps and values.
+        var one = await Json(await client.GetAsync($"/api/runs/{_runId}/metrics/loss?max_points=500"));
+        var many = await Json(await client.GetAsync($"/api/metrics?runs={_runId}&keys=loss,gradient_norm/conv2d,absent&max_points=500"));
+        var series = many.GetProperty("series").EnumerateArray().ToList();
+        Assert.Equal(["loss", "gradient_norm/conv2d"], series.Select(x => x.GetProperty("key").GetString()));
+        Assert.Equal(100_000, series[0].GetProperty("total").GetInt32());
+        Assert.Equal(one.GetProperty("points").EnumerateArray().Select(p => p.GetProperty("step").GetInt64()), series[0].GetProperty("steps").EnumerateArray().Select(v => v.GetInt64()));
+        Assert.Equal(one.GetProperty("points").EnumerateArray().Select(p => p.GetProperty("value").GetDouble()), series[0].GetProperty("values").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Contains(54_321L, series[0].GetProperty("steps").EnumerateArray().Select(v => v.GetInt64())); // the spike survives downsampling
+
+        // A running run's series is never answered from a stale copy: a point logged since shows.
+        var created = await Json(await client.PostAsJsonAsync("/api/runs", new { experiment = "live", name = "growing" }));
+        var id = created.GetProperty("id").GetString();
+        await client.PostAsJsonAsync($"/api/runs/{id}/batch", new { metrics = new[] { new { key = "loss", value = 1.0, step = 1 }, new { key = "loss", value = 0.5, step = 2 } } });
+        Assert.Equal(2, (await Json(await client.GetAsync($"/api/metrics?runs={id}&keys=loss"))).GetProperty("series")[0].GetProperty("total").GetInt32());
+        await client.PostAsJsonAsync($"/api/runs/{id}/batch", new { metrics = new[] { new { key = "loss", value = 0.25, step = 3 } } });
+        var grown = (await Json(await client.GetAsync($"/api/metrics?runs={id}&keys=loss"))).GetProperty("series")[0];
+        Assert.Equal([1.0, 0.5, 0.25], grown.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Equal(3, (await Json(await client.GetAsync($"/api/runs/{id}/metrics/loss"))).GetProperty("total").GetInt32());
+
+        // Bad input is a 4xx that says what to give.
+        var none = await client.GetAsync("/api/metrics?keys=loss");
+        Assert.Equal(HttpStatusCode.BadRequest, none.StatusCode);
+        Assert.Contains("give runs=", (await Json(none)).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/metrics?runs=nosuchrun&keys=loss")).StatusCode);
+    }
+
+    [Fact]
     public async Task The_leaderboard_answers_a_page_at_a_time_with_column_filters_and_each_columns_query_field()
     {
         var client = await Start();

@@ -76,7 +76,8 @@ function cell(value, base, isBase, key) {
   if (typeof value !== "number") return el("td", {}, show(value));
   const delta = !isBase && typeof base === "number" && Number.isFinite(value - base) && value !== base ? value - base : null;
   const lower = /loss|error|seconds/.test(key);
-  const kind = !key.startsWith("metrics.") ? "" : (delta > 0) !== lower ? "better" : "worse";
+  const neutral = !key.startsWith("metrics.") || /learning_rate|epoch|step/.test(key);
+  const kind = neutral ? "" : (delta > 0) !== lower ? "better" : "worse";
   return el("td", { class: "num" }, show(value),
     delta !== null ? el("div", { class: "delta " + kind }, (delta > 0 ? "+" : "") + number(delta)) : null);
 }

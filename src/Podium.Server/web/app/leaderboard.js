@@ -151,6 +151,13 @@ export async function leaderboardPage(view, params, alive) {
       fill(holder, empty());
       fill(status);
       fill(pager);
+      // Asked again every few seconds: the first run to start shows up without a reload.
+      clearInterval(refresh);
+      refresh = setInterval(async () => {
+        if (!alive()) { clearInterval(refresh); return; }
+        const again = await get(address(state, { limit: 1 }, {})).catch(() => null);
+        if (again && again.matching > 0 && alive()) { clearInterval(refresh); location.reload(); }
+      }, 3000);
       return;
     }
 
@@ -403,7 +410,7 @@ function empty() {
   return el("div", { class: "empty", id: "empty" },
     el("h2", {}, "No runs yet"),
     el("p", {}, "Podium ranks the runs you train. To see it with runs in it, train a few in a terminal:"),
-    el("pre", {}, "podium demo            # trains a small sweep on Fashion-MNIST\npodium run SPEC.yaml   # trains the model a spec describes"),
+    el("pre", {}, "podium demo            # a small grid of CNNs on built-in shapes, a few minutes\npodium run SPEC.yaml   # trains the model a spec describes"),
     el("p", {}, "They appear here as they train; this page updates by itself."));
 }
 
