@@ -154,6 +154,8 @@ public static class PodiumServer
                 // The JSON reader's path names the member ($.dataset.name); its message names .NET types, so it is not sent.
                 BadHttpRequestException { InnerException: JsonException { Path: { Length: > 2 } path } } bad =>
                     (bad.StatusCode, $"the body's {path[2..]} is null where a value is required, a value of the wrong kind, or text that is not valid Unicode"),
+                // The framework's own message names the .NET parameter type; say what is wrong with the body instead.
+                BadHttpRequestException { InnerException: JsonException } bad => (bad.StatusCode, "the body is not valid JSON; send a JSON object as the API describes at /api/openapi.json"),
                 BadHttpRequestException bad => (bad.StatusCode, bad.Message),
                 KeyNotFoundException or FileNotFoundException => (StatusCodes.Status404NotFound, error.Message),
                 _ => (StatusCodes.Status500InternalServerError, ""),

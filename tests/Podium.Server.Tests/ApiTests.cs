@@ -151,6 +151,24 @@ public sealed class ApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/metrics?runs=nosuchrun&keys=loss")).StatusCode);
     }
 
+    [Theory]
+    [InlineData("{\"name\": \" \"}", "the new name is empty")]
+    [InlineData("{\"experiment\": \"\"}", "the experiment is empty")]
+    [InlineData("not json", "the body is not valid JSON")]
+    public async Task A_bad_rename_or_move_is_a_400_in_one_line_and_the_run_keeps_its_name(string body, string problem)
+    {
+        var client = await Start();
+        var response = await client.PatchAsync($"/api/runs/{_runId}", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var detail = (await Json(response)).GetProperty("detail").GetString()!;
+        Assert.StartsWith(problem, detail);
+        Assert.DoesNotContain("Parameter", detail);
+        Assert.DoesNotContain("Request", detail);
+        var run = await Json(await client.GetAsync($"/api/runs/{_runId}"));
+        Assert.Equal("<script>alert(1)</script>", run.GetProperty("info").GetProperty("name").GetString());
+        Assert.Equal("art", run.GetProperty("info").GetProperty("experiment").GetString());
+    }
+
     [Fact]
     public async Task The_leaderboard_answers_a_page_at_a_time_with_column_filters_and_each_columns_query_field()
     {

@@ -149,6 +149,16 @@ internal static class RunsApi
         });
         api.MapPatch("/runs/{id}", (ITrackingStore store, string id, UpdateRunRequest request) =>
         {
+            if (request.Name is { } name && string.IsNullOrWhiteSpace(name))
+            {
+                throw new ArgumentException("the new name is empty; give a name with a character that is not a space");
+            }
+
+            if (request.Experiment is { } experiment && string.IsNullOrWhiteSpace(experiment))
+            {
+                throw new ArgumentException("the experiment is empty; give the name of the experiment to move the run to");
+            }
+
             store.UpdateRun(Find(store, id).Info.Id, new RunUpdate(request.Name, request.Experiment));
             return Results.NoContent();
         });
