@@ -92,6 +92,63 @@ public sealed class ManagementTests(WebFixture web)
     }
 
     [Fact]
+    public async Task A_training_run_draws_its_new_points_as_they_come_and_a_pinned_baseline_is_what_compare_measures_against()
+    {
+        using var folder = new TempFolder();
+        using var tracker = Tracker.Open(folder.Path, new TrackerOptions { CaptureSource = false });
+        string baseline;
+        using (var done = tracker.StartRun("live", "done"))
+        {
+            done.LogMetric("loss", 1.0, 1);
+            done.LogMetric("loss", 0.8, 2);
+            done.LogMetric("val_accuracy", 0.5, 2);
+            done.End();
+            baseline = done.Id;
+        }
+
+        using var run = tracker.StartRun("live", "training");
+        run.LogMetric("loss", 1.0, 1);
+        run.LogMetric("loss", 0.9, 2);
+        run.LogMetric("val_accuracy", 0.6, 2);
+        run.Flush();
+        await using var server = await Start(folder.Path, token: "s3cret");
+        var url = server.Urls.Single();
+        var (page, errors) = await Open(url, $"#/runs/{run.Id}", "s3cret");
+        var points = page.Locator("[data-metric='loss'] circle");
+        await Assertions.Expect(points).ToHaveCountAsync(2);
+
+        // Another epoch lands in the store: the curve grows without a reload.
+        run.LogMetric("loss", 0.7, 3);
+        run.Flush();
+        await Assertions.Expect(points).ToHaveCountAsync(3, new() { Timeout = 15_000 });
+
+        // Pinned on the other run's page, the baseline is what compare measures the deltas from.
+        await page.GotoAsync($"{url}/#/runs/{baseline}");
+        await page.ClickAsync("#pin");
+        await Assertions.Expect(page.Locator("#pin")).ToHaveTextAsync("Unpin baseline");
+        await page.GotoAsync($"{url}/#/compare?runs={run.Id},{baseline}");
+        await Assertions.Expect(page.Locator("#baseline")).ToHaveValueAsync(baseline);
+        var accuracy = page.Locator("#compare-table tbody tr", new() { HasTextString = "metrics.val_accuracy" });
+        await Assertions.Expect(accuracy.Locator("td").First.Locator(".delta")).ToHaveTextAsync("+0.1");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task Per_class_scores_open_from_their_leaderboard_cell()
+    {
+        var (page, errors) = await web.Open("#/?experiment=web");
+        await BrowserTests.WaitForRows(page, 3);
+        var cell = page.Locator($"{BrowserTests.Rows} td[data-field='precision'] button.per-class").First;
+        Assert.Matches(@"^3 classes · mean [0-9.]+ ▸$", await cell.InnerTextAsync());
+        await cell.ClickAsync();
+        var popup = page.Locator("#per-class-popup");
+        Assert.Equal(["circle", "square", "triangle"], await popup.Locator("tr td:first-child").AllInnerTextsAsync());
+        await page.Mouse.ClickAsync(5, 5);
+        await Assertions.Expect(popup).ToHaveCountAsync(0);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task The_ui_files_go_out_compressed_with_etags_and_the_libraries_cached_for_a_year_by_content_hash()
     {
         using var client = new HttpClient(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.None });

@@ -109,14 +109,14 @@ export async function runPage(view, id, alive) {
   // While the page is open: the run again every few seconds; what changed is drawn again.
   let signature = JSON.stringify([current.info, current.tags]);
   let counts = JSON.stringify(Object.entries(current.metrics).map(([k, m]) => [k, m.count]));
-  async function refreshNow() {
+  async function refreshNow(force = false) {
     let again;
     try { again = await get("runs/" + encodeURIComponent(runId)); } catch { return; }
     if (!alive()) return;
     const nextSignature = JSON.stringify([again.info, again.tags]);
     const nextCounts = JSON.stringify(Object.entries(again.metrics).map(([k, m]) => [k, m.count]));
     current = again;
-    if (nextSignature !== signature) { signature = nextSignature; drawHead(); }
+    if (nextSignature !== signature || force === true) { signature = nextSignature; drawHead(); }
     if (nextCounts !== counts) {
       counts = nextCounts;
       await redraw(again);
@@ -192,7 +192,7 @@ function header(run, artifacts, changed) {
   const remove = trashed
     ? el("button", { id: "restore", onclick: act(() => send("POST", `runs/${id}/restore`)) }, "Restore")
     : el("button", { id: "delete", class: "danger", onclick: act(() => send("POST", `runs/${id}/delete`)) }, "Delete");
-  const pinButton = el("button", { id: "pin", title: "compare other runs against this one", onclick: () => { pin(pinned ? null : info.id); changed(); } }, pinned ? "Unpin baseline" : "Pin as baseline");
+  const pinButton = el("button", { id: "pin", title: "compare other runs against this one", onclick: () => { pin(pinned ? null : info.id); changed(true); } }, pinned ? "Unpin baseline" : "Pin as baseline");
   const other = baseline();
   const sweepId = run.tags[RunTags.sweep] ? info.id : run.tags[RunTags.sweepTrial] !== undefined ? info.parent_run_id : null;
   return el("div", {},

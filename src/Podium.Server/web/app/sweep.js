@@ -106,7 +106,7 @@ function sweepParallel(dims, metric, bestIndex, label, maximize) {
     type: "parcoords", dimensions,
     line: { color, cmin: 0, cmax: 1, colorscale: [[0, "#3b4cc0"], [0.45, "#8db0fe"], [0.9, "#f2c14e"], [0.9001, "#e4002b"], [1, "#e4002b"]], showscale: false },
     labelfont: { color: t.ink, size: 12 }, tickfont: { color: t.ink, size: 11 }, rangefont: { color: t.muted },
-  }], { margin: { l: 80, r: 80, t: 60, b: 30 }, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", font: { color: t.ink } }, { displaylogo: false, responsive: true });
+  }], { margin: { l: 80, r: 80, t: 60, b: 30 }, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", font: { color: t.ink } }, { displaylogo: false, responsive: true, displayModeBar: false });
   return node;
 }
 
