@@ -342,6 +342,26 @@ public sealed partial class BrowserTests(WebFixture web)
         Assert.InRange(bands, 1, means); // 4 runs in at most 2 groups: at least one group has two
         Assert.InRange(means, 1, 2);
         Assert.Contains("group=params.optimizer", Uri.UnescapeDataString(page.Url));
+
+        // The groups ranked by mean val_accuracy, each as mean ± std of its runs' last values, checked here by hand.
+        using var client = new HttpClient();
+        var accuracies = new Dictionary<string, List<double>>();
+        foreach (var id in chosen)
+        {
+            var run = JsonDocument.Parse(await client.GetStringAsync($"{web.Url}/api/runs/{id}")).RootElement;
+            var optimizer = run.GetProperty("params").GetProperty("optimizer").GetProperty("text").GetString()!;
+            accuracies.TryAdd(optimizer, []);
+            accuracies[optimizer].Add(run.GetProperty("metrics").GetProperty("val_accuracy").GetProperty("last").GetDouble());
+        }
+
+        var best = accuracies.MaxBy(a => a.Value.Average());
+        var first = page.Locator("#group-table tbody tr").First;
+        Assert.Contains($"optimizer = {best.Key}", await first.Locator("td").Nth(1).InnerTextAsync());
+        var mean = best.Value.Average();
+        var std = Math.Sqrt(best.Value.Average(v => (v - mean) * (v - mean)));
+        var shown = (await first.Locator("td").Nth(3).InnerTextAsync()).Split(" ± ").Select(t => double.Parse(t, CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(mean, shown[0], 3);
+        Assert.Equal(std, shown[1], 3);
         Assert.Empty(errors);
     }
 

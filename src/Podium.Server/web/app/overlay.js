@@ -1,7 +1,7 @@
 // Curves across runs: the selected runs' series overlaid, one chart per metric. Grouped by a param, each group is
 // drawn as its mean with a min–max (or ±1 std) band across its runs — the view for seeds. The address holds the
 // runs, the grouping and the band.
-import { el, fill, paramValue, isNorm, natural, shortId, plotText } from "./dom.js";
+import { el, fill, paramValue, isNorm, natural, shortId, plotText, number } from "./dom.js";
 import { get, query } from "./api.js";
 import { draw, palette } from "./charts.js";
 import { chartControls, xName } from "./run.js";
@@ -27,12 +27,13 @@ export async function chartsPage(view, params, alive) {
   const grid = el("div", { class: "grid charts", id: "overlay" });
   const legend = el("div", { class: "legend", id: "overlay-legend" });
   const status = el("div", { class: "status", id: "overlay-status" });
+  const ranking = el("div", { id: "group-ranking" });
   fill(view,
     el("h1", {}, `Curves of ${runs.length} runs`),
     el("div", { class: "sub" }, el("a", { href: "#/" + query({ selected: ids.join(",") }) }, "← back to the runs"), " · ",
       el("a", { href: "#/compare" + query({ runs: ids.join(",") }) }, "compare their records")),
     el("div", { class: "toolbar" }, el("label", { class: "check" }, "group by ", group), el("label", { class: "check" }, band), controls.node),
-    legend, status, grid);
+    legend, ranking, status, grid);
 
   // Every series in one request per ten metrics; the server downsamples each.
   const points = runs.length > 20 ? 300 : 600;
@@ -50,6 +51,7 @@ export async function chartsPage(view, params, alive) {
     state.band = band.value;
     record(["charts"], { runs: ids, group: state.group, band: state.band === "std" ? "std" : "" }, { replace: true });
     const groups = grouping(runs, state.group);
+    fill(ranking, state.group ? groupTable(groups, runs) : null);
     fill(legend, groups.map((g, i) => el("span", { class: "swatch-entry" }, el("span", { class: "swatch", style: `background: ${palette[i % palette.length]}` }), g.label)));
     for (const key of keys) {
       let node = charts.get(key);
@@ -121,4 +123,31 @@ export function aggregate(all) {
     std.push(Math.sqrt(values.reduce((a, v) => a + (v - m) * (v - m), 0) / values.length));
   }
   return { x, mean, min, max, std };
+}
+
+// With a grouping: the groups ranked by the mean of the first score the runs share (val_accuracy, else val_loss, …),
+// each score as mean ± std over the group's runs (the last value of each run): a leaderboard of settings across seeds.
+function groupTable(groups, runs) {
+  const scores = [["val_accuracy", true], ["accuracy", true], ["val_loss", false], ["loss", false]].filter(([k]) => runs.some((r) => r.metrics[k]));
+  if (scores.length === 0) return null;
+  const [rankKey, higher] = scores[0];
+  const stats = (g, key) => {
+    const values = g.runs.map((r) => r.metrics[key]?.last).filter(Number.isFinite);
+    if (values.length === 0) return null;
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    return { mean, std: Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length), n: values.length };
+  };
+  const ranked = groups.map((g, i) => ({ g, i, rank: stats(g, rankKey) }))
+    .sort((a, b) => (a.rank === null) - (b.rank === null) || (higher ? b.rank.mean - a.rank.mean : a.rank.mean - b.rank.mean));
+  return el("section", { class: "card" }, el("h2", {}, `Groups ranked by mean ${rankKey}`),
+    el("table", { class: "plain", id: "group-table" },
+      el("thead", {}, el("tr", {}, el("th", {}, "#"), el("th", {}, "group"), el("th", { class: "num" }, "runs"), scores.map(([k]) => el("th", { class: "num" }, `${k} (mean ± std)`)))),
+      el("tbody", {}, ranked.map(({ g, i }, place) => el("tr", {},
+        el("td", { class: "num" }, String(place + 1)),
+        el("td", {}, el("span", { class: "swatch", style: `background: ${palette[i % palette.length]}` }), " ", g.label),
+        el("td", { class: "num" }, String(g.runs.length)),
+        scores.map(([k]) => {
+          const s = stats(g, k);
+          return el("td", { class: "num" }, s ? `${number(s.mean)} ± ${number(s.std)}` : "");
+        }))))));
 }
