@@ -1,4 +1,4 @@
-// The trash: runs deleted from the UI or the CLI, each restorable until purged (podium gc / podium rm --purge).
+// The trash: runs deleted from the UI or the CLI (podium delete), each restorable until podium gc removes them.
 import { el, fill, shortId } from "./dom.js";
 import { post, send } from "./api.js";
 
@@ -7,7 +7,7 @@ export async function trashPage(view, alive) {
   if (!alive()) return;
   const runs = answer.runs;
   fill(view, el("h1", {}, "Trash"),
-    el("p", { class: "sub" }, "Runs deleted here or with podium rm. They leave every ranking and search, keep all their records, and come back with Restore."),
+    el("p", { class: "sub" }, "Runs deleted here or with podium delete. They leave every ranking and search, keep all their records, and come back with Restore (or podium restore) until podium gc removes them."),
     runs.length === 0 ? el("p", { class: "status", id: "trash-empty" }, "The trash is empty.") :
       el("table", { class: "plain", id: "trash" },
         el("thead", {}, el("tr", {}, ["run", "id", "experiment", "status", "deleted", ""].map((h) => el("th", {}, h)))),
