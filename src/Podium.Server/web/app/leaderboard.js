@@ -46,13 +46,15 @@ export async function leaderboardPage(view, params, alive) {
     knownFields = (await get("leaderboard" + query({ limit: 1, columns: state.columns?.join(",") }))).fields ?? {};
   }
 
-  // The first page is asked for at once, before the sidebar's lists.
+  // The first page is asked for at once.
   const opening = get(address(state, { limit: pageSize, offset: (state.page - 1) * pageSize }, refinementOf(state, knownFields ?? {})));
   opening.catch(() => {});
-  const experiments = get("experiments/overview");
+  // The sidebar's lists are asked for once the first page is in: the server answers that alone, first.
+  const afterOpening = opening.catch(() => null);
+  const experiments = afterOpening.then(() => get("experiments/overview"));
   experiments.catch(() => {});
   const inExperiment = state.experiment ? ` AND attributes.experiment = '${state.experiment.replaceAll("'", "''")}'` : "";
-  const sweeps = get("runs" + query({ filter: `tags.podium.sweep IS NOT NULL${inExperiment} ORDER BY attributes.start_time DESC`, limit: 20 }));
+  const sweeps = afterOpening.then(() => get("runs" + query({ filter: `tags.podium.sweep IS NOT NULL${inExperiment} ORDER BY attributes.start_time DESC`, limit: 20 })));
   sweeps.catch(() => {});
 
   const filter = el("input", { type: "search", id: "filter", value: state.filter, spellcheck: "false", "aria-label": "filter runs",
