@@ -9,8 +9,24 @@ namespace Podium.Tracking;
 /// </summary>
 public static class TrackingJson
 {
-    /// <summary>Options with these conventions.</summary>
-    public static JsonSerializerOptions Options { get; } = Apply(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+    /// <summary>Options with these conventions, made read-only with every protocol record's metadata built.</summary>
+    public static JsonSerializerOptions Options { get; } = Prepared(Apply(new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+
+    // The protocol's metadata built once, here, on one thread: a worker's lease renewal and its main thread sending
+    // their first requests at the same moment once raced to build the same record's metadata ("an item with the
+    // same key has already been added: ClaimTrialRequest").
+    private static JsonSerializerOptions Prepared(JsonSerializerOptions options)
+    {
+        options.MakeReadOnly(populateMissingResolver: true);
+        foreach (var type in typeof(Protocol.ProtocolJson).GetCustomAttributesData()
+            .Where(a => a.AttributeType == typeof(JsonSerializableAttribute))
+            .Select(a => a.ConstructorArguments[0].Value).OfType<Type>())
+        {
+            options.GetTypeInfo(type);
+        }
+
+        return options;
+    }
 
     /// <summary>Sets these conventions on existing options and returns them.</summary>
     public static JsonSerializerOptions Apply(JsonSerializerOptions options)

@@ -6,6 +6,7 @@ import { get, query } from "./api.js";
 import { draw, palette } from "./charts.js";
 import { chartControls, xName } from "./run.js";
 import { record } from "./url.js";
+import { RunMetrics } from "./schema.js";
 
 export async function chartsPage(view, params, alive) {
   const ids = (params.get("runs") ?? "").split(",").filter(Boolean);
@@ -128,7 +129,7 @@ export function aggregate(all) {
 // With a grouping: the groups ranked by the mean of the first score the runs share (val_accuracy, else val_loss, …),
 // each score as mean ± std over the group's runs (the last value of each run): a leaderboard of settings across seeds.
 function groupTable(groups, runs) {
-  const scores = [["val_accuracy", true], ["accuracy", true], ["val_loss", false], ["loss", false]].filter(([k]) => runs.some((r) => r.metrics[k]));
+  const scores = [[RunMetrics.valAccuracy, true], [RunMetrics.accuracy, true], [RunMetrics.valLoss, false], [RunMetrics.loss, false]].filter(([k]) => runs.some((r) => r.metrics[k]));
   if (scores.length === 0) return null;
   const [rankKey, higher] = scores[0];
   const stats = (g, key) => {
