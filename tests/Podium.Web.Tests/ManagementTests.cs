@@ -145,6 +145,13 @@ public sealed class ManagementTests(WebFixture web)
         Assert.Equal(["circle", "square", "triangle"], await popup.Locator("tr td:first-child").AllInnerTextsAsync());
         await page.Mouse.ClickAsync(5, 5);
         await Assertions.Expect(popup).ToHaveCountAsync(0);
+
+        // An empty augmentation (the sweep's trials have none) is "none", not a per-class cell.
+        await page.GotoAsync(web.Url + "/#/?experiment=sweeps");
+        await BrowserTests.WaitForRows(page, 7);
+        var augmentations = await page.Locator($"{BrowserTests.Rows} td[data-field='augmentations']").AllInnerTextsAsync();
+        Assert.Contains("none", augmentations);
+        Assert.DoesNotContain(augmentations, a => a.Contains("classes", StringComparison.Ordinal));
         Assert.Empty(errors);
     }
 

@@ -424,7 +424,7 @@ function displayed(name, value) {
   return show(value);
 }
 
-const perClass = (value) => value && typeof value === "object" && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "number");
+const perClass = (value) => value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length > 0 && Object.values(value).every((v) => typeof v === "number");
 const summary = (value) => {
   const values = Object.values(value);
   return `${values.length} classes · mean ${number(values.reduce((a, b) => a + b, 0) / Math.max(1, values.length))}`;
