@@ -160,7 +160,13 @@ public sealed partial class BrowserTests(WebFixture web)
         await page.Locator("#leaderboard thead th[data-field='val_accuracy'] input").PressAsync("Enter");
         await Assertions.Expect(page.Locator("#query-error")).ToContainTextAsync("val_accuracy filter takes a number");
         Assert.Equal(best.Count, await page.Locator(Rows).CountAsync());
-        Assert.Empty(errors);
+
+        // An old link to a page past the end opens the last page.
+        var (late, lateErrors) = await web.Open("#/?page=999", url: web.ManyUrl);
+        var last = (many.Count + 49) / 50;
+        await Assertions.Expect(late.Locator("#status")).ToContainTextAsync($"{(last - 1) * 50 + 1}–{many.Count} of {many.Count} runs");
+        Assert.Contains($"page={last}", late.Url);
+        Assert.Empty(errors.Concat(lateErrors));
     }
 
     [Fact]

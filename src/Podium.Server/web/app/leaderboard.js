@@ -145,6 +145,13 @@ export async function leaderboardPage(view, params, alive) {
     }
 
     if (!alive() || mine !== loads) return;
+    if (data.rows.length === 0 && data.matching > 0 && state.page > 1) {
+      // A page past the end (an old link, runs deleted since): the last page instead.
+      state.page = Math.max(1, Math.ceil(data.matching / pageSize));
+      save_(true);
+      load();
+      return;
+    }
     if (recorded) save_();
     fields = data.fields ?? {};
     knownFields = { ...(knownFields ?? {}), ...fields };
