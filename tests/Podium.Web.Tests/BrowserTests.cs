@@ -117,6 +117,29 @@ public sealed partial class BrowserTests(WebFixture web)
     }
 
     [Fact]
+    public async Task A_saved_view_comes_back_from_the_sidebar_and_can_be_forgotten()
+    {
+        var (page, errors) = await web.Open("#/?experiment=many-c&filter=" + Uri.EscapeDataString("metrics.val_accuracy > 0.5"), url: web.ManyUrl);
+        var sgd = web.Many.Where((r, i) => i % 3 == 2 && r.Accuracy > 0.5).ToList();
+        await Assertions.Expect(page.Locator("#status")).ToContainTextAsync($"of {sgd.Count} runs");
+        await page.ClickAsync("#save-view");
+        await page.FillAsync("#inline-editor input", "good in c");
+        await page.PressAsync("#inline-editor input", "Enter");
+        await Assertions.Expect(page.Locator("#saved-views a")).ToHaveTextAsync("good in c");
+
+        // From another view, the saved one comes back whole: experiment and filter.
+        await page.GotoAsync(web.ManyUrl + "/#/");
+        await Assertions.Expect(page.Locator("#status")).ToContainTextAsync($"of {web.Many.Count} runs");
+        await page.ClickAsync("#saved-views a");
+        await Assertions.Expect(page.Locator("#status")).ToContainTextAsync($"of {sgd.Count} runs");
+        Assert.Equal("metrics.val_accuracy > 0.5", await page.InputValueAsync("#filter"));
+        await Assertions.Expect(page.Locator("#experiments a.active")).ToHaveAttributeAsync("data-experiment", "many-c");
+        await page.ClickAsync("#saved-views .chip-x");
+        await Assertions.Expect(page.Locator("#saved-views")).ToHaveCountAsync(0);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task A_column_filter_narrows_the_rows_and_a_bad_query_gets_the_parsers_message_keeping_the_table()
     {
         var (page, errors) = await web.Open("#/?experiment=web");

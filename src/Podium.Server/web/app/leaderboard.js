@@ -3,7 +3,7 @@
 // selection, page — is in the address, so a view survives reload and Back and can be shared.
 import { el, fill, show, duration, shortId, number } from "./dom.js";
 import { get, blob, save, query } from "./api.js";
-import { record, go } from "./url.js";
+import { record, go, address as address_ } from "./url.js";
 
 // Rows per page.
 const pageSize = 50;
@@ -76,15 +76,38 @@ export async function leaderboardPage(view, params, alive) {
       el("span", { id: "column-menu" })),
     el("div", { class: "toolbar" }, chosen, chartButton, compareButton, clear,
       el("span", { class: "spacer" }),
+      el("button", { id: "save-view", title: "keep this view (experiment, filter, sort, columns) in the sidebar", onclick: (event) => saveView(event.currentTarget) }, "Save view"),
       el("button", { id: "export", onclick: () => exportCsv() }, "Export CSV")),
     problem, status, holder);
   fill(view, el("div", { class: "with-sidebar" }, sidebar, main));
   filter.addEventListener("keydown", (event) => { if (event.key === "Enter") apply(); });
   best.addEventListener("change", () => apply());
 
-  Promise.all([experiments, sweeps.catch(() => ({ runs: [] }))])
-    .then(([list, found]) => { if (alive()) drawExperiments(sidebar, list, found.runs, state); })
+  const drawSidebar = () => Promise.all([experiments, sweeps.catch(() => ({ runs: [] }))])
+    .then(([list, found]) => { if (alive()) drawExperiments(sidebar, list, found.runs, state, drawSidebar); });
+  drawSidebar()
     .catch((error) => fill(sidebar, el("p", { class: "error" }, error.message)));
+
+  // A saved view: the address without the selection and page, under a name, in this browser.
+  function saveView(anchor) {
+    document.getElementById("inline-editor")?.remove();
+    const input = el("input", { type: "text", "aria-label": "name of the view", placeholder: "name of the view", value: state.filter || state.experiment || "my view" });
+    const form = el("form", { id: "inline-editor", class: "inline" }, input, el("button", { class: "primary", type: "submit" }, "Save"),
+      el("button", { type: "button", onclick: () => form.remove() }, "Cancel"));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const name = input.value.trim();
+      if (!name) return;
+      const views = savedViews().filter((v) => v.name !== name);
+      views.push({ name, address: address_([], paramsOf({ ...state, page: 1, selected: [] })) });
+      localStorage.setItem(viewsKey, JSON.stringify(views));
+      form.remove();
+      drawSidebar();
+    });
+    anchor.closest(".toolbar").after(form);
+    input.focus();
+    input.select();
+  }
 
   function apply() {
     state.filter = filter.value.trim();
@@ -399,7 +422,19 @@ function clause(fields, name, text, isNumeric) {
   return `${field} ILIKE '%${String(text).trim().replaceAll("'", "''")}%'`;
 }
 
-function drawExperiments(sidebar, list, sweeps, state) {
+const viewsKey = "podium-views";
+
+/** The views saved in this browser: [{ name, address }]. */
+function savedViews() {
+  try {
+    const views = JSON.parse(localStorage.getItem(viewsKey) ?? "[]");
+    return Array.isArray(views) ? views.filter((v) => v && typeof v.name === "string" && typeof v.address === "string" && v.address.startsWith("#/")) : [];
+  } catch {
+    return [];
+  }
+}
+
+function drawExperiments(sidebar, list, sweeps, state, redraw) {
   const total = list.reduce((n, e) => n + e.runs, 0);
   const entry = (name, label, count, running) => el("li", {},
     el("a", { href: "#/" + (name ? "?experiment=" + encodeURIComponent(name) : ""), class: state.experiment === name ? "active" : null, "data-experiment": name },
@@ -408,6 +443,12 @@ function drawExperiments(sidebar, list, sweeps, state) {
       el("span", { class: "count" }, String(count))));
   fill(sidebar, el("h2", {}, "Experiments"),
     el("ul", {}, entry("", "All runs", total, list.reduce((n, e) => n + e.running, 0)), list.map((e) => entry(e.name, e.name, e.runs, e.running))),
+    savedViews().length ? [el("h2", { class: "second" }, "Saved views"),
+      el("ul", { id: "saved-views" }, savedViews().map((v) => el("li", { class: "saved" }, el("a", { href: v.address, title: v.address }, el("span", { class: "name" }, v.name)),
+        el("button", { class: "chip-x", title: `forget the view ${v.name}`, "aria-label": `forget the view ${v.name}`, onclick: () => {
+          localStorage.setItem(viewsKey, JSON.stringify(savedViews().filter((w) => w.name !== v.name)));
+          redraw();
+        } }, "×"))))] : null,
     sweeps.length ? [el("h2", { class: "second" }, "Sweeps"),
       el("ul", { id: "sweeps" }, sweeps.map((r) => el("li", {}, el("a", { href: "#/sweeps/" + encodeURIComponent(r.info.id), title: `${r.info.name} (${r.info.experiment})` },
         el("span", { class: "name" }, r.info.name),
