@@ -23,7 +23,7 @@ public sealed partial class BrowserTests(WebFixture web)
     internal static async Task WaitForRows(IPage page, int count) =>
         await Assertions.Expect(page.Locator(Rows)).ToHaveCountAsync(count);
 
-    private static readonly int RunsInMainStore = 2 + 1 + 1 + 6; // two trained, the markup run, the sweep and its trials
+    private static readonly int RunsInMainStore = 2 + 1 + 1 + 6 + 1 + 8; // two trained, the markup run, two sweeps and their trials
 
     [Fact]
     public async Task The_leaderboard_ranks_every_run_then_filters_with_the_query_language_and_sorts_by_a_column_keeping_each_runs_rank()
@@ -415,6 +415,19 @@ public sealed partial class BrowserTests(WebFixture web)
         var importance = await page.EvaluateAsync<double[]>("() => document.querySelector('#importance .js-plotly-plot').data[0].x");
         Assert.Equal(2, importance.Length);
         Assert.Equal(1.0, importance.Sum(), 6);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task A_halving_sweep_page_shows_its_rounds()
+    {
+        var (page, errors) = await web.Open($"#/sweeps/{web.HalvingRun}");
+        await page.WaitForSelectorAsync("#trials");
+        Assert.Contains("2 halving rounds of 1, 3 epochs, keeping the best 1/3", await page.InnerTextAsync(".sub"));
+        var rounds = await page.Locator("#trials tbody td:nth-child(2)").AllInnerTextsAsync();
+        Assert.Equal(["2 (3 ep.)", "2 (3 ep.)", "1 (1 ep.)", "1 (1 ep.)", "1 (1 ep.)", "1 (1 ep.)", "1 (1 ep.)", "1 (1 ep.)"], rounds);
+        Assert.Equal(1, await page.Locator("#trials tr.best").CountAsync());
+        Assert.Equal("2 (3 ep.)", await page.Locator("#trials tr.best td:nth-child(2)").InnerTextAsync());
         Assert.Empty(errors);
     }
 

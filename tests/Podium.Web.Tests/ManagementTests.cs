@@ -234,6 +234,7 @@ public sealed class ManagementTests(WebFixture web)
             ("compare", web.Url, $"#/compare?runs={web.AdamRun},{web.SgdRun}", "#parallel .js-plotly-plot"),
             ("compare-50", web.ManyUrl, $"#/compare?runs={string.Join(",", manyIds)}", "#compare-table"),
             ("sweep", web.Url, $"#/sweeps/{web.SweepRun}", "#importance .js-plotly-plot"),
+            ("sweep-halving", web.Url, $"#/sweeps/{web.HalvingRun}", "#importance .js-plotly-plot"),
             ("datasets", web.Url, "#/datasets", "#datasets"),
             ("dataset", web.Url, $"#/datasets/{fingerprint}", "#samples img"),
             ("trash", web.Url, "#/trash", "#trash-empty"),

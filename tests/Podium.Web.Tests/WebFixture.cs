@@ -48,6 +48,9 @@ public sealed class WebFixture : IAsyncLifetime
     /// <summary>The sweep's run: a random search of 6 trials over a log-uniform learning rate and an optimizer.</summary>
     public string SweepRun { get; private set; } = "";
 
+    /// <summary>A successive-halving sweep: 6 candidates for 1 epoch, the best 2 for 3 (experiment "halving").</summary>
+    public string HalvingRun { get; private set; } = "";
+
     /// <summary>The sweep's trials, as trained.</summary>
     public IReadOnlyList<string> SweepTrials { get; private set; } = [];
 
@@ -114,11 +117,29 @@ public sealed class WebFixture : IAsyncLifetime
                   optimizer: [adam, sgd]
                 """);
             SweepRun = Podium.Experiments.Sweeps.Sweep.Enqueue(tracker, spec);
+            HalvingRun = Podium.Experiments.Sweeps.Sweep.Enqueue(tracker, Podium.Experiments.Specs.SweepSpec.Parse("""
+                name: tiny-halving
+                experiment: halving
+                data: {source: shapes, count: 96, size: 16, classes: 3, validation_split: 0.25}
+                model: basic_cnn
+                padding: same
+                batch_size: 16
+                epochs: 3
+                fit_mode: nostop
+                seed: 5
+                method: halving
+                halving: {factor: 3, min_epochs: 1}
+                metric: {name: val_accuracy, goal: maximize}
+                parameters:
+                  learning_rate: [0.0001, 0.001, 0.01]
+                  optimizer: [adam, sgd]
+                """));
         }
 
         using (var store = TrackingStores.Open(_folder.Path))
         {
             Podium.Experiments.Sweeps.SweepWorker.Run(store, new Podium.Experiments.Sweeps.WorkerOptions { Sweep = SweepRun, Poll = TimeSpan.FromMilliseconds(50) });
+            Podium.Experiments.Sweeps.SweepWorker.Run(store, new Podium.Experiments.Sweeps.WorkerOptions { Sweep = HalvingRun, Poll = TimeSpan.FromMilliseconds(50) });
             SweepTrials = store.ListTrials(SweepRun).Select(t => t.RunId!).ToList();
         }
 
