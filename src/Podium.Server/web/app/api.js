@@ -1,4 +1,3 @@
-import { path } from "./dom.js";
 
 // The API, with the bearer token when the server asks for one (kept for this tab only).
 
@@ -77,15 +76,7 @@ export function query(parameters) {
   return text ? "?" + text : "";
 }
 
-/** A metric's history as a chart series, downsampled by the server to at most `points` (min and max per bucket). */
-export async function history(runId, key, name = key, points = 1000) {
-  const data = await get(`runs/${encodeURIComponent(runId)}/metrics/${path(key)}?max_points=${points}`);
-  const x = new Array(data.points.length), y = new Array(data.points.length);
-  data.points.forEach((p, i) => { x[i] = p.step; y[i] = p.value; });
-  return { name, key, x, y, total: data.total };
-}
-
-/** Several metrics of one run in one request (steps and values only): key → series, as history() answers. */
+/** Several metrics of one run in one request, downsampled by the server (min and max per bucket): key → { key, x, y, total }. */
 export async function histories(runId, keys, points = 1000) {
   const answer = await get("metrics" + query({ runs: runId, keys: keys.join(","), max_points: points }));
   return new Map(answer.series.map((s) => [s.key, { name: s.key, key: s.key, x: s.steps, y: s.values, total: s.total }]));

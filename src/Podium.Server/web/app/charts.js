@@ -119,19 +119,24 @@ export function roc(curves, split = "validation") {
 /**
  * Parallel coordinates: dimensions = [{ label, values, scale: "log" | "linear" | "values" }], coloured by the last.
  * A log-scale dimension is drawn on log10 of its values with ticks at powers of ten labelled with the values;
- * a categorical one has a tick per choice. `highlight` is the index of a line to draw on top (the best trial).
+ * a categorical one has a tick per choice. With `highlight` (a line's index, the best trial), that line is red and
+ * the others take the lower part of the colour scale, better ones lighter.
  */
-export function parallel(dimensions, { highlight = null, maximize = true } = {}) {
+export function parallel(dimensions, { highlight = -1, maximize = true } = {}) {
   const node = el("div", { class: "chart", style: "height: 400px" });
   const metric = dimensions[dimensions.length - 1];
   const t = theme();
+  let line = { color: metric.values, colorscale: "Viridis", reversescale: !maximize, showscale: true, colorbar: { title: { text: plotText(metric.label), side: "right" } } };
+  if (highlight >= 0) {
+    const low = Math.min(...metric.values), high = Math.max(...metric.values), span = high - low || 1;
+    const color = metric.values.map((m, i) => (i === highlight ? 1 : 0.9 * (maximize ? (m - low) / span : (high - m) / span)));
+    line = { color, cmin: 0, cmax: 1, colorscale: [[0, "#3b4cc0"], [0.45, "#8db0fe"], [0.9, "#f2c14e"], [0.9001, "#e4002b"], [1, "#e4002b"]], showscale: false };
+  }
   Plotly.newPlot(node, [{
-    type: "parcoords",
-    line: { color: metric.values, colorscale: "Viridis", reversescale: !maximize, showscale: true, colorbar: { title: { text: plotText(metric.label), side: "right" } } },
+    type: "parcoords", line,
     labelfont: { color: t.ink }, tickfont: { color: t.ink }, rangefont: { color: t.muted },
     dimensions: dimensions.map(axisOf),
   }], { ...baseLayout(""), margin: { l: 70, r: 70, t: 60, b: 30 } }, config);
-  node.dataset.highlight = highlight ?? "";
   return node;
 }
 

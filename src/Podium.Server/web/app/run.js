@@ -2,7 +2,7 @@
 // that fold. Renamed, described, tagged, moved, deleted and restored here; the page follows changes made elsewhere
 // (a training process, another tab) by asking the server again every few seconds.
 import { el, fill, show, duration, keyValues, link, paramValue, path, isNorm, natural, shortId, number } from "./dom.js";
-import { get, blob, save, send, history, histories } from "./api.js";
+import { get, blob, save, send, histories } from "./api.js";
 import { draw, confusion, roc, graphviz } from "./charts.js";
 import { RunArtifacts, RunMetrics, RunTags } from "./schema.js";
 import { markdown } from "./markdown.js";
@@ -21,7 +21,7 @@ export async function runPage(view, id, alive) {
   const first = curveGroups(run).slice(0, 6).flatMap((g) => g.keys);
   const batch = first.length ? histories(runId, first) : Promise.resolve(new Map());
   batch.catch(() => {});
-  const prefetched = new Map(first.map((k) => [k, batch.then((found) => found.get(k) ?? history(runId, k))]));
+  const prefetched = new Map(first.map((k) => [k, batch.then((found) => found.get(k))]));
   const artifacts = await listing;
   if (!alive()) return;
 
@@ -59,11 +59,11 @@ export async function runPage(view, id, alive) {
   async function drawChart(chart, data) {
     chart.stale = false;
     const group = chart.group;
-    const series = (await Promise.all(group.keys.map((k) => {
-      const early = prefetched.get(k);
-      prefetched.delete(k); // a later redraw reads the curve afresh
-      return early ?? history(runId, k);
-    }))).map((s, i) => ({ ...s, name: group.label(group.keys[i]) }));
+    // From the first request if it fetched them (once: a later redraw reads the curves afresh), else in one request.
+    const early = group.keys.every((k) => prefetched.has(k)) ? Promise.all(group.keys.map((k) => prefetched.get(k))) : null;
+    for (const k of group.keys) prefetched.delete(k);
+    const found = early ? await early : await histories(runId, group.keys).then((m) => group.keys.map((k) => m.get(k)));
+    const series = found.filter(Boolean).map((s) => ({ ...s, name: group.label(s.key) }));
     if (!alive()) return;
     draw(chart.node, group.title, series, { xTitle: xName(data, series), yTitle: group.yTitle ?? group.title, logY: group.log ?? controls.log(), smoothing: controls.smoothing(), showLegend: controls.legend() });
     const total = series.reduce((n, s) => n + s.total, 0), drawn = series.reduce((n, s) => n + s.x.length, 0);

@@ -3,7 +3,7 @@
 // its correlation with the metric, and its share of a random forest's fit of the metric (as W&B's panel shows).
 import { el, fill, show, paramValue, natural, shortId, number, duration } from "./dom.js";
 import { get, query } from "./api.js";
-import { axisOf, bars, plotlyFull, theme } from "./charts.js";
+import { bars, parallel, plotlyFull } from "./charts.js";
 import { RunTags, RunMetrics } from "./schema.js";
 import { logLike } from "./compare.js";
 
@@ -57,7 +57,7 @@ export async function sweepPage(view, id, alive) {
     view.append(el("section", { class: "card wide", id: "parallel" },
       el("h2", {}, `Parallel coordinates: ${params.length} swept params and ${metric}`),
       el("p", { class: "status" }, "Each line is a candidate at the last round it reached, coloured by ", metric, "; the best trial is drawn in red. Drag along an axis to filter."),
-      sweepParallel(dims, finals.map((r) => r.metrics[metric].last), finals.findIndex((r) => r.info.id === best), metric, maximize)));
+      parallel([...dims, { label: metric, values: finals.map((r) => r.metrics[metric].last), scale: "linear" }], { highlight: finals.findIndex((r) => r.info.id === best), maximize })));
     const importance = importances(dims, finals.map((r) => r.metrics[metric].last));
     view.append(el("div", { class: "grid" },
       el("section", { class: "card", id: "importance" }, el("h2", {}, "Parameter importance"),
@@ -92,22 +92,6 @@ function bestCard(run, metric, params) {
   return el("section", { class: "card best-card", id: "best-trial" },
     el("h2", {}, "Best trial: ", el("a", { href: "#/runs/" + encodeURIComponent(run.info.id) }, run.info.name)),
     el("p", {}, `${metric} ${number(run.metrics[metric].last)} · `, params.map((k, i) => [i ? ", " : "", `${k} ${show(paramValue(run.params[k]))}`])));
-}
-
-// Parallel coordinates coloured by the metric, with the best line in red on top of the colour scale.
-function sweepParallel(dims, metric, bestIndex, label, maximize) {
-  const node = el("div", { class: "chart", style: "height: 420px" });
-  const low = Math.min(...metric), high = Math.max(...metric);
-  const span = high - low || 1;
-  const color = metric.map((m, i) => (i === bestIndex ? 1 : 0.9 * (maximize ? (m - low) / span : (high - m) / span)));
-  const t = theme();
-  const dimensions = [...dims.map(axisOf), { label, values: metric, tickformat: "~g" }];
-  Plotly.newPlot(node, [{
-    type: "parcoords", dimensions,
-    line: { color, cmin: 0, cmax: 1, colorscale: [[0, "#3b4cc0"], [0.45, "#8db0fe"], [0.9, "#f2c14e"], [0.9001, "#e4002b"], [1, "#e4002b"]], showscale: false },
-    labelfont: { color: t.ink, size: 12 }, tickfont: { color: t.ink, size: 11 }, rangefont: { color: t.muted },
-  }], { margin: { l: 80, r: 80, t: 60, b: 30 }, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", font: { color: t.ink } }, { displaylogo: false, responsive: true, displayModeBar: false });
-  return node;
 }
 
 /** Each param's correlation with the metric and its random-forest importance, most important first. */
